@@ -1,0 +1,53 @@
+# sop-lms: the README's commands. `make run` serves a seeded demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+STAMP := $(VENV)/.installed
+PIP_QUIET ?= -q
+
+.PHONY: install run test lint format bench chromium clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(PIP_QUIET) --upgrade "pip>=24"
+	$(BIN)/python -m pip install $(PIP_QUIET) -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/sop-lms db upgrade
+	$(BIN)/sop-lms seed-demo --if-empty
+	@echo ""
+	@echo "sop-lms is serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	$(BIN)/sop-lms run --host $(HOST) --port $(PORT) --no-reload
+
+# Browser tests drive Debian's Chromium; install it when missing and we may (root), otherwise the
+# browser tests are skipped and the summary says so.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "WARNING: could not install chromium: browser tests will be SKIPPED"; \
+	  else \
+	    echo "WARNING: chromium is missing and this is not root: browser tests will be SKIPPED"; \
+	  fi; \
+	fi
+
+test: install chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,139 @@
+"""The `sop-lms` command line: a Flask command group (so `sop-lms db upgrade`, `sop-lms run` work) plus
+sop-lms's own commands. A host app gets the same commands as `flask sop-lms ...`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup, FlaskGroup
+
+from quizzes.generate import generate_questions
+from sops.errors import SopParseError
+from sops.parse import parse_sop
+
+lms_commands = AppGroup("sop-lms", help="sop-lms commands.")
+
+
+def _read_document(path: str) -> tuple[bytes, str]:
+    file = Path(path)
+    return file.read_bytes(), file.name
+
+
+def _parse_or_exit(path: str):
+    data, name = _read_document(path)
+    try:
+        return parse_sop(data, name)
+    except SopParseError as error:
+        raise click.ClickException(f"{name}: {error}") from error
+
+
+@lms_commands.command("parse-sop", with_appcontext=False)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the structure as JSON.")
+def parse_sop_command(file: str, as_json: bool) -> None:
+    """Read an SOP file and print its structure (no database needed)."""
+    doc = _parse_or_exit(file)
+    if as_json:
+        click.echo(json.dumps(doc.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{doc.title} [{doc.code or 'no code'} rev {doc.revision or '?'}]")
+    for section in doc.sections:
+        click.echo(f"  {section.id} {section.kind:<16} {section.heading}")
+        for step in doc.steps_in(section.id):
+            click.echo(f"      {'  ' * step.depth}{step.number} {step.text[:90]}")
+
+
+@lms_commands.command("generate-quiz", with_appcontext=False)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the questions as JSON.")
+@click.option("--count", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option("--seed", default=0, show_default=True, type=int)
+def generate_quiz_command(file: str, as_json: bool, count: int, seed: int) -> None:
+    """Generate quiz questions from an SOP file (no database needed)."""
+    questions = generate_questions(_parse_or_exit(file), count=count, seed=seed)
+    if as_json:
+        click.echo(json.dumps({"questions": [q.to_dict() for q in questions]}, indent=2, ensure_ascii=False))
+        return
+    for q in questions:
+        click.echo(f"{q.id} [{q.type}] {q.stem}")
+
+
+@lms_commands.command("import-sop")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def import_sop_command(files: tuple[str, ...]) -> None:
+    """Import SOP files into the database as new revisions with draft training modules."""
+    from lms.services.errors import InvalidInput
+    from lms.services.sop_import import import_sop
+
+    failed = 0
+    for path in files:
+        data, name = _read_document(path)
+        try:
+            revision = import_sop(data, name, actor_id=None)
+        except InvalidInput as error:
+            failed += 1
+            click.echo(f"{name}: not imported: {error.message}", err=True)
+            continue
+        click.echo(f"{name}: {revision.sop.code} rev {revision.label}, {len(revision.steps)} steps")
+    if failed:
+        sys.exit(1)
+
+
+@lms_commands.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role", "app_role", type=click.Choice(["admin", "trainer", "compliance", "learner"]), default="learner"
+)
+@click.password_option()
+def create_user_command(email: str, name: str, app_role: str, password: str) -> None:
+    """Create an account (the password is asked for, never taken from the command history)."""
+    from lms.services.accounts import create_user
+    from lms.services.errors import InvalidInput
+
+    try:
+        user = create_user(email, name, password, app_role)
+    except InvalidInput as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Created {user.email} ({user.app_role}).")
+
+
+@lms_commands.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (but print the logins) when users already exist.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Create a demo organisation: job roles, ~40 people, real SOPs, published modules and attempts."""
+    from lms.services import demo
+
+    if demo.has_users():
+        if not if_empty:
+            raise click.ClickException(
+                "The database already has users; seed-demo only fills an empty database."
+            )
+        click.echo("Demo data already present.")
+    else:
+        summary = demo.seed_demo()
+        click.echo(
+            f"Seeded {summary.users} users in {summary.job_roles} job roles, {summary.sops} SOPs, "
+            f"{summary.enrolments} enrolments and {summary.attempts} quiz attempts."
+        )
+    click.echo("\nDemo logins (password for every demo account: " + demo.DEMO_PASSWORD + "):")
+    for role, email in demo.DEMO_LOGINS:
+        click.echo(f"  {role:<11} {email}")
+
+
+def _create_app():
+    from lms.app import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="sop-lms",
+    create_app=_create_app,
+    help="sop-lms: SOP training and assessment. `sop-lms db upgrade`, `sop-lms seed-demo`, `sop-lms run`.",
+)
+for _command in lms_commands.commands.values():
+    main.add_command(_command)

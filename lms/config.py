@@ -1,0 +1,57 @@
+"""Configuration defaults, read from the environment so one build runs on a laptop and behind gunicorn."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULT_UPLOAD_LIMIT_MB = 20
+
+
+def database_url(instance_path: str) -> str:
+    """`DATABASE_URL` when set (PostgreSQL in production), else an SQLite file in the instance folder."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "sop-lms.sqlite")
+    return normalise_database_url(url)
+
+
+def normalise_database_url(url: str) -> str:
+    """Point bare PostgreSQL URLs at psycopg 3, the driver sop-lms installs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_key(instance_path: str) -> str:
+    """`SECRET_KEY` when set; otherwise one generated once into the instance folder (never committed)."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key
+
+
+def apply_defaults(config: dict[str, Any], instance_path: str) -> None:
+    """Fill in whatever the host or caller did not set; secrets and paths are only computed when missing."""
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = secret_key(instance_path)
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = database_url(instance_path)
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 10}})
+    upload_mb = int(os.environ.get("LMS_MAX_UPLOAD_MB", DEFAULT_UPLOAD_LIMIT_MB))
+    config.setdefault("LMS_MAX_UPLOAD_BYTES", upload_mb * 1024 * 1024)
+    config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    if config.get("SESSION_COOKIE_SAMESITE") is None:
+        config["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -1,0 +1,1 @@
+"""WTForms classes (Flask-WTF adds the CSRF token to each)."""

@@ -1,0 +1,98 @@
+"""Who must complete which module: role assignments, the enrolments they create, attempts and answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import UTCDateTime, db, utcnow
+from lms.models.sop import SopRevision
+from lms.models.training import Question, Quiz, TrainingModule
+from lms.models.user import JobRole, User
+
+ENROLMENT_STATUSES = ("assigned", "in_progress", "completed")
+
+
+class Assignment(db.Model):
+    """A module every member of a job role must complete within `due_days` of being enrolled."""
+
+    __tablename__ = "lms_assignment"
+    __table_args__ = (UniqueConstraint("module_id", "job_role_id", name="uq_lms_assignment_module_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("lms_module.id", ondelete="CASCADE"), index=True)
+    job_role_id: Mapped[int] = mapped_column(ForeignKey("lms_job_role.id", ondelete="CASCADE"), index=True)
+    due_days: Mapped[int] = mapped_column(Integer, default=14)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    module: Mapped[TrainingModule] = relationship()
+    job_role: Mapped[JobRole] = relationship()
+
+
+class Enrolment(db.Model):
+    """One user's obligation to complete one module (and so one SOP revision)."""
+
+    __tablename__ = "lms_enrolment"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", name="uq_lms_enrolment_user_module"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("lms_module.id", ondelete="CASCADE"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("lms_sop_revision.id"), index=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("lms_assignment.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="assigned")
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    score_percent: Mapped[float | None] = mapped_column(Float)
+
+    user: Mapped[User] = relationship()
+    module: Mapped[TrainingModule] = relationship()
+    revision: Mapped[SopRevision] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
+    attempts: Mapped[list[Attempt]] = relationship(back_populates="enrolment", order_by="Attempt.number")
+
+    def display_status(self, now: datetime | None = None) -> str:
+        """Overdue is derived from the due date at read time, never stored."""
+        if self.status != "completed" and self.due_at < (now or utcnow()):
+            return "overdue"
+        return self.status
+
+
+class Attempt(db.Model):
+    __tablename__ = "lms_attempt"
+    __table_args__ = (UniqueConstraint("enrolment_id", "number", name="uq_lms_attempt_enrolment_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("lms_enrolment.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("lms_quiz.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    question_ids: Mapped[list[int]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    score_percent: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+
+    enrolment: Mapped[Enrolment] = relationship(back_populates="attempts")
+    user: Mapped[User] = relationship()
+    quiz: Mapped[Quiz] = relationship()
+    responses: Mapped[list[Response]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
+
+
+class Response(db.Model):
+    __tablename__ = "lms_response"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id", name="uq_lms_response_attempt_question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("lms_attempt.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("lms_question.id", ondelete="CASCADE"), index=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    score: Mapped[float] = mapped_column(Float)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="responses")
+    question: Mapped[Question] = relationship()

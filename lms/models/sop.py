@@ -1,0 +1,99 @@
+"""SOPs and their immutable revisions, with the sections and steps parsed from each revision."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import UTCDateTime, db, utcnow
+
+REVISION_STATUSES = ("draft", "effective", "superseded")
+
+
+class Sop(db.Model):
+    __tablename__ = "lms_sop"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    revisions: Mapped[list[SopRevision]] = relationship(
+        back_populates="sop", order_by="SopRevision.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_revision(self) -> SopRevision | None:
+        effective = [r for r in self.revisions if r.status == "effective"]
+        return (effective or self.revisions or [None])[-1]
+
+
+class SopRevision(db.Model):
+    """One version of an SOP as imported. Never edited: a change is a new revision."""
+
+    __tablename__ = "lms_sop_revision"
+    __table_args__ = (UniqueConstraint("sop_id", "label", name="uq_lms_sop_revision_sop_label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sop_id: Mapped[int] = mapped_column(ForeignKey("lms_sop.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    effective_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="effective")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_filename: Mapped[str] = mapped_column(String(255))
+    source_blob: Mapped[bytes] = mapped_column(LargeBinary)
+    structure: Mapped[dict[str, Any]] = mapped_column(JSON)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_user.id"))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    sop: Mapped[Sop] = relationship(back_populates="revisions")
+    sections: Mapped[list[SopSection]] = relationship(
+        back_populates="revision", order_by="SopSection.position", cascade="all, delete-orphan"
+    )
+    steps: Mapped[list[SopStep]] = relationship(
+        back_populates="revision", order_by="SopStep.position", cascade="all, delete-orphan"
+    )
+
+
+class SopSection(db.Model):
+    __tablename__ = "lms_sop_section"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_sop_revision.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    heading: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[int] = mapped_column(Integer, default=1)
+
+    revision: Mapped[SopRevision] = relationship(back_populates="sections")
+    steps: Mapped[list[SopStep]] = relationship(back_populates="section", order_by="SopStep.position")
+
+
+class SopStep(db.Model):
+    __tablename__ = "lms_sop_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_sop_revision.id", ondelete="CASCADE"), index=True
+    )
+    section_id: Mapped[int] = mapped_column(ForeignKey("lms_sop_section.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(40))
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(200))
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    critical_values: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    conditions: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    revision: Mapped[SopRevision] = relationship(back_populates="steps")
+    section: Mapped[SopSection] = relationship(back_populates="steps")

@@ -1,0 +1,92 @@
+"""Training modules built from one SOP revision: lessons to read and a quiz to pass."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import UTCDateTime, db, utcnow
+from lms.models.sop import SopRevision, SopSection, SopStep
+
+MODULE_STATUSES = ("draft", "published", "retired")
+QUESTION_STATUSES = ("draft", "approved", "rejected", "retired")
+
+
+class TrainingModule(db.Model):
+    __tablename__ = "lms_module"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_sop_revision.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    revision: Mapped[SopRevision] = relationship()
+    lessons: Mapped[list[Lesson]] = relationship(
+        back_populates="module", order_by="Lesson.position", cascade="all, delete-orphan"
+    )
+    quiz: Mapped[Quiz] = relationship(back_populates="module", uselist=False, cascade="all, delete-orphan")
+
+
+class Lesson(db.Model):
+    __tablename__ = "lms_lesson"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("lms_module.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("lms_sop_section.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+
+    module: Mapped[TrainingModule] = relationship(back_populates="lessons")
+    section: Mapped[SopSection | None] = relationship()
+
+
+class Quiz(db.Model):
+    __tablename__ = "lms_quiz"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("lms_module.id", ondelete="CASCADE"), unique=True)
+    pass_mark: Mapped[int] = mapped_column(Integer, default=80)
+    questions_per_attempt: Mapped[int | None] = mapped_column(Integer)
+    max_attempts: Mapped[int | None] = mapped_column(Integer)
+
+    module: Mapped[TrainingModule] = relationship(back_populates="quiz")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="quiz", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def approved_questions(self) -> list[Question]:
+        return [q for q in self.questions if q.status == "approved"]
+
+
+class Question(db.Model):
+    """A quiz item; `answer` follows the formats in `quizzes.model`, `step` is the SOP step it tests."""
+
+    __tablename__ = "lms_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("lms_quiz.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(30))
+    stem: Mapped[str] = mapped_column(Text)
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answer: Mapped[Any] = mapped_column(JSON)
+    step_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_sop_step.id", ondelete="SET NULL"), index=True
+    )
+    quote: Mapped[str] = mapped_column(Text, default="")
+    quality: Mapped[float] = mapped_column(Float, default=0.5)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(String(20), default="generated")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    quiz: Mapped[Quiz] = relationship(back_populates="questions")
+    step: Mapped[SopStep | None] = relationship()

@@ -1,0 +1,132 @@
+"""Accounts: creating users, checking passwords (argon2), and job-role membership."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from lms.db import db
+from lms.models import APP_ROLES, JobRole, User
+from lms.services import audit, enrolments
+from lms.services.errors import InvalidInput, NotFound
+
+MIN_PASSWORD_LENGTH = 10
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    app_role: str = "learner",
+    job_role_ids: list[int] | None = None,
+    actor_id: int | None = None,
+) -> User:
+    """Create an account and enrol it in the training its job roles require."""
+    email = email.strip().lower()
+    name = name.strip()
+    if not _EMAIL.match(email):
+        raise InvalidInput(f"'{email}' is not a valid email address.")
+    if not name:
+        raise InvalidInput("A name is required.")
+    if app_role not in APP_ROLES:
+        raise InvalidInput(f"Unknown app role '{app_role}'; choose one of {', '.join(APP_ROLES)}.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise InvalidInput(f"An account for {email} already exists.")
+    user = User(email=email, name=name, password_hash=hash_password(password), app_role=app_role)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", "user", user.id, {"email": email, "app_role": app_role}, actor_id)
+    for job_role_id in job_role_ids or []:
+        _join(user, _job_role(job_role_id), actor_id)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None; rehashes when argon2 parameters changed."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.active:
+        _hasher.hash(password)  # spend the same time whether or not the account exists
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def create_job_role(name: str, department: str | None = None, actor_id: int | None = None) -> JobRole:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A job role needs a name.")
+    if db.session.scalar(select(JobRole.id).where(JobRole.name == name)):
+        raise InvalidInput(f"A job role named '{name}' already exists.")
+    role = JobRole(name=name, department=(department or "").strip() or None)
+    db.session.add(role)
+    db.session.flush()
+    audit.record(
+        "job_role.create", "job_role", role.id, {"name": name, "department": role.department}, actor_id
+    )
+    db.session.commit()
+    return role
+
+
+def add_to_job_role(user_id: int, job_role_id: int, actor_id: int | None = None) -> int:
+    """Put a user in a job role and enrol them at once in the role's training; returns new enrolments."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    role = _job_role(job_role_id)
+    if role in user.job_roles:
+        raise InvalidInput(f"{user.name} is already in {role.name}.")
+    created = _join(user, role, actor_id)
+    db.session.commit()
+    return created
+
+
+def _job_role(job_role_id: int) -> JobRole:
+    role = db.session.get(JobRole, job_role_id)
+    if role is None:
+        raise NotFound("No such job role.")
+    return role
+
+
+def _join(user: User, role: JobRole, actor_id: int | None) -> int:
+    user.job_roles.append(role)
+    db.session.flush()
+    audit.record("job_role.join", "user", user.id, {"job_role": role.name}, actor_id)
+    return enrolments.enrol_new_member(user, role, actor_id)
+
+
+def job_roles() -> list[JobRole]:
+    return list(db.session.scalars(select(JobRole).order_by(JobRole.name)))
+
+
+def user(user_id: int) -> User:
+    found = db.session.get(User, user_id)
+    if found is None:
+        raise NotFound("No such user.")
+    return found
+
+
+def list_users(search: str = "", page: int = 1, per_page: int = 25):
+    """One page of users, optionally filtered by name or email (a Flask-SQLAlchemy Pagination)."""
+    query = select(User).order_by(User.name, User.id)
+    if search.strip():
+        term = f"%{search.strip()}%"
+        query = query.where(User.name.ilike(term) | User.email.ilike(term))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

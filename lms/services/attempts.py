@@ -1,0 +1,154 @@
+"""Taking a quiz: start an attempt, submit it exactly once, and explain the result against the SOP."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from lms.db import db, utcnow
+from lms.models import Attempt, Enrolment, Question, Response
+from lms.services import audit
+from lms.services.enrolments import enrolment_for
+from lms.services.errors import Conflict, InvalidInput, NotFound
+from quizzes.engine import select_for_attempt
+from quizzes.scoring import ResponseError, grade, normalise_response, score_response
+
+
+def start_attempt(user_id: int, enrolment_id: int) -> Attempt:
+    """Resume the open attempt, or start a new one with a fresh selection of approved questions."""
+    enrolment = enrolment_for(user_id, enrolment_id)
+    quiz = enrolment.module.quiz
+    if enrolment.module.status != "published":
+        raise InvalidInput("This module is not published yet.")
+    open_attempt = next((a for a in enrolment.attempts if a.submitted_at is None), None)
+    if open_attempt is not None:
+        return open_attempt
+    if enrolment.status == "completed":
+        raise InvalidInput("You have already passed this quiz.")
+    if quiz.max_attempts is not None and len(enrolment.attempts) >= quiz.max_attempts:
+        raise InvalidInput(f"You have used all {quiz.max_attempts} attempts for this quiz; ask your trainer.")
+    pool = [q.id for q in quiz.approved_questions]
+    if not pool:
+        raise InvalidInput("This quiz has no approved questions yet.")
+    size = quiz.questions_per_attempt or len(pool)
+    number = len(enrolment.attempts) + 1
+    seed = random.SystemRandom().randrange(2**32)
+    attempt = Attempt(
+        enrolment=enrolment,
+        user_id=user_id,
+        quiz=quiz,
+        number=number,
+        question_ids=select_for_attempt(pool, size, seed),
+    )
+    db.session.add(attempt)
+    if enrolment.status == "assigned":
+        enrolment.status = "in_progress"
+    db.session.flush()
+    audit.record(
+        "attempt.start", "attempt", attempt.id, {"enrolment_id": enrolment.id, "number": number}, user_id
+    )
+    db.session.commit()
+    return attempt
+
+
+def attempt_for(user_id: int, attempt_id: int) -> Attempt:
+    """The user's own attempt; another learner's attempt is indistinguishable from a missing one."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id:
+        raise NotFound("No such quiz attempt.")
+    return attempt
+
+
+def questions_of(attempt: Attempt) -> list[Question]:
+    by_id = {
+        q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))
+    }
+    return [by_id[qid] for qid in attempt.question_ids if qid in by_id]
+
+
+def submit_attempt(user_id: int, attempt_id: int, raw_answers: dict[int, Any]) -> Attempt:
+    """Score an attempt once. A second submission, however concurrent, is refused and changes nothing."""
+    attempt = attempt_for(user_id, attempt_id)
+    if attempt.submitted_at is not None:
+        raise Conflict("This attempt was already submitted; the first submission stands.")
+    questions = questions_of(attempt)
+    unknown = set(raw_answers) - {q.id for q in questions}
+    if unknown:
+        raise InvalidInput("The submission answers a question that is not part of this attempt.")
+    missing = [n for n, q in enumerate(questions, 1) if raw_answers.get(q.id) in (None, "", [])]
+    if missing:
+        raise InvalidInput(
+            "Answer every question before submitting (missing: " + ", ".join(map(str, missing)) + ")."
+        )
+    answers: dict[int, Any] = {}
+    for number, item in enumerate(questions, 1):
+        try:
+            answers[item.id] = normalise_response(item.type, item.options, raw_answers[item.id])
+        except ResponseError as error:
+            raise InvalidInput(f"Question {number}: {error}") from error
+
+    claimed = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("This attempt was already submitted; the first submission stands.")
+    scored = []
+    for item in questions:
+        score = score_response(item.type, item.options, item.answer, answers[item.id])
+        db.session.add(
+            Response(attempt_id=attempt.id, question_id=item.id, value=answers[item.id], score=score)
+        )
+        scored.append((score, 1.0))
+    result = grade(scored, attempt.quiz.pass_mark)
+    db.session.refresh(attempt, ["submitted_at"])
+    attempt.score_percent = result.score_percent
+    attempt.passed = result.passed
+    enrolment = attempt.enrolment
+    if result.passed and enrolment.status != "completed":
+        enrolment.status = "completed"
+        enrolment.completed_at = attempt.submitted_at
+        enrolment.score_percent = result.score_percent
+    audit.record(
+        "attempt.submit",
+        "attempt",
+        attempt.id,
+        {"score_percent": result.score_percent, "passed": result.passed, "answers": answers},
+        user_id,
+    )
+    db.session.commit()
+    return attempt
+
+
+@dataclass(frozen=True)
+class ReviewedAnswer:
+    number: int
+    question: Question
+    given: Any
+    score: float
+
+    @property
+    def correct(self) -> bool:
+        return self.score >= 1.0
+
+
+def review(attempt: Attempt) -> list[ReviewedAnswer]:
+    """Each answer of a submitted attempt with its score, in the order the learner saw the questions."""
+    if attempt.submitted_at is None:
+        raise InvalidInput("This attempt has not been submitted yet.")
+    responses = {r.question_id: r for r in attempt.responses}
+    return [
+        ReviewedAnswer(n, q, responses[q.id].value, responses[q.id].score)
+        for n, q in enumerate(questions_of(attempt), 1)
+        if q.id in responses
+    ]
+
+
+def attempts_used(enrolment: Enrolment) -> int:
+    return db.session.scalar(select(func.count(Attempt.id)).where(Attempt.enrolment_id == enrolment.id)) or 0

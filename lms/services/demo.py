@@ -1,0 +1,280 @@
+"""A realistic demo organisation, built through the same services the app uses.
+
+Harbor Point Laboratories: lab, field, maintenance, quality, IT, HR and finance staff, trained on real
+public-domain and openly licensed SOPs (see `lms/demo/sops/SOURCES.md`). Some people have already taken
+quizzes weeks ago, some are overdue, so every dashboard has something to show.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from lms.db import db, utcnow
+from lms.models import Attempt, Enrolment, User
+from lms.services import accounts, attempts, enrolments, quiz_review, sop_import
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo" / "sops"
+DEMO_PASSWORD = "sop-lms-demo"  # noqa: S105 (a published demo password, only ever seeded into demo databases)
+DEMO_DOMAIN = "harborpoint.example"
+DEMO_LOGINS = (
+    ("admin", f"admin@{DEMO_DOMAIN}"),
+    ("trainer", f"trainer@{DEMO_DOMAIN}"),
+    ("compliance", f"compliance@{DEMO_DOMAIN}"),
+    ("learner", f"learner@{DEMO_DOMAIN}"),
+)
+
+# job role -> (department, SOP files its members must be trained on, how many people)
+JOB_ROLES: dict[str, tuple[str, tuple[str, ...], int]] = {
+    "Laboratory Technician": (
+        "Laboratory",
+        (
+            "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md",
+            "lab-reagent-prep-inactivation-saline-floodlamp.md",
+            "lab-rpa-assay-setup-techoceans.md",
+        ),
+        9,
+    ),
+    "Field Sampling Technician": (
+        "Environmental Monitoring",
+        ("env-edna-water-sampling-smithroot-filter-noaa-pmel.md",),
+        6,
+    ),
+    "Maintenance Technician": ("Facilities", ("safety-lockout-tagout-osha-typical-minimal-procedure.md",), 6),
+    "QA Specialist": ("Quality", ("qms-capa-procedure.md",), 4),
+    "IT Operations Engineer": (
+        "IT",
+        (
+            "it-database-restore-runbook.md",
+            "it-oncall-responsibilities.md",
+            "it-security-incident-response-checklist.md",
+        ),
+        6,
+    ),
+    "People Operations Partner": ("HR", ("hr-employee-offboarding.md",), 3),
+    "Finance Associate": ("Finance", ("finance-travel-voucher-reimbursement.md",), 3),
+}
+
+FIRST = (
+    "Amara",
+    "Ben",
+    "Chloe",
+    "Dmitri",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Keisha",
+    "Luca",
+    "Maya",
+    "Nikhil",
+    "Olga",
+    "Pedro",
+    "Quinn",
+    "Rosa",
+    "Samir",
+    "Tessa",
+    "Umar",
+    "Vera",
+    "Wen",
+    "Xavier",
+    "Yara",
+    "Zane",
+    "Aoife",
+    "Bruno",
+    "Carmen",
+    "Diego",
+    "Esther",
+    "Felix",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nora",
+    "Omar",
+)
+LAST = (
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Petrov",
+    "Garcia",
+    "Haddad",
+    "Kim",
+    "Tanaka",
+    "Silva",
+    "Becker",
+    "Johnson",
+    "Romano",
+    "Patel",
+    "Sharma",
+    "Novak",
+    "Alves",
+    "Murphy",
+    "Costa",
+    "Nasser",
+    "Van Dijk",
+    "Sheikh",
+    "Ivanova",
+    "Zhang",
+    "Dubois",
+    "Mensah",
+    "Fischer",
+    "Byrne",
+    "Rossi",
+    "Ortega",
+    "Lopez",
+    "Cohen",
+    "Wagner",
+    "Sato",
+    "Kovacs",
+    "Nowak",
+    "Asante",
+    "Berg",
+    "Reyes",
+    "Quinn",
+    "Aziz",
+)
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    users: int
+    job_roles: int
+    sops: int
+    enrolments: int
+    attempts: int
+
+
+def has_users() -> bool:
+    return bool(db.session.scalar(select(func.count(User.id))))
+
+
+def seed_demo(seed: int = 7) -> SeedSummary:
+    rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not security)
+    role_ids = {
+        name: accounts.create_job_role(name, department).id for name, (department, _, _) in JOB_ROLES.items()
+    }
+    staff = _create_staff(rng, role_ids)
+    trainer = db.session.scalar(select(User).where(User.email == f"trainer@{DEMO_DOMAIN}"))
+    trainer_id = trainer.id if trainer else None
+    modules: dict[str, int] = {}
+    for name, (_, files, _) in JOB_ROLES.items():
+        for file in files:
+            if file not in modules:
+                revision = sop_import.import_sop((DEMO_DIR / file).read_bytes(), file, trainer_id)
+                module = sop_import.modules_of(revision.id)[0]
+                module.quiz.questions_per_attempt = min(8, len(module.quiz.questions))
+                quiz_review.publish(module.id, trainer_id)
+                modules[file] = module.id
+            enrolments.assign_module_to_role(
+                modules[file], role_ids[name], rng.choice((14, 21, 30)), trainer_id
+            )
+    taken = _take_quizzes(rng, staff)
+    return SeedSummary(
+        users=len(staff) + 3,
+        job_roles=len(role_ids),
+        sops=len(modules),
+        enrolments=db.session.scalar(select(func.count(Enrolment.id))) or 0,
+        attempts=taken,
+    )
+
+
+def _create_staff(rng: random.Random, role_ids: dict[str, int]) -> list[User]:
+    for role, email in DEMO_LOGINS[:3]:
+        accounts.create_user(email, f"Demo {role.title()}", DEMO_PASSWORD, role)
+    staff = [
+        accounts.create_user(
+            DEMO_LOGINS[3][1], "Lee Learner", DEMO_PASSWORD, "learner", [role_ids["Laboratory Technician"]]
+        )
+    ]
+    names = iter(zip(FIRST, LAST, strict=True))
+    for role_name, (_, _, headcount) in JOB_ROLES.items():
+        for _ in range(headcount - (1 if role_name == "Laboratory Technician" else 0)):
+            first, last = next(names)
+            email = f"{first}.{last}".lower().replace(" ", "") + f"@{DEMO_DOMAIN}"
+            staff.append(
+                accounts.create_user(
+                    email, f"{first} {last}", DEMO_PASSWORD, "learner", [role_ids[role_name]]
+                )
+            )
+    rng.shuffle(staff)
+    return staff
+
+
+def _take_quizzes(rng: random.Random, staff: list[User]) -> int:
+    """Backdate enrolments over the last weeks, and let about two thirds of people take their quizzes."""
+    now = utcnow()
+    taken = 0
+    for person in staff:
+        ability = rng.uniform(0.55, 0.98)
+        for enrolment in enrolments.enrolments_for(person.id):
+            age = timedelta(days=rng.randint(3, 45))
+            enrolment.assigned_at = now - age
+            enrolment.due_at = enrolment.assigned_at + timedelta(days=enrolment.assignment.due_days)
+            db.session.commit()
+            if (
+                person.email == DEMO_LOGINS[3][1]
+                and enrolment.id != enrolments.enrolments_for(person.id)[0].id
+            ):
+                continue  # leave the demo learner something to do
+            if rng.random() > 0.68:
+                continue
+            for _ in range(rng.choice((1, 1, 2))):
+                attempt = attempts.start_attempt(person.id, enrolment.id)
+                answers = {
+                    q.id: (
+                        right_answer(q.type, q.answer)
+                        if rng.random() < ability
+                        else _wrong_answer(q.type, q.options, q.answer)
+                    )
+                    for q in attempts.questions_of(attempt)
+                }
+                attempts.submit_attempt(person.id, attempt.id, answers)
+                _backdate(attempt, enrolment, rng)
+                taken += 1
+                if attempt.passed:
+                    break
+    return taken
+
+
+def _backdate(attempt: Attempt, enrolment: Enrolment, rng: random.Random) -> None:
+    when = enrolment.assigned_at + timedelta(days=rng.randint(1, 20), minutes=rng.randint(0, 600))
+    when = min(when, utcnow())
+    attempt.started_at = when - timedelta(minutes=rng.randint(4, 25))
+    attempt.submitted_at = when
+    if enrolment.status == "completed" and enrolment.completed_at is not None:
+        enrolment.completed_at = when
+    db.session.commit()
+
+
+def right_answer(question_type: str, answer: Any) -> Any:
+    """What a learner who knows the SOP would respond (a numeric key also holds unit and tolerance)."""
+    return answer["value"] if question_type == "numeric" else answer
+
+
+def _wrong_answer(question_type: str, options: list[str], answer: Any) -> Any:
+    if question_type in ("single_choice", "scenario"):
+        return (int(answer) + 1) % len(options)
+    if question_type == "true_false":
+        return not answer
+    if question_type == "ordering":
+        return list(reversed(answer))
+    if question_type == "numeric":
+        return float(answer["value"]) * 2 + 1
+    if question_type == "multiple_response":
+        wrong = [i for i in range(len(options)) if i not in answer]
+        return wrong[:1] or [answer[0]]
+    if question_type == "matching":
+        rights = [right for _, right in answer]
+        return [[left, rights[(i + 1) % len(rights)]] for i, (left, _) in enumerate(answer)]
+    return answer

@@ -1,0 +1,105 @@
+"""Assigning modules to job roles, and enrolling the people in those roles (now and when they join later)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from lms.db import db, utcnow
+from lms.models import Assignment, Enrolment, JobRole, TrainingModule, User
+from lms.services import audit
+from lms.services.errors import InvalidInput, NotFound
+
+MAX_DUE_DAYS = 3650
+
+
+def assign_module_to_role(
+    module_id: int, job_role_id: int, due_days: int, actor_id: int | None
+) -> tuple[Assignment, int]:
+    """Require a published module of every member of a role; returns the assignment and new enrolments."""
+    module = db.session.get(TrainingModule, module_id)
+    role = db.session.get(JobRole, job_role_id)
+    if module is None or role is None:
+        raise NotFound("No such module or job role.")
+    if module.status != "published":
+        raise InvalidInput("Publish the module before assigning it.")
+    if not 1 <= due_days <= MAX_DUE_DAYS:
+        raise InvalidInput(f"Due within must be between 1 and {MAX_DUE_DAYS} days.")
+    existing = db.session.scalar(
+        select(Assignment).where(Assignment.module_id == module_id, Assignment.job_role_id == job_role_id)
+    )
+    if existing is not None:
+        raise InvalidInput(f"'{module.title}' is already assigned to {role.name}.")
+    assignment = Assignment(module=module, job_role=role, due_days=due_days, created_by_id=actor_id)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(
+        "assignment.create",
+        "assignment",
+        assignment.id,
+        {"module": module.title, "job_role": role.name, "due_days": due_days},
+        actor_id,
+    )
+    now = utcnow()
+    created = sum(_enrol(member, assignment, now, actor_id) for member in role.members)
+    db.session.commit()
+    return assignment, created
+
+
+def enrol_new_member(user: User, role: JobRole, actor_id: int | None) -> int:
+    """Called in the transaction that adds `user` to `role`: enrol them in everything the role requires."""
+    assignments = db.session.scalars(select(Assignment).where(Assignment.job_role_id == role.id)).all()
+    now = utcnow()
+    return sum(_enrol(user, assignment, now, actor_id) for assignment in assignments)
+
+
+def _enrol(user: User, assignment: Assignment, now: datetime, actor_id: int | None) -> int:
+    exists = db.session.scalar(
+        select(Enrolment.id).where(Enrolment.user_id == user.id, Enrolment.module_id == assignment.module_id)
+    )
+    if exists:
+        return 0
+    enrolment = Enrolment(
+        user=user,
+        module_id=assignment.module_id,
+        revision_id=assignment.module.revision_id,
+        assignment=assignment,
+        assigned_at=now,
+        due_at=now + timedelta(days=assignment.due_days),
+    )
+    db.session.add(enrolment)
+    db.session.flush()
+    audit.record(
+        "enrolment.create",
+        "enrolment",
+        enrolment.id,
+        {"user": user.email, "module_id": assignment.module_id, "due_at": enrolment.due_at},
+        actor_id,
+    )
+    return 1
+
+
+def enrolments_for(user_id: int) -> list[Enrolment]:
+    """A learner's training, soonest due first."""
+    return list(
+        db.session.scalars(
+            select(Enrolment).where(Enrolment.user_id == user_id).order_by(Enrolment.due_at, Enrolment.id)
+        )
+    )
+
+
+def enrolment_for(user_id: int, enrolment_id: int) -> Enrolment:
+    """The user's own enrolment; another user's looks exactly like a missing one."""
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.user_id != user_id:
+        raise NotFound("No such training assignment.")
+    return enrolment
+
+
+def assignments_of(module_id: int) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            select(Assignment).where(Assignment.module_id == module_id).order_by(Assignment.id)
+        )
+    )

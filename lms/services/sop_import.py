@@ -1,0 +1,191 @@
+"""Import an SOP file: parse it, store it as a new immutable revision, and draft its training module."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from lms.db import db
+from lms.models import Lesson, Question, Quiz, Sop, SopRevision, SopSection, SopStep, TrainingModule
+from lms.services import audit
+from lms.services.errors import InvalidInput, NotFound
+from quizzes.generate import generate_questions
+from sops.errors import SopParseError
+from sops.model import SopDocument
+from sops.parse import parse_sop
+
+QUESTION_POOL_SIZE = 12
+
+
+def import_sop(data: bytes, filename: str, actor_id: int | None, pass_mark: int = 80) -> SopRevision:
+    """Parse, store and draft training in one transaction: a file that fails leaves nothing behind."""
+    if not data:
+        raise InvalidInput("The file is empty: choose an SOP document with text in it.")
+    try:
+        doc = parse_sop(data, filename)
+    except SopParseError as error:
+        raise InvalidInput(str(error)) from error
+    try:
+        revision = _store_revision(doc, data, filename, actor_id)
+        _draft_module(revision, doc, pass_mark, actor_id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return revision
+
+
+def sop_code_for(doc: SopDocument) -> str:
+    """The document number when the SOP has one, else a stable code derived from its title."""
+    if doc.code:
+        return doc.code.strip()[:80]
+    slug = re.sub(r"[^A-Z0-9]+", "-", doc.title.upper()).strip("-")
+    return ("DOC-" + slug)[:80].rstrip("-") or "DOC-UNTITLED"
+
+
+def _store_revision(doc: SopDocument, data: bytes, filename: str, actor_id: int | None) -> SopRevision:
+    code = sop_code_for(doc)
+    sop = db.session.scalar(select(Sop).where(Sop.code == code))
+    if sop is None:
+        sop = Sop(code=code, title=doc.title[:300])
+        db.session.add(sop)
+        db.session.flush()
+        audit.record("sop.create", "sop", sop.id, {"code": code, "title": sop.title}, actor_id)
+    if any(r.content_hash == doc.content_hash for r in sop.revisions):
+        raise InvalidInput(f"This exact content is already imported as {code}; nothing was changed.")
+    label = _revision_label(sop, doc.revision)
+    for previous in sop.revisions:
+        if previous.status == "effective":
+            previous.status = "superseded"
+    revision = SopRevision(
+        sop=sop,
+        label=label,
+        title=doc.title[:300],
+        effective_date=_parse_date(doc.effective_date),
+        status="effective",
+        content_hash=doc.content_hash,
+        source_filename=filename[:255],
+        source_blob=data,
+        structure=doc.to_dict(),
+        imported_by_id=actor_id,
+    )
+    db.session.add(revision)
+    sections = {}
+    for position, section in enumerate(doc.sections):
+        row = SopSection(
+            revision=revision,
+            key=section.id,
+            position=position,
+            kind=section.kind,
+            heading=section.heading[:500],
+            text=section.text,
+            level=section.level,
+        )
+        sections[section.id] = row
+        db.session.add(row)
+    for position, step in enumerate(doc.steps):
+        db.session.add(
+            SopStep(
+                revision=revision,
+                section=sections[step.section_id],
+                key=step.id,
+                position=position,
+                number=step.number[:40],
+                depth=step.depth,
+                text=step.text,
+                actor=(step.actor or None),
+                warnings=list(step.warnings),
+                critical_values=[
+                    {"text": v.text, "value": v.value, "unit": v.unit} for v in step.critical_values
+                ],
+                conditions=list(step.conditions),
+            )
+        )
+    db.session.flush()
+    audit.record(
+        "sop_revision.create",
+        "sop_revision",
+        revision.id,
+        {"code": code, "label": label, "content_hash": revision.content_hash, "steps": len(doc.steps)},
+        actor_id,
+    )
+    return revision
+
+
+def _draft_module(
+    revision: SopRevision, doc: SopDocument, pass_mark: int, actor_id: int | None
+) -> TrainingModule:
+    module = TrainingModule(revision=revision, title=f"{revision.sop.code}: {revision.title}"[:300])
+    for position, section in enumerate(s for s in revision.sections if s.text or s.steps):
+        module.lessons.append(Lesson(position=position, title=section.heading, section=section))
+    quiz = Quiz(pass_mark=pass_mark)
+    module.quiz = quiz
+    steps_by_key = {step.key: step for step in revision.steps}
+    for position, generated in enumerate(generate_questions(doc, count=QUESTION_POOL_SIZE)):
+        quiz.questions.append(
+            Question(
+                position=position,
+                type=generated.type,
+                stem=generated.stem,
+                options=list(generated.options),
+                answer=generated.answer,
+                step=steps_by_key.get(generated.source.step_id or ""),
+                quote=generated.source.quote,
+                quality=generated.quality,
+                rationale=generated.rationale,
+            )
+        )
+    db.session.add(module)
+    db.session.flush()
+    audit.record(
+        "module.create",
+        "module",
+        module.id,
+        {"revision_id": revision.id, "lessons": len(module.lessons), "questions": len(quiz.questions)},
+        actor_id,
+    )
+    return module
+
+
+def _revision_label(sop: Sop, declared: str | None) -> str:
+    taken = {r.label for r in sop.revisions}
+    if declared and declared.strip():
+        label = declared.strip()[:40]
+        if label in taken:
+            raise InvalidInput(
+                f"{sop.code} revision {label} is already imported with different content; "
+                "give the changed document a new revision number."
+            )
+        return label
+    number = len(taken) + 1
+    while str(number) in taken:
+        number += 1
+    return str(number)
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def revision(revision_id: int) -> SopRevision:
+    found = db.session.get(SopRevision, revision_id)
+    if found is None:
+        raise NotFound("No such SOP revision.")
+    return found
+
+
+def list_sops(search: str = "") -> list[Sop]:
+    query = select(Sop).order_by(Sop.code)
+    if search.strip():
+        term = f"%{search.strip()}%"
+        query = query.where(Sop.code.ilike(term) | Sop.title.ilike(term))
+    return list(db.session.scalars(query))
+
+
+def modules_of(revision_id: int) -> list[TrainingModule]:
+    return list(db.session.scalars(select(TrainingModule).where(TrainingModule.revision_id == revision_id)))

@@ -1,0 +1,75 @@
+"""The sop-lms blueprint: one parent (`lms`) that carries access control, CSRF and error pages, and a
+child blueprint per audience. Views only parse requests, call services and render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from werkzeug.exceptions import HTTPException
+from wtforms.validators import ValidationError
+
+from lms.services.errors import ServiceError
+from lms.services.question_edit import answer_to_text
+from lms.web import admin, auth, learner, reports, trainer
+from lms.web.access import enforce_access
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def build_blueprint() -> Blueprint:
+    """A fresh blueprint per app, so several apps (tests, a host) can mount sop-lms side by side."""
+    bp = Blueprint(
+        "lms",
+        __name__,
+        template_folder=str(PACKAGE_DIR / "templates"),
+        static_folder=str(PACKAGE_DIR / "static"),
+        static_url_path="/static",
+    )
+    bp.before_request(limit_upload_size)
+    bp.before_request(protect_from_csrf)
+    bp.before_request(enforce_access)
+    bp.register_error_handler(HTTPException, render_http_error)
+    bp.register_error_handler(ServiceError, render_service_error)
+    bp.app_context_processor(lambda: {"csrf_token": generate_csrf})
+    bp.add_app_template_filter(
+        lambda answer, question_type: answer_to_text(question_type, answer), "answer_text"
+    )
+    for child in (auth, learner, trainer, reports, admin):
+        bp.register_blueprint(child.build())
+    return bp
+
+
+def limit_upload_size() -> None:
+    """Cap request bodies for sop-lms routes only, leaving a host app's own limit alone."""
+    request.max_content_length = current_app.config["LMS_MAX_UPLOAD_BYTES"]
+
+
+def protect_from_csrf() -> None:
+    """Every state-changing request carries the session's CSRF token, whatever form or script sent it."""
+    if request.method not in UNSAFE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
+    try:
+        validate_csrf(token)
+    except ValidationError:
+        abort(
+            400,
+            description="This form has expired or was not sent by sop-lms. Reload the page and try again.",
+        )
+
+
+def render_http_error(error: HTTPException):
+    message = error.description
+    if error.code == 413:
+        limit_mb = current_app.config["LMS_MAX_UPLOAD_BYTES"] // (1024 * 1024)
+        message = f"The upload is larger than the {limit_mb} MB limit. Nothing was saved."
+    return render_template("lms/error.html", code=error.code, title=error.name, message=message), error.code
+
+
+def render_service_error(error: ServiceError):
+    return render_template(
+        "lms/error.html", code=error.status, title="Not possible", message=error.message
+    ), (error.status)

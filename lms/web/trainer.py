@@ -1,0 +1,126 @@
+"""What a trainer does: upload SOPs, review generated questions, publish, assign, follow completion."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from lms.forms.auth import ActionForm
+from lms.forms.training import AssignForm, QuestionEditForm, UploadSopForm
+from lms.services import accounts, enrolments, quiz_review, reports, sop_import
+from lms.services.errors import InvalidInput
+from lms.services.question_edit import answer_from_text, answer_to_text
+from lms.web.access import allow
+
+TRAINERS = ("trainer",)
+
+
+def build() -> Blueprint:
+    bp = Blueprint("trainer", __name__)
+    bp.add_url_rule("/sops", view_func=sops)
+    bp.add_url_rule("/sops/upload", view_func=upload, methods=["GET", "POST"])
+    bp.add_url_rule("/sops/revisions/<int:revision_id>", view_func=revision)
+    bp.add_url_rule("/modules/<int:module_id>", view_func=module)
+    bp.add_url_rule("/modules/<int:module_id>/publish", view_func=publish, methods=["POST"])
+    bp.add_url_rule("/modules/<int:module_id>/assign", view_func=assign, methods=["GET", "POST"])
+    bp.add_url_rule("/questions/<int:question_id>/edit", view_func=edit_question, methods=["GET", "POST"])
+    bp.add_url_rule("/questions/<int:question_id>/review", view_func=review_question, methods=["POST"])
+    bp.add_url_rule("/completion", view_func=completion)
+    return bp
+
+
+@allow(*TRAINERS)
+def sops() -> str:
+    search = request.args.get("q", "")
+    return render_template("lms/trainer/sops.html", sops=sop_import.list_sops(search), search=search)
+
+
+@allow(*TRAINERS)
+def upload() -> str | Response | tuple[str, int]:
+    form = UploadSopForm()
+    if form.validate_on_submit():
+        document = form.document.data
+        try:
+            new = sop_import.import_sop(document.read(), document.filename or "", current_user.id)
+        except InvalidInput as error:
+            form.document.errors.append(error.message)
+            return render_template("lms/trainer/upload.html", form=form), 400
+        flash(f"Imported {new.sop.code} revision {new.label}: {len(new.steps)} steps.", "success")
+        return redirect(url_for("lms.trainer.revision", revision_id=new.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("lms/trainer/upload.html", form=form), status
+
+
+@allow(*TRAINERS)
+def revision(revision_id: int) -> str:
+    item = sop_import.revision(revision_id)
+    return render_template("lms/trainer/revision.html", revision=item, modules=sop_import.modules_of(item.id))
+
+
+@allow(*TRAINERS)
+def module(module_id: int) -> str:
+    return render_template("lms/trainer/module.html", module=quiz_review.module(module_id), form=ActionForm())
+
+
+@allow(*TRAINERS)
+def publish(module_id: int) -> Response:
+    quiz_review.publish(module_id, current_user.id)
+    flash("Module published. Assign it to a job role next.", "success")
+    return redirect(url_for("lms.trainer.assign", module_id=module_id))
+
+
+@allow(*TRAINERS)
+def edit_question(question_id: int) -> str | Response | tuple[str, int]:
+    item = quiz_review.question(question_id)
+    form = QuestionEditForm(obj=None if request.method == "POST" else item)
+    if request.method == "GET":
+        form.options.data = "\n".join(item.options)
+        form.answer.data = answer_to_text(item.type, item.answer)
+    if form.validate_on_submit():
+        options = (form.options.data or "").splitlines()
+        try:
+            answer = answer_from_text(item.type, [o for o in options if o.strip()], form.answer.data or "")
+            quiz_review.update_question(item.id, form.stem.data or "", options, answer, current_user.id)
+        except InvalidInput as error:
+            form.answer.errors.append(error.message)
+            return render_template("lms/trainer/question_edit.html", form=form, question=item), 400
+        flash("Question saved; it is back in draft for approval.", "success")
+        return redirect(
+            url_for("lms.trainer.module", module_id=item.quiz.module_id, _anchor=f"question-{item.id}")
+        )
+    return render_template("lms/trainer/question_edit.html", form=form, question=item)
+
+
+@allow(*TRAINERS)
+def review_question(question_id: int) -> Response:
+    item = quiz_review.set_status(question_id, request.form.get("decision", ""), current_user.id)
+    flash(f"Question {item.position + 1} marked {item.status}.", "success")
+    return redirect(
+        url_for("lms.trainer.module", module_id=item.quiz.module_id, _anchor=f"question-{item.id}")
+    )
+
+
+@allow(*TRAINERS)
+def assign(module_id: int) -> str | Response | tuple[str, int]:
+    item = quiz_review.module(module_id)
+    form = AssignForm()
+    form.job_role.choices = [(r.id, r.name) for r in accounts.job_roles()]
+    if form.validate_on_submit():
+        try:
+            _, created = enrolments.assign_module_to_role(
+                item.id, form.job_role.data, form.due_days.data or 0, current_user.id
+            )
+        except InvalidInput as error:
+            form.job_role.errors.append(error.message)
+            return render_template("lms/trainer/assign.html", form=form, module=item), 400
+        flash(f"Assigned. {created} people enrolled.", "success")
+        return redirect(url_for("lms.trainer.completion"))
+    return render_template(
+        "lms/trainer/assign.html", form=form, module=item, assignments=enrolments.assignments_of(item.id)
+    )
+
+
+@allow(*TRAINERS, "compliance")
+def completion() -> str:
+    return render_template("lms/trainer/completion.html", by_role=reports.completion_by_role())

@@ -1,0 +1,20 @@
+"""Quiz generation, scoring and per-attempt randomisation for SOP training (plain Python, no Flask)."""
+
+from quizzes.engine import select_for_attempt, shuffle_options
+from quizzes.generate import generate_questions
+from quizzes.model import QUESTION_TYPES, Question, Source
+from quizzes.scoring import Grade, ResponseError, grade, normalise_response, score_response
+
+__all__ = [
+    "QUESTION_TYPES",
+    "Grade",
+    "Question",
+    "ResponseError",
+    "Source",
+    "generate_questions",
+    "grade",
+    "normalise_response",
+    "score_response",
+    "select_for_attempt",
+    "shuffle_options",
+]

@@ -1,0 +1,186 @@
+"""Turn a parsed SOP into a traceable quiz: overgenerate candidates, score them, select a varied set.
+
+    generate_questions(doc, count=10, seed=0) -> list[Question]
+
+Deterministic for a given (doc, count, seed). Every question carries a Source whose quote occurs verbatim in
+the text of the step it tests, a quality score (0-1) and a one-sentence rationale.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from quizzes.model import QUESTION_TYPES, Question, Source
+from quizzes.text import make_rng
+from quizzes.types import GENERATORS, Candidate, Context
+from sops.model import SopDocument
+
+MIN_QUALITY = 0.1
+
+
+def candidates(doc: SopDocument, seed: int = 0, kinds: list[str] | None = None) -> list[Candidate]:
+    """Every valid candidate question for the SOP (before selection), in generator order."""
+    ctx = Context(doc, seed)
+    out: list[Candidate] = []
+    for name, gen in GENERATORS.items():
+        if kinds is not None and name not in kinds:
+            continue
+        out.extend(c for c in gen(ctx) if valid(c))
+    return out
+
+
+def valid(c: Candidate) -> bool:
+    """Structural rules every question must meet; a candidate that breaks one is dropped, never repaired."""
+    if c.type not in QUESTION_TYPES or not c.stem.strip() or c.quality < MIN_QUALITY:
+        return False
+    if not c.quote.strip() or c.quote not in c.step.text:
+        return False
+    opts = c.options
+    if any(not o.strip() for o in opts) or len({o.strip().casefold() for o in opts}) != len(opts):
+        return False
+    if any("all of the above" in o.lower() or "none of the above" in o.lower() for o in opts):
+        return False
+    n = len(opts)
+    if c.type == "single_choice":
+        return 3 <= n <= 4 and isinstance(c.answer, int) and 0 <= c.answer < n
+    if c.type == "multiple_response":
+        return (
+            3 <= n <= 5
+            and bool(c.answer)
+            and len(set(c.answer)) == len(c.answer)
+            and all(0 <= a < n for a in c.answer)
+            and len(c.answer) < n
+        )
+    if c.type == "ordering":
+        return 3 <= n <= 5 and sorted(c.answer) == list(range(n)) and c.answer != list(range(n))
+    if c.type == "true_false":
+        return isinstance(c.answer, bool)
+    if c.type == "numeric":
+        return isinstance(c.answer, dict) and {"value", "unit", "tolerance"} <= c.answer.keys()
+    return True
+
+
+def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> list[Candidate]:
+    rng = make_rng(seed, "select", len(cands))
+    jitter = [rng.random() * 0.06 for _ in cands]
+    order = sorted(range(len(cands)), key=lambda i: -(cands[i].quality + jitter[i]))
+    n_sections = len({s.section_id for s in doc.steps}) or 1
+    chosen: list[int] = []
+    used_slots: set[str] = set()
+    step_use: Counter[str] = Counter()
+    section_use: Counter[str] = Counter()
+    type_use: Counter[str] = Counter()
+    kind_use: Counter[str] = Counter()
+    tf: Counter[bool] = Counter()
+    kind_steps: dict[str, set[str]] = {}
+    used_signatures: set[tuple] = set()
+    while len(chosen) < count:
+        best, best_score = None, float("-inf")
+        for i in order:
+            c = cands[i]
+            if c.slot in used_slots or _signature(c) in used_signatures:
+                continue
+            touched = _pair_key(c)
+            if len(touched & kind_steps.get(_family(c.kind), set())) >= 2:
+                continue  # overlaps a chosen question of the same family (same steps, same skill)
+            score = c.quality + jitter[i]
+            uses = step_use[c.step.id]
+            score += 0.35 if uses == 0 else -0.15 * uses
+            if section_use[c.step.section_id] == 0 and n_sections > 1:
+                score += 0.15
+            score += 0.12 if type_use[c.type] == 0 else -0.1 * type_use[c.type]
+            score -= 0.06 * kind_use[c.kind]
+            if c.type == "true_false":
+                diff = tf[c.answer] - tf[not c.answer]
+                score += 0.05 if diff < 0 else (-0.3 if diff > 0 else 0)
+            if score > best_score:
+                best, best_score = i, score
+        if best is None:
+            break
+        c = cands[best]
+        chosen.append(best)
+        used_slots.add(c.slot)
+        used_signatures.add(_signature(c))
+        kind_steps.setdefault(_family(c.kind), set()).update(_pair_key(c))
+        step_use[c.step.id] += 1
+        section_use[c.step.section_id] += 1
+        type_use[c.type] += 1
+        kind_use[c.kind] += 1
+        if c.type == "true_false":
+            tf[c.answer] += 1
+    _rebalance_true_false(cands, chosen)
+    return [cands[i] for i in chosen]
+
+
+_FAMILIES = {"next_step": "sequence", "previous_step": "sequence", "ordering": "ordering"}
+
+
+def _signature(c: Candidate) -> tuple:
+    """Identical wording = the same question (SOPs repeat steps verbatim in parallel sub-procedures)."""
+    return (c.type, " ".join(c.stem.split()).casefold(), tuple(o.casefold() for o in c.options))
+
+
+def _family(kind: str) -> str:
+    return _FAMILIES.get(kind, kind)
+
+
+def _pair_key(c: Candidate) -> set[str]:
+    return set(c.step_ids) if _family(c.kind) in ("sequence", "ordering") else set()
+
+
+def _rebalance_true_false(cands: list[Candidate], chosen: list[int]) -> None:
+    """Swap true/false questions to their opposite variant (same slot) until True and False differ by <= 1."""
+    by_slot: dict[str, list[int]] = {}
+    for i, c in enumerate(cands):
+        if c.type == "true_false":
+            by_slot.setdefault(c.slot, []).append(i)
+    for _ in range(len(chosen)):
+        tfs = [k for k, i in enumerate(chosen) if cands[i].type == "true_false"]
+        n_true = sum(1 for k in tfs if cands[chosen[k]].answer is True)
+        n_false = len(tfs) - n_true
+        if abs(n_true - n_false) <= 1:
+            return
+        majority = n_true > n_false
+        swapped = False
+        for k in reversed(tfs):
+            c = cands[chosen[k]]
+            if c.answer is not majority:
+                continue
+            alt = next((j for j in by_slot[c.slot] if cands[j].answer is not majority), None)
+            if alt is not None:
+                chosen[k] = alt
+                swapped = True
+                break
+        if not swapped:
+            return
+
+
+def _to_question(qid: str, c: Candidate) -> Question:
+    extra = {"kind": c.kind, "step_ids": list(dict.fromkeys([c.step.id, *c.step_ids])), **c.extra}
+    return Question(
+        id=qid,
+        type=c.type,
+        stem=c.stem,
+        options=list(c.options),
+        answer=c.answer,
+        source=Source(step_id=c.step.id, section_id=c.step.section_id, quote=c.quote),
+        quality=round(max(0.0, min(1.0, c.quality)), 3),
+        rationale=c.rationale,
+        extra=extra,
+    )
+
+
+def generate_questions(doc: SopDocument, count: int = 10, seed: int = 0) -> list[Question]:
+    """Up to `count` questions for the SOP: important steps first, covering many steps, sections and types.
+
+    Returned in document order of the step each question tests; ids q1, q2, ... in that order. A tiny SOP
+    may yield fewer than `count` questions: nothing is padded.
+    """
+    if count <= 0 or not doc.steps:
+        return []
+    cands = candidates(doc, seed)
+    picked = _select(cands, count, seed, doc)
+    position = {id(s): i for i, s in enumerate(doc.steps)}
+    kind_rank = {k: i for i, k in enumerate(GENERATORS)}
+    picked.sort(key=lambda c: (position.get(id(c.step), 0), kind_rank.get(c.kind, 99)))
+    return [_to_question(f"q{n}", c) for n, c in enumerate(picked, 1)]

@@ -1,0 +1,269 @@
+"""What every question-type generator gets (a Context over one SopDocument) and gives back (Candidates)."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from quizzes.text import (
+    ValueSpot,
+    clean,
+    locate_value,
+    make_rng,
+    requirement_words,
+    shorten,
+    usable_step,
+    words,
+)
+from sops.model import SopDocument, Step
+
+SAFETY_HEADING = re.compile(r"safety|hazard|warning|caution|danger|ppe|protective", re.IGNORECASE)
+
+
+@dataclass
+class Candidate:
+    """A generated question before selection: a Question without an id, plus what selection needs."""
+
+    kind: str  # generator name, e.g. "next_step"
+    type: str  # one of quizzes.model.QUESTION_TYPES
+    stem: str
+    options: list[str]
+    answer: Any
+    step: Step  # the step it tests
+    quote: str  # verbatim from step.text
+    quality: float
+    rationale: str
+    slot: str = ""  # candidates sharing a slot are alternatives: at most one is selected
+    step_ids: list[str] = field(default_factory=list)  # every step the question touches
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class StepInfo:
+    importance: float
+    reasons: list[str]
+
+
+def _last_int(number: str) -> int | None:
+    m = re.search(r"(\d+)\W*$", number or "")
+    return int(m.group(1)) if m else None
+
+
+def _parent(number: str) -> str:
+    parts = re.split(r"[.\-]", (number or "").strip("() "))
+    return ".".join(parts[:-1])
+
+
+class Context:
+    """One SOP seen by the generators: usable steps, sequences, importance, seeded randomness."""
+
+    def __init__(self, doc: SopDocument, seed: int = 0):
+        self.doc = doc
+        self.seed = seed
+        self.steps = list(doc.steps)
+        self.position = {id(s): i for i, s in enumerate(self.steps)}
+        self._sections = {s.id: s for s in doc.sections}
+        self._memo: dict[tuple, Any] = {}
+
+    def rng(self, *parts: object) -> random.Random:
+        return make_rng(self.seed, *parts)
+
+    # ---------------------------------------------------------------- document structure
+
+    def heading(self, step: Step) -> str:
+        sec = self._sections.get(step.section_id)
+        return clean(sec.heading).rstrip(" :;,.-") if sec and sec.heading else ""
+
+    def section_kind(self, step: Step) -> str:
+        sec = self._sections.get(step.section_id)
+        return sec.kind if sec else "other"
+
+    def heading_is_step(self, step: Step) -> bool:
+        """Is the section heading just the step itself ("### 3. Root Cause Analysis" holding that step)?"""
+        h = re.sub(r"^[\W\d_]+", "", self.heading(step)).casefold()
+        t = clean(step.text).rstrip(" .:").casefold()
+        return bool(h) and bool(t) and (t in h or (h in t and len(h) >= 0.6 * len(t)))
+
+    def label(self, step: Step) -> str:
+        number = re.sub(r"^\W+|\W+$", "", step.number or "")
+        return f"Step {number}" if number else f"Step {step.id}"
+
+    def usable(self, step: Step) -> bool:
+        key = ("usable", id(step))
+        if key not in self._memo:
+            self._memo[key] = usable_step(step)
+        return self._memo[key]
+
+    def short(self, step: Step, limit: int = 140) -> str:
+        """The step's display label (cached: distractor pools ask for every step many times)."""
+        key = ("short", id(step), limit)
+        if key not in self._memo:
+            self._memo[key] = shorten(step.text, limit)
+        return self._memo[key]
+
+    def next_of(self, a: Step) -> Step | None:
+        """The step done right after `a`: the next step in document order, if it belongs to the same
+        procedure (same section without a numbering restart, or a heading-per-step layout)."""
+        i = self.position[id(a)]
+        if i + 1 >= len(self.steps):
+            return None
+        b = self.steps[i + 1]
+        if b.section_id == a.section_id:
+            if b.depth > a.depth:
+                return b  # first sub-step of a
+            # compare b with the previous step at b's level: a restart there starts a new sub-procedure
+            p = a if b.depth == a.depth else self._previous_at_depth(i, b.depth, a.section_id)
+            if p is None:
+                return b
+            np_, nb = _last_int(p.number), _last_int(b.number)
+            if np_ is not None and nb is not None and nb <= np_:
+                return None
+            return b
+        if b.depth != a.depth or _parent(a.number) != _parent(b.number):
+            return None
+        na, nb = _last_int(a.number), _last_int(b.number)
+        if na is not None and nb is not None and nb == na + 1:
+            return b  # numbering continues across a sub-heading
+        sa, sb = self._sections.get(a.section_id), self._sections.get(b.section_id)
+        if (
+            na is None
+            and nb is None
+            and self._section_size[a.section_id] == 1
+            and self._section_size[b.section_id] == 1
+            and sa is not None
+            and sb is not None
+            and sa.level == sb.level
+            and sa.kind == sb.kind
+        ):
+            return b  # one unnumbered step per heading: the headings are the steps, in document order
+        return None
+
+    def _previous_at_depth(self, i: int, depth: int, section_id: str) -> Step | None:
+        for s in reversed(self.steps[: i + 1]):
+            if s.section_id != section_id:
+                return None
+            if s.depth == depth:
+                return s
+        return None
+
+    @cached_property
+    def _text_counts(self) -> Counter[str]:
+        return Counter(clean(s.text).casefold() for s in self.steps)
+
+    def repeated(self, step: Step) -> bool:
+        """Does the same step text occur more than once (parallel sub-procedures)? Then "what comes next"
+        about it is ambiguous."""
+        return self._text_counts[clean(step.text).casefold()] > 1
+
+    @cached_property
+    def _section_size(self) -> dict[str, int]:
+        return Counter(s.section_id for s in self.steps)
+
+    @cached_property
+    def runs(self) -> list[list[Step]]:
+        """Maximal chains of steps linked by next_of (each a procedure or sub-procedure in order)."""
+        prev = {}
+        for s in self.steps:
+            n = self.next_of(s)
+            if n is not None:
+                prev[id(n)] = s
+        out = []
+        for s in self.steps:
+            if id(s) in prev:
+                continue
+            chain = [s]
+            while (n := self.next_of(chain[-1])) is not None:
+                chain.append(n)
+            if len(chain) >= 2:
+                out.append(chain)
+        return out
+
+    # ---------------------------------------------------------------- values and importance
+
+    def value_spots(self, step: Step) -> list[ValueSpot]:
+        spots = []
+        seen = set()
+        for cv in step.critical_values:
+            spot = locate_value(step, cv)
+            if spot is not None and (spot.num_start, spot.num_end) not in seen:
+                seen.add((spot.num_start, spot.num_end))
+                spots.append(spot)
+        return spots
+
+    def info(self, step: Step) -> StepInfo:
+        key = id(step)
+        cache = self.__dict__.setdefault("_info", {})
+        if key not in cache:
+            cache[key] = self._compute_info(step)
+        return cache[key]
+
+    def _compute_info(self, step: Step) -> StepInfo:
+        score = 0.35
+        reasons: list[str] = []
+        if step.warnings or re.search(r"\b(WARNING|CAUTION|DANGER)\b", step.text):
+            score += 0.25
+            reasons.append("a WARNING")
+        spots = self.value_spots(step)
+        if spots:
+            score += 0.2
+            vals = ", ".join(clean(s.cv.text) or str(s.cv.value) for s in spots[:2])
+            reasons.append(f"a critical value ({vals})" if len(spots) == 1 else f"critical values ({vals})")
+        req = requirement_words(step.text)
+        if req:
+            score += 0.15
+            reasons.append(f"a requirement ('{req[0]}')")
+        sec = self._sections.get(step.section_id)
+        if self.section_kind(step) == "safety" or (sec and SAFETY_HEADING.search(sec.heading or "")):
+            score += 0.1
+            reasons.append("safety content")
+        n = len(words(step.text))
+        if n < 4:
+            score -= 0.1
+        elif n >= 15:
+            score += 0.1
+        elif n >= 8:
+            score += 0.05
+        return StepInfo(max(0.05, min(1.0, score)), reasons)
+
+    def why(self, step: Step, what: str) -> str:
+        """One-sentence rationale: what makes the step important, then what the question checks."""
+        reasons = self.info(step).reasons
+        if reasons:
+            body = reasons[0] if len(reasons) == 1 else ", ".join(reasons[:-1]) + " and " + reasons[-1]
+            return f"{self.label(step)} carries {body}; the question {what}."
+        return f"{self.label(step)} is a procedure step; the question {what}."
+
+
+def pick_distractors(
+    key: str, tiers: list[list[str]], n: int, rng: random.Random, avoid: set[str] | None = None
+) -> list[str]:
+    """Up to n distinct distractor texts, taken tier by tier (shuffled within a tier).
+
+    If the key would be strictly the longest option although a longer candidate exists, the last pick is
+    swapped for a longer one, so the key is not systematically the longest option.
+    """
+    seen = {key.casefold()} | {a.casefold() for a in (avoid or set())}
+    pool: list[str] = []
+    for tier in tiers:
+        t = [x for x in dict.fromkeys(tier) if x.casefold() not in seen]
+        rng.shuffle(t)
+        for x in t:
+            if x.casefold() not in seen:
+                seen.add(x.casefold())
+                pool.append(x)
+    picked = pool[:n]
+    if picked and len(key) > max(len(p) for p in picked):
+        longer = [x for x in pool[n:] if len(x) >= len(key)]
+        if longer:
+            picked[-1] = longer[0]
+    return picked
+
+
+def place_key(key: str, distractors: list[str], rng: random.Random) -> tuple[list[str], int]:
+    options = [key, *distractors]
+    rng.shuffle(options)
+    return options, options.index(key)

@@ -1,0 +1,169 @@
+"""Questions on requirement statements (must/shall/never/limits/critical values).
+
+A statement is one sentence of a step. Its falsifications are faithful to the wording: the value changed in
+the same unit (to the wrong side of a limit), a clean negation, or a flipped direction
+("at least" -> "at most").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from quizzes.text import (
+    ValueSpot,
+    alternative_values,
+    clean,
+    flip_direction,
+    negate,
+    replace_value,
+    requirement_words,
+    sentence_spans,
+    spot_number,
+)
+from quizzes.types.base import Candidate, Context, place_key
+from sops.model import Step
+
+
+@dataclass
+class Statement:
+    step: Step
+    sentence: str  # verbatim from step.text
+    falsified: list[str]  # wrong versions, best first (cleaned for display)
+    how: list[str]  # how each falsification was made: "value", "negation", "direction"
+
+
+def statements(ctx: Context, step: Step) -> list[Statement]:
+    """Requirement sentences of a step with their falsifications (only sentences that have at least one)."""
+    cache = ctx.__dict__.setdefault("_statements", {})
+    if id(step) in cache:
+        return cache[id(step)]
+    out = []
+    spots = ctx.value_spots(step)
+    for s0, e0 in sentence_spans(step.text):
+        sentence = step.text[s0:e0]
+        in_sentence = [sp for sp in spots if s0 <= sp.num_start < e0 and sp.num_end <= e0]
+        if not in_sentence and not requirement_words(sentence):
+            continue
+        if len(clean(sentence).split()) < 4:
+            continue
+        falsified: list[str] = []
+        how: list[str] = []
+        for sp in in_sentence[:1]:
+            like = step.text[sp.num_start : sp.num_end]
+            for v in alternative_values(spot_number(step.text, sp), sp.cv.unit, like, sp.direction, 3):
+                local = ValueSpot(
+                    sp.cv, sp.start - s0, sp.end - s0, sp.num_start - s0, sp.num_end - s0, sp.direction
+                )
+                falsified.append(clean(replace_value(sentence, local, v)))
+                how.append("value")
+        neg = negate(sentence)
+        if neg:
+            falsified.append(clean(neg))
+            how.append("negation")
+        flip = flip_direction(sentence)
+        if flip:
+            falsified.append(clean(flip))
+            how.append("direction")
+        key = clean(sentence)
+        seen = {key.casefold()}
+        f2, h2 = [], []
+        for f, h in zip(falsified, how, strict=True):
+            if f.casefold() not in seen:
+                seen.add(f.casefold())
+                f2.append(f)
+                h2.append(h)
+        if f2:
+            out.append(Statement(step, sentence, f2, h2))
+    cache[id(step)] = out
+    return out
+
+
+def _where(ctx: Context, step: Step) -> str:
+    h = ctx.heading(step)
+    return f' ("{h}")' if h else ""
+
+
+def true_false(ctx: Context) -> Iterator[Candidate]:
+    """The faithful statement (True) or its best falsification (False); selection balances the two."""
+    for step in ctx.steps:
+        for k, st in enumerate(statements(ctx, step)[:2]):
+            imp = ctx.info(step).importance
+            key = clean(st.sentence)
+            variants = [
+                (True, key, "states the requirement as written"),
+                (False, st.falsified[0], f"alters it ({st.how[0]})"),
+            ]
+            for truth, text, what in variants:
+                yield Candidate(
+                    kind="true_false",
+                    type="true_false",
+                    stem=f'True or false? According to the SOP{_where(ctx, step)}: "{text}"',
+                    options=["True", "False"],
+                    answer=truth,
+                    step=step,
+                    quote=st.sentence,
+                    quality=round(imp * (0.9 if k == 0 else 0.8), 3),
+                    rationale=ctx.why(step, f"{what} for a true/false check"),
+                    slot=f"tf:{step.id}",
+                    step_ids=[step.id],
+                    extra={"falsification": None if truth else st.how[0]},
+                )
+
+
+def statement_choice(ctx: Context) -> Iterator[Candidate]:
+    """Single choice: which statement matches the SOP; distractors are falsifications of the same sentence."""
+    for step in ctx.steps:
+        for st in statements(ctx, step)[:1]:
+            if len(st.falsified) < 2:
+                continue
+            key = clean(st.sentence)
+            rng = ctx.rng("statement_choice", step.id)
+            options, idx = place_key(key, st.falsified[:3], rng)
+            yield Candidate(
+                kind="statement_choice",
+                type="single_choice",
+                stem=f"Which statement matches {ctx.label(step)} of the SOP{_where(ctx, step)}?",
+                options=options,
+                answer=idx,
+                step=step,
+                quote=st.sentence,
+                quality=round(ctx.info(step).importance * 0.9, 3),
+                rationale=ctx.why(step, "asks to tell the exact requirement from altered versions"),
+                slot=f"choice:{step.id}",
+                step_ids=[step.id],
+            )
+
+
+def statement_set(ctx: Context) -> Iterator[Candidate]:
+    """Multiple response: two faithful statements and two falsified ones, each from a different step."""
+    pool = [(s, st) for s in ctx.steps for st in statements(ctx, s)[:1]]
+    if len(pool) < 4:
+        return
+    rng = ctx.rng("statement_set")
+    order = sorted(pool, key=lambda p: -ctx.info(p[0]).importance)
+    for g in range(0, len(order) - 3, 4):
+        group = order[g : g + 4]
+        keys, wrong = group[:2], group[2:]
+        key_texts = [clean(st.sentence) for _, st in keys]
+        wrong_texts = [st.falsified[0] for _, st in wrong]
+        opts = key_texts + wrong_texts
+        if len({o.casefold() for o in opts}) < 4:
+            continue
+        rng.shuffle(opts)
+        answer = sorted(opts.index(t) for t in key_texts)
+        first = keys[0][0]
+        imp = sum(ctx.info(s).importance for s, _ in group) / 4
+        yield Candidate(
+            kind="statement_set",
+            type="multiple_response",
+            stem="Which of these statements match the SOP? Select all that apply.",
+            options=opts,
+            answer=answer,
+            step=first,
+            quote=keys[0][1].sentence,
+            quality=round(imp * 0.85, 3),
+            rationale=ctx.why(first, "checks several requirements against altered versions at once"),
+            slot=f"statement_set:{g}",
+            step_ids=[s.id for s, _ in group],
+        )

@@ -1,0 +1,106 @@
+"""Questions on critical values: fill in the number (numeric) and pick the right value (single_choice)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from quizzes.text import ValueSpot, alternative_values, clean, sentence_spans, spot_number, substitute_number
+from quizzes.types.base import Candidate, Context, place_key
+from sops.model import Step
+
+BLANK = "____"
+APPROX = re.compile(r"(~|≈|\bapprox\.?|\bapproximately|\babout|\baround|\bcirca|\bca\.)\s*$", re.IGNORECASE)
+
+
+def spot_sentence(step: Step, spot: ValueSpot) -> tuple[int, int]:
+    """Span of the sentence holding the value (widened to the whole value text if it crosses a boundary)."""
+    for s, e in sentence_spans(step.text):
+        if s <= spot.num_start < e:
+            return s, max(e, spot.end)
+    return 0, len(step.text)
+
+
+def _blank(sentence: str, s0: int, a: int, b: int) -> str:
+    """Blank sentence[a-s0 : b-s0] and every other standalone copy of that text in the sentence."""
+    target = sentence[a - s0 : b - s0]
+    out = sentence[: a - s0] + BLANK + sentence[b - s0 :]
+    return re.sub(rf"(?<![\w.,]){re.escape(target)}(?![\w]|[.,]\d)", BLANK, out)
+
+
+def _where(ctx: Context, step: Step) -> str:
+    h = ctx.heading(step)
+    return f"{ctx.label(step)}{f' of {chr(34)}{h}{chr(34)}' if h else ''}"
+
+
+def numeric(ctx: Context) -> Iterator[Candidate]:
+    for step in ctx.steps:
+        for spot in ctx.value_spots(step):
+            s0, e0 = spot_sentence(step, spot)
+            sentence = step.text[s0:e0]
+            blanked = clean(_blank(sentence, s0, spot.num_start, spot.num_end))
+            if BLANK not in blanked:
+                continue
+            value = spot_number(step.text, spot)
+            unit = spot.cv.unit
+            approx = APPROX.search(step.text[max(0, spot.start - 16) : spot.start])
+            shown = re.match(r"\s?[^\W\d_]|\s?[°%µμ\u00d7]", step.text[spot.num_end :])
+            unit_hint = f" (in {unit})" if unit and not shown else ""
+            yield Candidate(
+                kind="numeric",
+                type="numeric",
+                stem=f'Fill in the missing value{unit_hint} in {_where(ctx, step)}:\n"{blanked}"',
+                options=[],
+                answer={"value": value, "unit": unit, "tolerance": 0},
+                step=step,
+                quote=sentence,
+                quality=round(min(1.0, ctx.info(step).importance * (0.6 if approx else 1.05)), 3),
+                rationale=ctx.why(step, f"asks for the value {clean(spot.cv.text) or value}"),
+                slot=f"numeric:{step.id}:{spot.num_start}",
+                step_ids=[step.id],
+            )
+
+
+def value_choice(ctx: Context) -> Iterator[Candidate]:
+    """Single choice: the step with its value blanked, options are values in the same unit."""
+    for step in ctx.steps:
+        for spot in ctx.value_spots(step):
+            s0, e0 = spot_sentence(step, spot)
+            sentence = step.text[s0:e0]
+            like = step.text[spot.num_start : spot.num_end]
+            if (
+                spot.start <= spot.num_start
+                and spot.end >= spot.num_end
+                and spot.end - spot.start > len(like)
+            ):
+                vt_start, vt_end = spot.start, spot.end
+                suffix = ""
+            else:
+                vt_start, vt_end = spot.num_start, spot.num_end
+                suffix = f" {spot.cv.unit}" if spot.cv.unit else ""
+            value_text = step.text[vt_start:vt_end]
+            key = clean(value_text) + suffix
+            rel_a, rel_b = spot.num_start - vt_start, spot.num_end - vt_start
+            alts = alternative_values(spot_number(step.text, spot), spot.cv.unit, like, "exact", 3)
+            distractors = [clean(substitute_number(value_text, rel_a, rel_b, v)) + suffix for v in alts]
+            distractors = [d for d in dict.fromkeys(distractors) if d != key]
+            if len(distractors) < 2:
+                continue
+            blanked = clean(_blank(sentence, s0, vt_start, vt_end))
+            if BLANK not in blanked:
+                continue
+            rng = ctx.rng("value_choice", step.id, spot.num_start)
+            options, idx = place_key(key, distractors, rng)
+            yield Candidate(
+                kind="value_choice",
+                type="single_choice",
+                stem=f'Which value belongs in the blank in {_where(ctx, step)}?\n"{blanked}"',
+                options=options,
+                answer=idx,
+                step=step,
+                quote=sentence,
+                quality=round(ctx.info(step).importance * 0.95, 3),
+                rationale=ctx.why(step, f"asks which value the SOP specifies ({clean(spot.cv.text) or key})"),
+                slot=f"choice:{step.id}",
+                step_ids=[step.id],
+            )

@@ -1,0 +1,1 @@
+"""SOP documents -> the structured `SopDocument` model (no Flask, no database)."""

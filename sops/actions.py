@@ -1,0 +1,102 @@
+"""Does a bullet or sentence read like an instruction?
+
+Unnumbered bullets are steps only when they tell someone to do something; lists of examples
+("Customer complaints", "Audit findings") are not. An imperative verb first (after an optional
+"Role:" label or "If ...," clause), a "do not/never/always/make sure" opener, or a modal
+("shall", "must", ...) near the start are the signals.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sops.inline import clean_inline
+
+VERBS = frozenset(
+    re.findall(
+        r"\S+",
+        """
+    access acknowledge activate add adjust affix agree align allow alert analyse analyze anchor announce
+    apply approve archive arrange ask assemble assess assign attach audit authorize autoclave avoid back
+    bake balance bleach block book brief bring build calculate calibrate call cancel capture carry centrifuge
+    change charge check choose clamp classify clean cleanse clear click close coat collect combine complete
+    comply compute conduct configure confirm connect consider consult contact continue convert cool coordinate
+    copy correct count cover create crosscheck cut date deactivate decant decide declare decontaminate define
+    delete deliver deploy describe designate detach determine develop dilute disable discard disconnect
+    discuss dispense dispose dissipate dissolve distribute document don doff download drain draw dry dump
+    e-mail edit eject email empty enable ensure enter equilibrate escalate establish estimate evaluate
+    examine exchange execute exit export fill file filter find finish fix flip flush fold follow forward
+    freeze gather generate get give go grab grant grind handle hand heat help hold identify ignore immerse
+    implement import incubate inform initiate inoculate insert inspect install instruct invert invite involve
+    isolate issue keep label leave let limit load locate lock log look lower lyse maintain make mark measure
+    meet microwave mix modify monitor mount move name navigate note notify obtain open operate order organize
+    organise pack page pause perform ping pipette pipet place plan plug post pour power prepare present press
+    prevent print proceed process program protect provide pull pump purchase push put quantify raise read
+    reboot receive recheck record redeploy reduce refer refrigerate register reinstall reject release remind
+    remove rename repair repeat replace report request reset resolve respond restart restore resume retain
+    retrieve return review rinse rotate run save scan schedule seal secure select send set settle shake share
+    shut sign snooze soak sort spin spray squirt stack start sterilize sterilise stick stir stop store
+    submit subscribe supervise swab swap switch take tag tap tell terminate test thank thaw tighten titrate
+    toggle track train transfer transport trigger turn type uncap unlock unplug unregister unscrew update
+    upload use validate vent verify visit vortex wait walk warm wash wear weigh wipe withdraw work wrap write
+    zero act be do fix stamp deactivate re-energize reenergize energize depress
+    """,
+    )
+)
+_OPENERS = re.compile(
+    r"^(?:do not|don't|never|always|make sure|be sure|be careful|be aware|ensure|please)\b", re.I
+)
+_MODAL = re.compile(
+    r"^(?:\S+\s+){0,6}?(?<!that )(?<!which )(?<!who )"
+    r"(?:shall|must|should|needs? to|is required to|are required to|has to|have to|is to|are to)\b",
+    re.I,
+)
+_LABEL = re.compile(r"^([^:]{1,40}):\s+(?=\S)")
+_LEAD_CLAUSE = re.compile(
+    r"^(?:if|when|whenever|once|after|before|during|at|for|in|on|upon|while|as soon as|where|unless|"
+    r"prior to|following|within|to)\b[^,]{0,140},\s*",
+    re.I,
+)
+_LEAD_ADVERB = re.compile(
+    r"^(?:finally|then|next|first|second|third|also|now|immediately|carefully|again|lastly),?\s+", re.I
+)
+_NEXT_STEP = re.compile(r"\b(?:the next step is to|get started by|start by|begin by)\b", re.I)
+_PREFIX = re.compile(r"^(?:re|pre|de|un)-", re.I)
+
+
+def first_word(text: str) -> str:
+    match = re.match(r"[A-Za-z'-]+", text)
+    return match.group(0).lower() if match else ""
+
+
+def strip_lead(text: str) -> str:
+    """Drop a leading "Label:" and "If/When/Once ...," clause and filler adverbs."""
+    for _ in range(3):
+        before = text
+        label = _LABEL.match(text)
+        if label and not re.search(r"https?$", label.group(1)):
+            text = text[label.end() :]
+        text = _LEAD_CLAUSE.sub("", text)
+        text = _LEAD_ADVERB.sub("", text)
+        if text == before:
+            break
+    return text
+
+
+def reads_like_action(text: str, *, clean: bool = True) -> bool:
+    """True when the text opens with an instruction (imperative, do-not, or a modal near the start)."""
+    plain = clean_inline(text) if clean else text
+    plain = strip_lead(plain.strip(" *-•\"'“"))
+    if not plain or plain.endswith("?"):
+        return False
+    if _OPENERS.match(plain):
+        return True
+    word = first_word(plain)
+    if re.match(r"^\S+\s+of\b", plain):  # "Review of the effectiveness": a noun, not an order
+        return False
+    if word.split("/")[0] in VERBS or _PREFIX.sub("", word) in VERBS:
+        return True
+    slash = re.match(r"([A-Za-z]+)/", plain)
+    if slash and slash.group(1).lower() in VERBS:
+        return True
+    return bool(_MODAL.search(plain) or _NEXT_STEP.search(plain))

@@ -1,0 +1,240 @@
+"""Markdown -> a flat list of blocks (heading, list item, paragraph, table, code, quote).
+
+A small line scanner rather than a Markdown library: uploaded SOPs are often broken Markdown (escaped
+numbering `1\\)`, `(1)` paragraphs, tables without leading pipes, lazy continuation lines) and we need
+list markers and indentation exactly as written, which HTML-oriented parsers throw away.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sops.inline import HTML_COMMENT, TEMPLATE_TAG
+
+
+@dataclass
+class Block:
+    """One structural unit of the document; `text` keeps inline Markdown (cleaned later)."""
+
+    kind: str  # heading | item | paragraph | table | code | quote
+    text: str = ""
+    level: int = 0  # heading level
+    marker: str = ""  # list marker as written, e.g. "1.", "(3)", "b)", "4.2.1", "-"
+    ordered: bool = False
+    indent: int = 0  # column of the list marker
+    depth: int = 0  # list nesting depth, 0 = top level
+    rows: list[list[str]] = field(default_factory=list)
+    has_header: bool = False  # table: first row is a header (separator line seen)
+    line: int = 0
+
+
+ITEM_RE = re.compile(
+    r"^(?P<indent>[ ]*)(?P<marker>"
+    r"[-*+•▪●◦]"
+    r"|\d{1,3}(?:\.\d{1,3})+\.?"
+    r"|\d{1,3}[.)]|\d{1,3}\\[.)]"
+    r"|\(\d{1,3}\)|\\\(\d{1,3}\\\)|\([a-z]\)|\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)"
+    r"|[a-z][.)]"
+    r"|[Ss][Tt][Ee][Pp]\s+\d{1,3}(?:\s*[:.)]|\s+[-\u2013—])"
+    r")(?:[ \t]+|$)(?P<text>.*)$"
+)
+_UNIT_START = re.compile(r"^(?:[µμu]?[lLgmM]|mL|ml|mg|ng|mm|cm|°|%|min|h\b|s\b|kg|rpm|x\s?g)(?![a-z])")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_PAREN_LINE = re.compile(r"^\(.*\)\.?$")
+_WARNING_START = re.compile(r"^[*_>\s]*(?:warning|caution|note|important|danger|attention)\b", re.IGNORECASE)
+
+
+def normalise_marker(marker: str) -> str:
+    """`1.` -> `1`, `1\\)` -> `1)`, `\\(1\\)` -> `(1)`, `Step 3:` -> `3`; other markers as written."""
+    marker = marker.replace("\\", "").strip()
+    step = re.match(r"(?i)step\s+(\d+)", marker)
+    if step:
+        return step.group(1)
+    return marker[:-1] if marker.endswith(".") else marker
+
+
+def is_ordered(marker: str) -> bool:
+    return marker not in "-*+•▪●◦"
+
+
+def _is_separator(line: str) -> bool:
+    stripped = line.strip()
+    return "|" in stripped and "---" in stripped and not re.sub(r"[|:\-\s]", "", stripped)
+
+
+def split_row(line: str) -> list[str]:
+    stripped = line.strip()
+    if stripped.startswith("|"):
+        stripped = stripped[1:]
+    if stripped.endswith("|") and not stripped.endswith("\\|"):
+        stripped = stripped[:-1]
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", stripped)]
+
+
+def _item_match(line: str) -> re.Match[str] | None:
+    match = ITEM_RE.match(line)
+    if not match:
+        return None
+    marker, rest = match.group("marker"), match.group("text")
+    if re.fullmatch(r"\d+(?:\.\d+)+\.?", marker) and (_UNIT_START.match(rest) or not rest):
+        return None
+    if re.fullmatch(r"[a-z][.)]", marker) and not rest:
+        return None
+    return match
+
+
+class _Scanner:
+    """Line-by-line state machine; see `markdown_blocks`."""
+
+    def __init__(self, text: str) -> None:
+        text = HTML_COMMENT.sub("", text)
+        text = TEMPLATE_TAG.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+        self.lines = text.split("\n")
+        self.blocks: list[Block] = []
+        self.current: Block | None = None  # open paragraph or item (for continuation lines)
+        self.blank = False  # a blank line since `current` was last extended
+        self.stack: list[int] = []  # indents of open list items
+
+    def close(self, reset_lists: bool = False) -> None:
+        self.current = None
+        if reset_lists:
+            self.stack = []
+
+    def emit(self, block: Block) -> Block:
+        self.blocks.append(block)
+        return block
+
+    def run(self) -> list[Block]:
+        i = 0
+        lines = self.lines
+        while i < len(lines):
+            raw = lines[i].expandtabs(4)
+            stripped = raw.strip()
+            indent = len(raw) - len(raw.lstrip(" "))
+            if not stripped:
+                self.blank = True
+                if self.current is not None and self.current.kind == "paragraph":
+                    self.current = None
+                i += 1
+                continue
+            fence = _FENCE.match(raw)
+            if fence:
+                i = self.code(i, fence.group(1))
+                continue
+            heading = _ATX.match(raw)
+            if heading:
+                self.close(reset_lists=True)
+                self.emit(
+                    Block("heading", (heading.group(2) or "").strip(), level=len(heading.group(1)), line=i)
+                )
+                i += 1
+                continue
+            para = self.current
+            if para is not None and para.kind == "paragraph" and not self.blank and _SETEXT.match(raw):
+                para.kind, para.level = "heading", 1 if stripped.startswith("=") else 2
+                para.text = " ".join(para.text.split("\n"))
+                self.close(reset_lists=True)
+                i += 1
+                continue
+            if _HR.match(raw):
+                self.close(reset_lists=True)
+                self.emit(Block("rule", line=i))
+                i += 1
+                continue
+            if stripped.startswith(">"):
+                i = self.quote(i)
+                continue
+            if stripped.startswith("|") or (
+                "|" in stripped and i + 1 < len(lines) and _is_separator(lines[i + 1])
+            ):
+                i = self.table(i, indent)
+                continue
+            item = _item_match(raw)
+            if item:
+                self.item(item, i)
+                i += 1
+                continue
+            self.text_line(stripped, indent, i)
+            i += 1
+        return self.blocks
+
+    def code(self, i: int, fence: str) -> int:
+        self.close()
+        body: list[str] = []
+        j = i + 1
+        while j < len(self.lines) and not self.lines[j].strip().startswith(fence[0] * len(fence)):
+            body.append(self.lines[j])
+            j += 1
+        self.emit(Block("code", "\n".join(body), line=i))
+        self.blank = False
+        return j + 1
+
+    def quote(self, i: int) -> int:
+        self.close(reset_lists=True)
+        body: list[str] = []
+        j = i
+        while j < len(self.lines) and self.lines[j].strip():
+            line = self.lines[j].strip()
+            line = line[1:].lstrip() if line.startswith(">") else line
+            body.append(re.sub(r"^#{1,6}\s+", "", line))
+            j += 1
+        self.emit(Block("quote", "\n".join(body), line=i))
+        return j
+
+    def table(self, i: int, indent: int) -> int:
+        self.close(reset_lists=indent == 0)
+        block = Block("table", line=i)
+        j = i
+        while j < len(self.lines) and self.lines[j].strip() and "|" in self.lines[j]:
+            line = self.lines[j]
+            if _is_separator(line):
+                block.has_header = block.has_header or len(block.rows) == 1
+            else:
+                block.rows.append(split_row(line))
+            j += 1
+        block.text = "\n".join(" | ".join(c for c in row if c) for row in block.rows)
+        self.emit(block)
+        return j
+
+    def item(self, match: re.Match[str], i: int) -> None:
+        indent = len(match.group("indent"))
+        while self.stack and self.stack[-1] >= indent - 1:
+            self.stack.pop()
+        depth = len(self.stack)
+        self.stack.append(indent)
+        marker = match.group("marker")
+        block = Block(
+            "item",
+            match.group("text").strip(),
+            marker=normalise_marker(marker),
+            ordered=is_ordered(marker),
+            indent=indent,
+            depth=depth,
+            line=i,
+        )
+        self.current = self.emit(block)
+        self.blank = False
+
+    def text_line(self, stripped: str, indent: int, i: int) -> None:
+        current = self.current
+        if current is not None and current.kind == "item":
+            lazy = not self.blank and not _PAREN_LINE.match(stripped) and not _WARNING_START.match(stripped)
+            if lazy or (self.blank and indent > current.indent):
+                current.text += "\n" + stripped
+                self.blank = False
+                return
+        elif current is not None and not self.blank:
+            current.text += "\n" + stripped
+            return
+        self.close(reset_lists=indent == 0 or not self.stack)
+        self.current = self.emit(Block("paragraph", stripped, indent=indent, line=i))
+        self.blank = False
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    """Scan Markdown (front matter already removed) into blocks in document order."""
+    return _Scanner(text).run()

@@ -1,0 +1,45 @@
+"""Leading YAML front matter (`---` ... `---`): split it off and read its flat `key: value` pairs.
+
+Only flat scalar keys matter to us (title, document number, version, dates), so a tiny reader is
+enough and keeps `sops` free of a YAML dependency; nested YAML is skipped, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+
+_KEY = re.compile(r"^([A-Za-z_][\w -]*?)\s*:\s*(.*)$")
+_MAX_LINES = 200
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        inner = value[1:-1]
+        return re.sub(r"\\(.)", r"\1", inner) if value[0] == '"' else inner.replace("''", "'")
+    return value
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Return (front-matter fields with lower-case keys, the rest of the text).
+
+    Text without a closed front-matter block is returned unchanged with no fields.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text
+    end = None
+    for i in range(1, min(len(lines), _MAX_LINES)):
+        if lines[i].strip() in ("---", "..."):
+            end = i
+            break
+    if end is None:
+        return {}, text
+    fields: dict[str, str] = {}
+    for line in lines[1:end]:
+        if line[:1].isspace():
+            continue
+        match = _KEY.match(line)
+        if match and match.group(2).strip():
+            fields[match.group(1).strip().lower()] = _unquote(match.group(2))
+    return fields, "\n".join(lines[end + 1 :])

@@ -1,0 +1,89 @@
+"""Critical values: numbers with units (temperatures, durations, volumes, concentrations, speeds ...).
+
+These are what a trainee must get exactly right, so each is kept as written (`text`) with a float
+`value` (the first number of a range) and a lightly normalised `unit` ("°C", "min", "mL", "µL").
+"""
+
+from __future__ import annotations
+
+import re
+
+from sops.model import CriticalValue
+
+# (pattern for the unit as written, normalised unit); longer/more specific first.
+_UNITS: tuple[tuple[str, str], ...] = (
+    (r"(?:°|º|˚|deg(?:rees?)?\.?\s?)\s?C(?:elsius)?|oC", "°C"),
+    (r"(?:°|º|˚|deg(?:rees?)?\.?\s?)\s?F(?:ahrenheit)?|oF", "°F"),
+    (r"°", "°"),
+    (r"ng\s?/\s?(?:µ|μ|u)[lL]", "ng/µL"),
+    (r"(?:µ|μ|u)g\s?/\s?m[lL]", "µg/mL"),
+    (r"mg\s?/\s?m[lL]", "mg/mL"),
+    (r"mg\s?/\s?[lL]", "mg/L"),
+    (r"g\s?/\s?[lL]", "g/L"),
+    (r"(?:µ|μ|u)[lL]|(?i:micro-?lit(?:re|er)s?)", "µL"),
+    (r"n[lL]", "nL"),
+    (r"m[lL]|(?i:millilit(?:re|er)s?)", "mL"),
+    (r"L|(?i:lit(?:re|er)s?)", "L"),
+    (r"(?i:gal(?:lons?)?)", "gal"),
+    (r"(?:µ|μ|u)M", "µM"),
+    (r"mM", "mM"),
+    (r"nM", "nM"),
+    (r"M|(?i:molar)", "M"),
+    (r"%|(?i:percent)", "%"),
+    (r"(?:µ|μ|u)g", "µg"),
+    (r"ng", "ng"),
+    (r"mg", "mg"),
+    (r"kg", "kg"),
+    (r"g|(?i:grams?)", "g"),
+    (r"[x\u00d7]\s?g|(?i:rcf)", "\u00d7g"),
+    (r"(?i:rpm)", "rpm"),
+    (r"(?i:min(?:ute)?s?)", "min"),
+    (r"(?i:s(?:ec(?:ond)?s?)?|secs)", "s"),
+    (r"(?i:h(?:(?:ou)?rs?)?)", "h"),
+    (r"(?i:days?)", "d"),
+    (r"(?i:weeks?)", "week"),
+    (r"(?i:months?)", "month"),
+    (r"(?i:years?)", "year"),
+    (r"(?:µ|μ|u)m|(?i:microns?)", "µm"),
+    (r"nm", "nm"),
+    (r"mm", "mm"),
+    (r"cm", "cm"),
+    (r"m|(?i:met(?:re|er)s?)", "m"),
+    (r"(?i:ft|feet|foot)", "ft"),
+    (r"(?i:psi)", "psi"),
+    (r"kPa", "kPa"),
+    (r"(?i:bar)", "bar"),
+)
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
+_PATTERN = re.compile(
+    r"(?:(?<![\w.,/-])(?P<sign>[-\u2212\u2013])(?=\d)|(?<![\w.,/\-\u2212\u2013]))(?P<num>" + _NUMBER + r")"
+    r"(?:\s?(?:-|\u2013|—|to)\s?(?P<num2>" + _NUMBER + r"))?"
+    r"\s?(?P<unit>" + "|".join(f"(?:{p})" for p, _ in _UNITS) + r")(?![A-Za-zµμΩ0-9])"
+)
+_PH = re.compile(r"\bpH\s?(?P<num>\d+(?:\.\d+)?)")
+_UNIT_LOOKUP = tuple((re.compile(f"(?:{p})$"), unit) for p, unit in _UNITS)
+
+
+def _unit(written: str) -> str:
+    for pattern, unit in _UNIT_LOOKUP:
+        if pattern.match(written):
+            return unit
+    return written
+
+
+def find_values(text: str) -> list[CriticalValue]:
+    """Every number-with-unit in `text`, in order of appearance."""
+    found: list[tuple[int, CriticalValue]] = []
+    for match in _PATTERN.finditer(text):
+        unit_text = match.group("unit")
+        unit = _unit(unit_text)
+        if unit == "°" and text[match.end() : match.end() + 1].isalpha():
+            continue
+        value = float(match.group("num").replace(",", ""))
+        if match.group("sign"):
+            value = -value
+        found.append((match.start(), CriticalValue(match.group(0).strip(), value, unit)))
+    for match in _PH.finditer(text):
+        found.append((match.start(), CriticalValue(match.group(0), float(match.group("num")), "pH")))
+    found.sort(key=lambda pair: pair[0])
+    return [value for _, value in found]

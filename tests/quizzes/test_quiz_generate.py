@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from quiz_fixtures import make_plain_sop, make_sop
+from quiz_helpers import check_set
+
+from quizzes.generate import candidates, generate_questions
+from sops.model import Section, SopDocument, Step
+
+
+@pytest.fixture
+def sop():
+    return make_sop()
+
+
+@pytest.mark.parametrize("count", [1, 5, 8, 10, 20])
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_generated_set_properties(count, seed):
+    doc = make_sop()
+    qs = generate_questions(doc, count, seed)
+    check_set(qs, doc)
+    assert len(qs) <= count
+    if count >= 8:
+        assert len(qs) >= 8
+        assert len({q.type for q in qs}) >= 2
+
+
+def test_eight_questions_at_least_two_types_and_good_coverage(sop):
+    qs = generate_questions(sop, 8)
+    assert len(qs) == 8
+    assert len({q.type for q in qs}) >= 3
+    assert len({q.source.step_id for q in qs}) >= 6, "should cover many different steps"
+    assert len({q.source.section_id for q in qs}) >= 3
+
+
+def test_important_steps_are_covered(sop):
+    qs = generate_questions(sop, 8)
+    tested = {q.source.step_id for q in qs}
+    # the WARNING step and the critical-value limit steps rank first
+    assert {"st2", "st4", "st6"} <= tested
+    quality = {q.source.step_id: q.quality for q in qs}
+    assert quality["st2"] > min(quality.values())
+
+
+def test_rationale_names_the_reason(sop):
+    qs = generate_questions(sop, 10)
+    by_step = {q.source.step_id: q.rationale for q in qs}
+    assert "WARNING" in by_step["st2"]
+    assert "70%" in by_step["st4"]
+
+
+@pytest.mark.parametrize("n", [5, 6, 8])
+def test_plain_sop_still_yields_eight_questions(n):
+    doc = make_plain_sop(n)
+    qs = generate_questions(doc, 8)
+    check_set(qs, doc)
+    assert len(qs) >= 8
+    assert len({q.type for q in qs}) >= 2
+
+
+def test_deterministic_for_a_seed(sop):
+    a = [q.to_dict() for q in generate_questions(sop, 10, seed=3)]
+    b = [q.to_dict() for q in generate_questions(sop, 10, seed=3)]
+    assert a == b
+    variants = {repr([q.to_dict() for q in generate_questions(sop, 10, seed=s)]) for s in range(6)}
+    assert len(variants) > 1, "different seeds should vary the quiz"
+
+
+def test_single_choice_exactly_one_key_and_varied_positions(sop):
+    sc = [c for c in candidates(sop) if c.type == "single_choice"]
+    assert len(sc) >= 5
+    for c in sc:
+        assert len(set(c.options)) == len(c.options)
+        assert 0 <= c.answer < len(c.options)
+    positions = Counter(c.answer for c in sc)
+    assert len(positions) > 1, "key position must vary"
+    longest = [c for c in sc if len(c.options[c.answer]) == max(len(o) for o in c.options)]
+    assert len(longest) < len(sc), "key must not systematically be the longest option"
+
+
+def test_next_step_key_is_the_following_step(sop):
+    texts = {s.id: s.text for s in sop.steps}
+    for c in candidates(sop, kinds=["next_step"]):
+        assert c.step_ids[1] == c.step.id
+        key = c.options[c.answer]
+        assert texts[c.step.id].startswith(key.rstrip("…"))
+    # no next step across the end of a section whose numbering restarts
+    assert all(c.step.id != "st3" for c in candidates(sop, kinds=["next_step"]))
+
+
+def _stem_number(stem: str, phrase: str) -> float:
+    m = re.search(rf"{phrase} (-?\d+(?:\.\d+)?)", stem)
+    assert m, stem
+    return float(m.group(1))
+
+
+def test_true_false_falsification_goes_the_wrong_way_for_limits(sop):
+    tf = [c for c in candidates(sop, kinds=["true_false"]) if c.answer is False]
+    at_least = [c for c in tf if c.step.id == "st4"]
+    no_more = [c for c in tf if c.step.id == "st6"]
+    assert at_least and no_more
+    for c in at_least:
+        assert _stem_number(c.stem, "at least") < 70
+        assert "%" in c.stem
+    for c in no_more:
+        assert _stem_number(c.stem, "no more than") > 5
+        assert "minutes" in c.stem
+
+
+def test_true_false_negation_is_clean(sop):
+    tf = {c.step.id: c for c in candidates(sop, kinds=["true_false"]) if c.answer is False}
+    assert "Always pipette by mouth" in tf["st2"].stem
+    faithful = {c.step.id: c for c in candidates(sop, kinds=["true_false"]) if c.answer is True}
+    assert "Never pipette by mouth" in faithful["st2"].stem
+
+
+def test_true_false_balanced(sop):
+    qs = [q for q in generate_questions(sop, 20) if q.type == "true_false"]
+    assert len(qs) >= 2
+    n_true = sum(q.answer for q in qs)
+    assert abs(n_true - (len(qs) - n_true)) <= 1
+
+
+def test_numeric_blanks_the_value(sop):
+    nums = {c.step.id: c for c in candidates(sop, kinds=["numeric"])}
+    c = nums["st6"]
+    assert "for no more than ____ minutes at room temperature" in c.stem
+    assert c.answer == {"value": 5.0, "unit": "min", "tolerance": 0}
+    assert nums["st8"].answer["value"] == -20.0
+    assert "-20" not in nums["st8"].stem
+    assert "70" not in nums["st4"].stem
+
+
+def test_value_choice_options_share_the_unit(sop):
+    for c in candidates(sop, kinds=["value_choice"]):
+        unit = c.options[c.answer].split()[-1] if " " in c.options[c.answer] else c.options[c.answer][-1]
+        assert all(o.endswith(unit) for o in c.options), c.options
+        assert "____" in c.stem
+
+
+def test_ordering_options_are_consecutive_steps(sop):
+    texts = [s.text for s in sop.steps]
+    for c in candidates(sop, kinds=["ordering"]):
+        in_order = [c.options[i] for i in c.answer]
+        idx = [texts.index(next(t for t in texts if t.startswith(o.rstrip("…")))) for o in in_order]
+        assert idx == list(range(idx[0], idx[0] + len(idx)))
+
+
+def test_multiple_response_keys(sop):
+    mr = candidates(sop, kinds=["section_members"])
+    assert mr
+    sections = {s.text: s.section_id for s in sop.steps}
+    for c in mr:
+        sid = c.step.section_id
+        keys = {c.options[i] for i in c.answer}
+        assert all(sections[o] == sid for o in keys)
+        assert all(sections[o] != sid for i, o in enumerate(c.options) if i not in c.answer)
+
+
+def test_tiny_sops_are_not_padded():
+    one = SopDocument(
+        title="One",
+        sections=[Section(id="s", kind="procedure", heading="Procedure")],
+        steps=[Step(id="a", number="1", depth=0, section_id="s", text="Switch the instrument on.")],
+    )
+    assert generate_questions(one, 10) == []
+    two = make_plain_sop(2)
+    qs = generate_questions(two, 10)
+    check_set(qs, two)
+    assert len(qs) < 10
+    assert generate_questions(SopDocument(title="Empty"), 5) == []
+    assert generate_questions(make_sop(), 0) == []
+
+
+def test_trivial_steps_are_not_used_as_options():
+    doc = make_plain_sop(5)
+    doc.steps[2].text = "Wait."
+    qs = generate_questions(doc, 10)
+    check_set(qs, doc)
+    assert all("Wait." not in o for q in qs for o in q.options)
+
+
+def test_four_step_sop_gets_several_types():
+    doc = make_plain_sop(4)
+    qs = generate_questions(doc, 8)
+    check_set(qs, doc)
+    assert len(qs) >= 6
+    assert len({q.type for q in qs}) >= 2
+
+
+def test_repeated_steps_give_no_ambiguous_sequence_questions():
+    sections = [Section("a", "procedure", "Bucket"), Section("b", "procedure", "Carboy")]
+    texts = [
+        "Fill the {} with 10% bleach solution.",
+        "Soak the tubing for 15 min in bleach.",
+        "Rinse the {} with RO water.",
+    ]
+    steps = [
+        Step(f"{sid}{i}", str(i + 1), 0, sid, t.format(name))
+        for sid, name in (("a", "bucket"), ("b", "carboy"))
+        for i, t in enumerate(texts)
+    ]
+    doc = SopDocument("Twice", sections=sections, steps=steps)
+    qs = generate_questions(doc, 20)
+    check_set(qs, doc)
+    for c in candidates(doc, kinds=["next_step", "previous_step", "before_after"]):
+        shown = c.step_ids if c.kind == "before_after" else c.step_ids[:1]
+        assert not any("Soak" in s.text for s in steps if s.id in shown)
+
+
+def test_step_per_heading_layout_does_not_leak_answers():
+    sections = [
+        Section(f"h{i}", "procedure", f"{i}. {name}", level=3)
+        for i, name in enumerate(
+            [
+                "Input for CAPA",
+                "Decision on Next Steps",
+                "Root Cause Analysis",
+                "Implementation of Action",
+                "Verification",
+            ],
+            1,
+        )
+    ]
+    steps = [
+        Step(f"s{i}", str(i), 0, f"h{i}", sec.heading.split(". ", 1)[1]) for i, sec in enumerate(sections, 1)
+    ]
+    doc = SopDocument("CAPA", sections=sections, steps=steps)
+    qs = generate_questions(doc, 8)
+    check_set(qs, doc)
+    assert len(qs) >= 8
+    assert not [q for q in qs if q.extra["kind"] in ("step_section", "section_members")]
+    for q in qs:
+        if q.type == "ordering" or q.extra["kind"] in ("next_step", "previous_step"):
+            assert not any(sec.heading in q.stem for sec in sections)

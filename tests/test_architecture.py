@@ -1,0 +1,70 @@
+"""The layering rules, read from the import statements: plain-Python libraries stay free of Flask and the
+database, and views reach the database only through services."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN_IN_LIBRARIES = (
+    "flask",
+    "flask_sqlalchemy",
+    "flask_login",
+    "flask_wtf",
+    "sqlalchemy",
+    "lms",
+    "werkzeug",
+)
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def python_files(package: str) -> list[Path]:
+    files = sorted((ROOT / package).rglob("*.py"))
+    assert files, f"no Python files found in {package}/"
+    return files
+
+
+@pytest.mark.parametrize("package", ["sops", "quizzes"])
+def test_libraries_do_not_import_flask_sqlalchemy_or_lms(package: str) -> None:
+    offenders = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in python_files(package)
+        for name in imported_modules(path)
+        if name.split(".")[0] in FORBIDDEN_IN_LIBRARIES
+    }
+    assert not offenders, "plain-Python packages must not import these:\n" + "\n".join(sorted(offenders))
+
+
+def test_views_use_services_not_the_database_session() -> None:
+    offenders = []
+    for path in python_files("lms/web"):
+        source = path.read_text(encoding="utf-8")
+        names = imported_modules(path)
+        if "lms.db.db" in names or any(n.startswith("sqlalchemy") for n in names) or "db.session" in source:
+            offenders.append(str(path.relative_to(ROOT)))
+        if any(n.startswith("lms.models") for n in names):
+            offenders.append(f"{path.relative_to(ROOT)} (imports models: go through a service)")
+    assert not offenders, "views must call services instead of the database:\n" + "\n".join(offenders)
+
+
+def test_the_rules_catch_a_violation(tmp_path: Path) -> None:
+    """The import reader itself works: a file that imports Flask is seen as doing so."""
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import flask\nfrom sqlalchemy.orm import Session\nfrom . import sibling\n", encoding="utf-8"
+    )
+    assert {"flask", "sqlalchemy.orm", "sqlalchemy.orm.Session"} <= imported_modules(bad)
