@@ -170,7 +170,8 @@ def extract_metadata(
                 break
     if meta.revision is None:
         meta.revision = _revision_from_history(blocks)
-    if meta.revision is None:
-        bare = _BARE_VERSION.search(title) or _BARE_VERSION.search(front.get("title", ""))
-        meta.revision = bare.group("v") if bare else None
+    for text in (title, front.get("title", ""), *lines):
+        bare = _BARE_VERSION.search(text) if meta.revision is None else None
+        if bare:
+            meta.revision = bare.group("v")
     return meta

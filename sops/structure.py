@@ -112,13 +112,8 @@ class _Builder:
         if is_title and len(clean.split()) > 2:
             raw = "other"
         kind = raw if raw not in ("aside", "contents") else "other"
-        if (
-            raw == "other"
-            and parent is not None
-            and parent.section.kind == "procedure"
-            and not parent.is_title
-        ):
-            kind = "procedure"
+        if raw == "other" and parent is not None and parent.section.kind == "procedure":
+            kind = "procedure"  # "Preparation" under "Procedure"; a long document-title heading is "other"
         node = Node(
             Section(f"sec-{len(self.nodes) + 1}", kind, clean, "", level), raw, parent, is_title=is_title
         )

@@ -85,7 +85,7 @@ def test_post_without_csrf_token_is_refused(client, make_user) -> None:
 def test_wrong_password_is_refused_with_a_message(client, make_user) -> None:
     user = make_user("learner")
     response = post(client, "/login", {"email": user.email, "password": "wrong password!"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Wrong email or password" in response.get_data(as_text=True)
     assert client.get("/my/training").status_code == 302
 

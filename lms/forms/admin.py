@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from lms.models import APP_ROLES
@@ -9,7 +9,9 @@ class CreateUserForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Initial password", validators=[DataRequired(), Length(min=10, max=1024)])
-    app_role = SelectField("App role", choices=[(r, r.title()) for r in APP_ROLES], default="learner")
+    app_role = SelectField(
+        "App role", choices=[SelectChoice(value=r, label=r.title()) for r in APP_ROLES], default="learner"
+    )
     job_roles = SelectMultipleField("Job roles", coerce=int, validators=[Optional()])
 
 

@@ -2,7 +2,7 @@
 
 from lms.models.audit import Acknowledgement, AuditEvent
 from lms.models.enrolment import Assignment, Attempt, Enrolment, Response
-from lms.models.sop import Sop, SopRevision, SopSection, SopStep
+from lms.models.sop import ImmutableRevisionError, Sop, SopRevision, SopSection, SopStep
 from lms.models.training import Lesson, Question, Quiz, TrainingModule
 from lms.models.user import APP_ROLES, JobRole, User, user_job_roles
 
@@ -13,6 +13,7 @@ __all__ = [
     "Attempt",
     "AuditEvent",
     "Enrolment",
+    "ImmutableRevisionError",
     "JobRole",
     "Lesson",
     "Question",

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import UTCDateTime, db, utcnow
@@ -97,3 +108,34 @@ class SopStep(db.Model):
 
     revision: Mapped[SopRevision] = relationship(back_populates="steps")
     section: Mapped[SopSection] = relationship(back_populates="steps")
+
+
+class ImmutableRevisionError(RuntimeError):
+    """Raised when code tries to change what an imported revision says; import a new revision instead."""
+
+
+_REVISION_CONTENT = (
+    "sop_id",
+    "label",
+    "title",
+    "effective_date",
+    "content_hash",
+    "source_filename",
+    "source_blob",
+    "structure",
+)
+
+
+@event.listens_for(SopRevision, "before_update")
+def _revision_content_is_immutable(_mapper, _connection, target: SopRevision) -> None:
+    """Only a revision's status may change (effective -> superseded); its content is evidence."""
+    state = inspect(target)
+    changed = [name for name in _REVISION_CONTENT if state.attrs[name].history.has_changes()]
+    if changed:
+        raise ImmutableRevisionError(f"SOP revisions are immutable; refused to change {', '.join(changed)}")
+
+
+@event.listens_for(SopSection, "before_update")
+@event.listens_for(SopStep, "before_update")
+def _parsed_structure_is_immutable(_mapper, _connection, target: SopSection | SopStep) -> None:
+    raise ImmutableRevisionError(f"{type(target).__name__} rows belong to an immutable revision")

@@ -17,6 +17,10 @@ from sops.model import SopDocument
 from sops.parse import parse_sop
 
 QUESTION_POOL_SIZE = 12
+MAX_DERIVED_CODE_LENGTH = 28
+_FILLER_WORDS = {"A", "AN", "THE", "OF", "FOR", "AND", "TO", "IN", "ON", "SOP", "PROCEDURE", "STANDARD", "OPERATING"}
+# Administrative parts of an SOP that make poor lessons.
+NOT_LESSONS = {"revision_history", "references"}
 
 
 def import_sop(data: bytes, filename: str, actor_id: int | None, pass_mark: int = 80) -> SopRevision:
@@ -41,8 +45,13 @@ def sop_code_for(doc: SopDocument) -> str:
     """The document number when the SOP has one, else a stable code derived from its title."""
     if doc.code:
         return doc.code.strip()[:80]
-    slug = re.sub(r"[^A-Z0-9]+", "-", doc.title.upper()).strip("-")
-    return ("DOC-" + slug)[:80].rstrip("-") or "DOC-UNTITLED"
+    words = [w for w in re.split(r"[^A-Z0-9]+", doc.title.upper()) if w and w not in _FILLER_WORDS]
+    code = "DOC"
+    for word in words:
+        if len(code) + 1 + len(word) > MAX_DERIVED_CODE_LENGTH:
+            break
+        code += "-" + word
+    return code if code != "DOC" else "DOC-" + (words[0][:20] if words else "UNTITLED")
 
 
 def _store_revision(doc: SopDocument, data: bytes, filename: str, actor_id: int | None) -> SopRevision:
@@ -118,7 +127,8 @@ def _draft_module(
     revision: SopRevision, doc: SopDocument, pass_mark: int, actor_id: int | None
 ) -> TrainingModule:
     module = TrainingModule(revision=revision, title=f"{revision.sop.code}: {revision.title}"[:300])
-    for position, section in enumerate(s for s in revision.sections if s.text or s.steps):
+    teachable = (s for s in revision.sections if (s.text or s.steps) and s.kind not in NOT_LESSONS)
+    for position, section in enumerate(teachable):
         module.lessons.append(Lesson(position=position, title=section.heading, section=section))
     quiz = Quiz(pass_mark=pass_mark)
     module.quiz = quiz

@@ -6,11 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from lms.forms import choices_of
 from lms.forms.admin import CreateUserForm, JobRoleForm, JoinRoleForm
 from lms.services import accounts
 from lms.services.errors import InvalidInput
 from lms.web.access import allow
-from lms.web.safety import page_number
+from lms.web.safety import form_status, page_number
 
 ADMINS = ("admin",)
 
@@ -34,7 +35,7 @@ def users() -> str:
 @allow(*ADMINS)
 def new_user() -> str | Response | tuple[str, int]:
     form = CreateUserForm()
-    form.job_roles.choices = [(r.id, r.name) for r in accounts.job_roles()]
+    form.job_roles.choices = choices_of(accounts.job_roles())
     if form.validate_on_submit():
         try:
             created = accounts.create_user(
@@ -50,14 +51,14 @@ def new_user() -> str | Response | tuple[str, int]:
             return render_template("lms/admin/user_new.html", form=form), 400
         flash(f"Account created for {created.name}.", "success")
         return redirect(url_for("lms.admin.user_detail", user_id=created.id))
-    return render_template("lms/admin/user_new.html", form=form), 400 if form.is_submitted() else 200
+    return render_template("lms/admin/user_new.html", form=form), form_status(form)
 
 
 @allow(*ADMINS)
 def user_detail(user_id: int) -> str | Response | tuple[str, int]:
     person = accounts.user(user_id)
     form = JoinRoleForm()
-    form.job_role.choices = [(r.id, r.name) for r in accounts.job_roles() if r not in person.job_roles]
+    form.job_role.choices = choices_of(r for r in accounts.job_roles() if r not in person.job_roles)
     if form.validate_on_submit():
         try:
             created = accounts.add_to_job_role(person.id, form.job_role.data, current_user.id)
@@ -66,7 +67,7 @@ def user_detail(user_id: int) -> str | Response | tuple[str, int]:
             return render_template("lms/admin/user_detail.html", person=person, form=form), 400
         flash(f"{person.name} joined the role and was enrolled in {created} module(s).", "success")
         return redirect(url_for("lms.admin.user_detail", user_id=person.id))
-    return render_template("lms/admin/user_detail.html", person=person, form=form)
+    return render_template("lms/admin/user_detail.html", person=person, form=form), form_status(form)
 
 
 @allow(*ADMINS)
@@ -80,4 +81,4 @@ def job_roles() -> str | Response | tuple[str, int]:
             return render_template("lms/admin/job_roles.html", form=form, roles=accounts.job_roles()), 400
         flash("Job role created.", "success")
         return redirect(url_for("lms.admin.job_roles"))
-    return render_template("lms/admin/job_roles.html", form=form, roles=accounts.job_roles())
+    return render_template("lms/admin/job_roles.html", form=form, roles=accounts.job_roles()), form_status(form)

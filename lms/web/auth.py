@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from lms.forms.auth import ActionForm, LoginForm
 from lms.services import accounts
 from lms.web.access import public, signed_in
-from lms.web.safety import safe_next_url
+from lms.web.safety import form_status, safe_next_url
 
 
 def build() -> Blueprint:
@@ -21,7 +21,7 @@ def build() -> Blueprint:
 
 
 @public
-def login() -> str | Response:
+def login() -> Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("lms.auth.home"))
     form = LoginForm()
@@ -31,7 +31,7 @@ def login() -> str | Response:
             login_user(user)
             return redirect(safe_next_url(request.args.get("next")) or url_for("lms.auth.home"))
         flash("Wrong email or password.", "error")
-    return render_template("lms/auth/login.html", form=form)
+    return render_template("lms/auth/login.html", form=form), form_status(form)
 
 
 @signed_in

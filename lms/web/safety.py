@@ -20,3 +20,8 @@ def page_number(raw: str | None) -> int:
         return max(1, int(raw or 1))
     except ValueError:
         return 1
+
+
+def form_status(form) -> int:
+    """400 for a submitted form that failed validation (the page shows why), 200 for a fresh one."""
+    return 400 if form.is_submitted() else 200

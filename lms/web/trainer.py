@@ -6,12 +6,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from lms.forms import choices_of
 from lms.forms.auth import ActionForm
 from lms.forms.training import AssignForm, QuestionEditForm, UploadSopForm
 from lms.services import accounts, enrolments, quiz_review, reports, sop_import
 from lms.services.errors import InvalidInput
 from lms.services.question_edit import answer_from_text, answer_to_text
 from lms.web.access import allow
+from lms.web.safety import form_status
 
 TRAINERS = ("trainer",)
 
@@ -48,8 +50,7 @@ def upload() -> str | Response | tuple[str, int]:
             return render_template("lms/trainer/upload.html", form=form), 400
         flash(f"Imported {new.sop.code} revision {new.label}: {len(new.steps)} steps.", "success")
         return redirect(url_for("lms.trainer.revision", revision_id=new.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("lms/trainer/upload.html", form=form), status
+    return render_template("lms/trainer/upload.html", form=form), form_status(form)
 
 
 @allow(*TRAINERS)
@@ -89,7 +90,7 @@ def edit_question(question_id: int) -> str | Response | tuple[str, int]:
         return redirect(
             url_for("lms.trainer.module", module_id=item.quiz.module_id, _anchor=f"question-{item.id}")
         )
-    return render_template("lms/trainer/question_edit.html", form=form, question=item)
+    return render_template("lms/trainer/question_edit.html", form=form, question=item), form_status(form)
 
 
 @allow(*TRAINERS)
@@ -105,7 +106,7 @@ def review_question(question_id: int) -> Response:
 def assign(module_id: int) -> str | Response | tuple[str, int]:
     item = quiz_review.module(module_id)
     form = AssignForm()
-    form.job_role.choices = [(r.id, r.name) for r in accounts.job_roles()]
+    form.job_role.choices = choices_of(accounts.job_roles())
     if form.validate_on_submit():
         try:
             _, created = enrolments.assign_module_to_role(
@@ -118,7 +119,7 @@ def assign(module_id: int) -> str | Response | tuple[str, int]:
         return redirect(url_for("lms.trainer.completion"))
     return render_template(
         "lms/trainer/assign.html", form=form, module=item, assignments=enrolments.assignments_of(item.id)
-    )
+    ), form_status(form)
 
 
 @allow(*TRAINERS, "compliance")

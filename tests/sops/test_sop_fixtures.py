@@ -49,7 +49,9 @@ def test_every_sample_parses_into_a_sane_document(path):
     json.loads(json.dumps(doc.to_dict()))
 
 
-@pytest.mark.parametrize("path", sorted(p for p in DEMO.glob("*.md") if p.name != "SOURCES.md"), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", sorted(p for p in DEMO.glob("*.md") if p.name != "SOURCES.md"), ids=lambda p: p.stem
+)
 def test_the_demo_copies_parse_too(path):
     """The app's demo SOPs (the same files) parse with at least 3 steps."""
     assert len(parse_sop(path.read_bytes(), path.name).steps) >= 3
@@ -72,7 +74,8 @@ def test_lockout_tagout():
     assert doc.steps[2].conditions == ["If the machine or equipment is operating"]
     assert doc.steps[6].warnings[0].startswith("Caution: Return operating control(s) to neutral")
     assert doc.steps[11].warnings == [
-        "Note: The removal of some forms of blocking may require reenergization of the machine before safe removal."
+        "Note: The removal of some forms of blocking may require reenergization of the machine "
+        "before safe removal."
     ]
     # the template's fill-in prompts are neither steps nor part of one
     for step in doc.steps:
@@ -102,7 +105,8 @@ def test_qubit_quantification():
     headings = [doc.section(s.section_id).heading for s in doc.steps]
     assert headings == ["Preparation"] * 8 + ["Quantification"] * 4
     assert doc.steps[6].warnings == [
-        "WARNING: Qubit tube will break if spun down for more than 3-4 seconds at a time or if the caps are not "
+        "WARNING: Qubit tube will break if spun down for more than 3-4 seconds at a time "
+        "or if the caps are not "
         "securely snapped in place. SPIN WITH CAUTION."
     ]
     assert sum(len(s.warnings) for s in doc.steps) == 1

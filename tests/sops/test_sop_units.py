@@ -159,7 +159,8 @@ def test_nested_items_bullets_and_continuation_lines():
 
 def test_example_bullets_are_not_steps_but_action_bullets_are():
     doc = parse_sop_text(
-        "## Procedure\n\nInputs include:\n\n- Customer complaints\n- Audit findings\n- Internal bug reports\n\n"
+        "## Procedure\n\nInputs include:\n\n"
+        "- Customer complaints\n- Audit findings\n- Internal bug reports\n\n"
         "Then:\n\n- Open the ticket.\n- Assign the owner.\n"
     )
     assert [s.text for s in doc.steps] == ["Open the ticket.", "Assign the owner."]
@@ -311,7 +312,8 @@ def test_definitions_from_tables_and_lines():
 def test_roles_from_responsibilities_and_actors_are_distinct():
     doc = parse_sop_text(
         "## Responsibilities\n- **QA Manager**: approves.\n- The Lab Technician shall defrost.\n\n"
-        "## Procedure\n1. The QA manager shall approve.\n2. Lab technicians must sign.\n3. Supervisor: file it.\n"
+        "## Procedure\n1. The QA manager shall approve.\n2. Lab technicians must sign.\n"
+        "3. Supervisor: file it.\n"
     )
     assert doc.roles == ["QA Manager", "Lab Technician", "Supervisor"]
 
@@ -319,8 +321,9 @@ def test_roles_from_responsibilities_and_actors_are_distinct():
 def test_plain_text_format():
     text = (
         "FREEZER DEFROST\nDocument No: SOP-101-A_2   Rev. B\nEffective Date: 24 August 2022\n\n"
-        "1. PURPOSE\nKeep samples safe.\n\n2. PROCEDURE\n2.1 Move samples.\n2.2 Wait 2 h.\n    Leave the door open.\n"
-        "(Name of person responsible)\n2.3 Wipe with 70% ethanol.\n\nNOTE: Wear gloves.\n\n3. REFERENCES\n1. Manual\n"
+        "1. PURPOSE\nKeep samples safe.\n\n2. PROCEDURE\n2.1 Move samples.\n2.2 Wait 2 h.\n"
+        "    Leave the door open.\n(Name of person responsible)\n2.3 Wipe with 70% ethanol.\n\n"
+        "NOTE: Wear gloves.\n\n3. REFERENCES\n1. Manual\n"
     )
     doc = parse_sop_text(text, "text")
     assert (doc.title, doc.code, doc.revision, doc.effective_date) == (
