@@ -39,6 +39,16 @@ def pytest_report_header(config) -> str:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
+    skipped_browser = [
+        report for report in terminalreporter.stats.get("skipped", []) if "BROWSER TESTS SKIPPED" in str(report.longrepr)
+    ]
+    if skipped_browser:
+        terminalreporter.write_line(
+            f"WARNING: {len(skipped_browser)} BROWSER TEST(S) WERE SKIPPED: Chromium is not installed "
+            "(run `make test` as root, or apt-get install chromium).",
+            red=True,
+            bold=True,
+        )
     if not PG_URL:
         terminalreporter.write_line(
             "NOTE: PostgreSQL was NOT exercised: set TEST_DATABASE_URL to run every database test on it too.",

@@ -7,6 +7,7 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from lms.db import db
 from lms.models import APP_ROLES, JobRole, User
@@ -125,7 +126,7 @@ def user(user_id: int) -> User:
 
 def list_users(search: str = "", page: int = 1, per_page: int = 25):
     """One page of users, optionally filtered by name or email (a Flask-SQLAlchemy Pagination)."""
-    query = select(User).order_by(User.name, User.id)
+    query = select(User).options(selectinload(User.job_roles)).order_by(User.name, User.id)
     if search.strip():
         term = f"%{search.strip()}%"
         query = query.where(User.name.ilike(term) | User.email.ilike(term))

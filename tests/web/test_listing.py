@@ -1,0 +1,21 @@
+"""Lists page and search."""
+
+from __future__ import annotations
+
+from tests.conftest import login
+
+
+def test_users_are_paginated_and_searchable(app, client, make_user) -> None:
+    admin = make_user("admin")
+    for number in range(27):
+        make_user("learner", name=f"Person {number:02d}")
+    make_user("learner", name="Zelda Quartermaine")
+    login(client, admin)
+    first = client.get("/admin/users").get_data(as_text=True)
+    assert "29 users." in first and "Page 1 of 2" in first
+    second = client.get("/admin/users?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and "Zelda Quartermaine" in second
+    found = client.get("/admin/users?q=quarter").get_data(as_text=True)
+    assert "1 user." in found and "Zelda Quartermaine" in found and "Person 01" not in found
+    assert "Page" not in client.get("/admin/users?q=zzz-nobody").get_data(as_text=True).split("0 users.")[1]
+    assert client.get("/admin/users?page=abc").status_code == 200
