@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sops.inline import HTML_COMMENT, TEMPLATE_TAG
+from sops.inline import strip_template_tags
 
 
 @dataclass
@@ -45,7 +45,10 @@ _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _PAREN_LINE = re.compile(r"^\(.*\)\.?$")
-_WARNING_START = re.compile(r"^[*_>\s]*(?:warning|caution|note|important|danger|attention)\b", re.IGNORECASE)
+WARNING_START = re.compile(
+    r"^[*_>\s]*(?:warning|caution|note|important|danger|attention|notice)\b[\s*_]*(?:[:!.\-\u2013\u2014]|$)",
+    re.IGNORECASE,
+)
 
 
 def normalise_marker(marker: str) -> str:
@@ -91,8 +94,7 @@ class _Scanner:
     """Line-by-line state machine; see `markdown_blocks`."""
 
     def __init__(self, text: str) -> None:
-        text = HTML_COMMENT.sub("", text)
-        text = TEMPLATE_TAG.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+        text = strip_template_tags(text, keep_newlines=True)
         self.lines = text.split("\n")
         self.blocks: list[Block] = []
         self.current: Block | None = None  # open paragraph or item (for continuation lines)
@@ -222,7 +224,7 @@ class _Scanner:
     def text_line(self, stripped: str, indent: int, i: int) -> None:
         current = self.current
         if current is not None and current.kind == "item":
-            lazy = not self.blank and not _PAREN_LINE.match(stripped) and not _WARNING_START.match(stripped)
+            lazy = not self.blank and not _PAREN_LINE.match(stripped) and not WARNING_START.match(stripped)
             if lazy or (self.blank and indent > current.indent):
                 current.text += "\n" + stripped
                 self.blank = False

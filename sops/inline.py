@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 
-TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
-HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+# Every repeated span below is bounded so that hostile input ("[[[[...") stays linear, not quadratic.
+_CODE_SPAN = re.compile(r"(`{1,5})([^`]{1,2000}?)\1")
+_IMAGE = re.compile(r"!\[([^\]\[]{0,500})\]\([^()]{0,2000}\)")
+_LINK = re.compile(r"\[([^\]\[]{0,500})\]\((?:[^()]|\([^)]{0,500}\)){0,2000}\)")
+_REF_LINK = re.compile(r"\[([^\]\[]{1,500})\]\[[^\]]{0,200}\]")
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]+)>")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(
@@ -26,9 +25,11 @@ _SUPERSCRIPT_DEGREE = re.compile(r"\s*\^\s*[oº°]\s*\^\s*")
 _SUPERSCRIPT = re.compile(r"\^([^\s^]+)\^")
 _OC = re.compile(r"(?<=\d)\s?o(?=[CF]\b)")
 _DEGREE_LOOKALIKE = re.compile(r"[˚º](?=\s?[CF]\b)")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")
-_ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
-_STRIKE = re.compile(r"~~(.+?)~~")
+_BOLD = re.compile(r"\*\*(?=[^\s*])([^*]{1,500}?)(?<=\S)\*\*|(?<!\w)__(?=\S)([^_]{1,500}?)(?<=\S)__(?!\w)")
+_ITALIC = re.compile(
+    r"(?<![\w*])\*(?=[^\s*])([^*]{1,500}?)(?<=[^\s*])\*(?![\w*])|(?<!\w)_(?=[^\s_])([^_]{1,500}?)(?<=\S)_(?!\w)"
+)
+_STRIKE = re.compile(r"~~([^~]{1,500}?)~~")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~^$&\"'])")
 _LONE_STAR = re.compile(r"(?:^|(?<=\s))\\?\*(?=\s)")
 _SPACE = re.compile(r"\s+")
@@ -53,9 +54,32 @@ def _plain(fragment: str) -> str:
     return fragment
 
 
+def _strip_between(text: str, start: str, end: str, keep_newlines: bool) -> str:
+    """Remove every `start ... end` span (linear scan; an unclosed `start` is kept as text)."""
+    out: list[str] = []
+    position = 0
+    while True:
+        found = text.find(start, position)
+        close = text.find(end, found + len(start)) if found >= 0 else -1
+        if close < 0:
+            out.append(text[position:])
+            return "".join(out)
+        out.append(text[position:found])
+        if keep_newlines:
+            out.append("\n" * text.count("\n", found, close))
+        position = close + len(end)
+
+
+def strip_template_tags(text: str, keep_newlines: bool = False) -> str:
+    """HTML comments and Jekyll/Liquid/Hugo tags (`{% ... %}`, `{{ ... }}`) removed."""
+    text = _strip_between(text, "<!--", "-->", keep_newlines)
+    text = _strip_between(text, "{%", "%}", keep_newlines)
+    return _strip_between(text, "{{", "}}", keep_newlines)
+
+
 def clean_inline(text: str) -> str:
     """Markdown inline markup removed, whitespace normalised to single spaces."""
-    text = _SPACE.sub(" ", TEMPLATE_TAG.sub("", HTML_COMMENT.sub("", text)))
+    text = _SPACE.sub(" ", strip_template_tags(text))
     text = _LINK.sub(r"\1", _IMAGE.sub("", text))
     parts: list[str] = []
     last = 0

@@ -50,6 +50,8 @@ def parse_sop(data: bytes, filename: str) -> SopDocument:
 
 def parse_sop_text(text: str, fmt: str = "markdown", *, filename: str = "document.md") -> SopDocument:
     """Parse already-decoded text ("markdown" or "text")."""
+    if fmt not in ("markdown", "text"):
+        raise UnsupportedFormat(f"Unknown SOP text format {fmt!r}; use 'markdown' or 'text'.")
     front, body = split_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"))
     blocks: list[Block] = markdown_blocks(body) if fmt == "markdown" else text_blocks(body)
     provisional = front.get("title", "") or os.path.splitext(os.path.basename(filename))[0]

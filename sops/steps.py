@@ -16,17 +16,14 @@ from dataclasses import dataclass, field
 
 from sops.actions import reads_like_action
 from sops.actors import find_actor, tidy_role
-from sops.blocks import Block
+from sops.blocks import WARNING_START, Block
 from sops.inline import clean_inline
 from sops.structure import Node
 
 MODES = ("procedure", "fallback", "implicit")
 _EXCLUDED = frozenset({"definitions", "references", "revision_history", "materials", "purpose", "scope"})
 _EXCLUDED_RAW = frozenset({"aside", "contents"})
-WARNING_LABEL = re.compile(
-    r"^[\s*_>]*(?P<label>warning|caution|note|important|danger|attention|notice)\b[\s*_]*(?:[:!.\-\u2013—]|$)",
-    re.IGNORECASE,
-)
+WARNING_LABEL = WARNING_START
 _LABEL_ONLY = re.compile(r"^(?:warning|caution|note|important|danger|attention|notice)\s*[:!.]?$", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(\[])")
 _PARTICIPANTS = re.compile(

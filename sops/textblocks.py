@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sops.blocks import Block, _item_match, is_ordered, normalise_marker
+from sops.blocks import WARNING_START, Block, _item_match, is_ordered, normalise_marker
 from sops.section_kinds import raw_heading_kind
 
 _SECTION_NUMBER = re.compile(r"^(?:(?:section|chapter)\s+)?(\d+(?:\.\d+)*)[.)]?\s+(\S.*)$", re.I)
@@ -79,11 +79,7 @@ def text_blocks(text: str) -> list[Block]:
             stack.append(indent)
             blocks.append(current)
             continue
-        if (
-            current is not None
-            and not stripped.startswith("(")
-            and not re.match(r"(?i)(?:note|warning|caution)\b", stripped)
-        ):
+        if current is not None and not stripped.startswith("(") and not WARNING_START.match(stripped):
             current.text += "\n" + stripped
             continue
         if indent == 0:

@@ -39,9 +39,8 @@ def pytest_report_header(config) -> str:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    skipped_browser = [
-        report for report in terminalreporter.stats.get("skipped", []) if "BROWSER TESTS SKIPPED" in str(report.longrepr)
-    ]
+    skipped = terminalreporter.stats.get("skipped", [])
+    skipped_browser = [report for report in skipped if "BROWSER TESTS SKIPPED" in str(report.longrepr)]
     if skipped_browser:
         terminalreporter.write_line(
             f"WARNING: {len(skipped_browser)} BROWSER TEST(S) WERE SKIPPED: Chromium is not installed "

@@ -18,7 +18,12 @@ from sops.parse import parse_sop
 
 QUESTION_POOL_SIZE = 12
 MAX_DERIVED_CODE_LENGTH = 28
-_FILLER_WORDS = {"A", "AN", "THE", "OF", "FOR", "AND", "TO", "IN", "ON", "SOP", "PROCEDURE", "STANDARD", "OPERATING"}
+_FILLER_WORDS = {"A", "AN", "THE", "OF", "FOR", "AND", "TO", "IN", "ON"} | {
+    "SOP",
+    "PROCEDURE",
+    "STANDARD",
+    "OPERATING",
+}
 # Administrative parts of an SOP that make poor lessons.
 NOT_LESSONS = {"revision_history", "references"}
 

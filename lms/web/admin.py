@@ -81,4 +81,5 @@ def job_roles() -> str | Response | tuple[str, int]:
             return render_template("lms/admin/job_roles.html", form=form, roles=accounts.job_roles()), 400
         flash("Job role created.", "success")
         return redirect(url_for("lms.admin.job_roles"))
-    return render_template("lms/admin/job_roles.html", form=form, roles=accounts.job_roles()), form_status(form)
+    page = render_template("lms/admin/job_roles.html", form=form, roles=accounts.job_roles())
+    return page, form_status(form)

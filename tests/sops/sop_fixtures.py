@@ -8,9 +8,9 @@ from pathlib import Path
 from sops.model import SopDocument
 from sops.parse import parse_sop
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-DEMO = Path(__file__).resolve().parents[2] / "lms" / "demo" / "sops"
-FILES = sorted(FIXTURES.glob("*.md"))
+# The real SOPs live once in the project, as the demo seed's documents (sources and licences in SOURCES.md).
+FIXTURES = Path(__file__).resolve().parents[2] / "lms" / "demo" / "sops"
+FILES = sorted(p for p in FIXTURES.glob("*.md") if p.name != "SOURCES.md")
 
 
 @cache
