@@ -29,7 +29,8 @@ def test_seed_demo_builds_a_working_organisation(app_ctx) -> None:
     assert len(by_role) == len(demo.JOB_ROLES) and any(r.completed for r in by_role)
 
     learner = db.session.scalar(select(User).where(User.email == demo.DEMO_LOGINS[3][1]))
-    mine = [e.display_status(now) for e in db.session.scalars(select(Enrolment).where(Enrolment.user == learner))]
+    own = db.session.scalars(select(Enrolment).where(Enrolment.user_id == learner.id))
+    mine = [e.display_status(now) for e in own]
     assert mine.count("completed") == 1 and "overdue" not in mine and len(mine) >= 2
     for attempt in db.session.scalars(select(Attempt)):
         assert attempt.submitted_at is not None and attempt.submitted_at <= now
