@@ -115,7 +115,7 @@ def assign(module_id: int) -> str | Response | tuple[str, int]:
         except InvalidInput as error:
             form.job_role.errors.append(error.message)
             return render_template("lms/trainer/assign.html", form=form, module=item), 400
-        flash(f"Assigned. {created} people enrolled.", "success")
+        flash(f"Assigned. {created} {'person' if created == 1 else 'people'} enrolled.", "success")
         return redirect(url_for("lms.trainer.completion"))
     return render_template(
         "lms/trainer/assign.html", form=form, module=item, assignments=enrolments.assignments_of(item.id)
