@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 
 def create_app(config: Mapping[str, Any] | None = None, instance_path: str | None = None) -> Flask:
@@ -27,8 +28,26 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
 
 
 def register_root(app: Flask) -> None:
-    """A health check for load balancers; everything else lives in the extension's blueprint."""
+    """A health check, and sop-lms's error pages for URLs no blueprint matched (404, 405, 500).
+
+    Only the standalone app does this: a host application keeps its own error pages.
+    """
 
     @app.get("/healthz")
     def healthz() -> tuple[str, int]:
         return "ok", 200
+
+    from lms.web import add_security_headers, render_http_error
+
+    app.register_error_handler(HTTPException, render_http_error)
+    app.register_error_handler(Exception, render_unexpected_error)
+    app.after_request(add_security_headers)
+
+
+def render_unexpected_error(error: Exception):
+    """A 500 page in the app's look, after rolling back whatever the failed request had written."""
+    if isinstance(error, HTTPException):
+        return error
+    from lms.web import render_http_error
+
+    return render_http_error(InternalServerError(original_exception=error))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,25 @@ def secret_key(instance_path: str) -> str:
     if key:
         return key
     path = Path(instance_path) / "secret_key"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    path.write_text(key, encoding="utf-8")
-    path.chmod(0o600)
+    try:  # exclusive create: of several gunicorn workers starting at once, exactly one writes the key
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key(path)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(key)
     return key
+
+
+def _read_key(path: Path, attempts: int = 50) -> str:
+    """The key another process wrote; wait briefly if it has created the file but not yet written it."""
+    for _ in range(attempts):
+        key = path.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty; delete it or set SECRET_KEY")
 
 
 def apply_defaults(config: dict[str, Any], instance_path: str) -> None:

@@ -90,6 +90,26 @@ def app(database_url, tmp_path_factory) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+@pytest.fixture(params=BACKENDS)
+def committed_app(request, tmp_path) -> Iterator[Flask]:
+    """An app on a database of its own where commits are real, for tests that need several connections
+    (concurrency): no rollback isolation here, so the database is thrown away afterwards."""
+    if request.param == "sqlite":
+        urls: Iterator[str] = iter([f"sqlite:///{tmp_path / 'committed.sqlite'}"])
+    else:
+        urls = _postgres_database(f"sop_lms_committed_{uuid.uuid4().hex[:12]}")
+    url = next(urls)
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url}, str(tmp_path))
+    try:
+        with app.app_context():
+            flask_migrate.upgrade()
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        next(urls, None)  # drops the PostgreSQL database
+
+
 @pytest.fixture
 def backend(app) -> str:
     return app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]

@@ -13,6 +13,7 @@ from lms.db import db
 from lms.models import APP_ROLES, JobRole, User
 from lms.services import audit, enrolments
 from lms.services.errors import InvalidInput, NotFound
+from lms.services.transactions import flush_unique, locked
 
 MIN_PASSWORD_LENGTH = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -46,9 +47,9 @@ def create_user(
         raise InvalidInput(f"An account for {email} already exists.")
     user = User(email=email, name=name, password_hash=hash_password(password), app_role=app_role)
     db.session.add(user)
-    db.session.flush()
+    flush_unique(f"An account for {email} already exists.")
     audit.record("user.create", "user", user.id, {"email": email, "app_role": app_role}, actor_id)
-    for job_role_id in job_role_ids or []:
+    for job_role_id in dict.fromkeys(job_role_ids or []):  # the same role twice in a request joins once
         _join(user, _job_role(job_role_id), actor_id)
     db.session.commit()
     return user
@@ -78,7 +79,7 @@ def create_job_role(name: str, department: str | None = None, actor_id: int | No
         raise InvalidInput(f"A job role named '{name}' already exists.")
     role = JobRole(name=name, department=(department or "").strip() or None)
     db.session.add(role)
-    db.session.flush()
+    flush_unique(f"A job role named '{name}' already exists.")
     audit.record(
         "job_role.create", "job_role", role.id, {"name": name, "department": role.department}, actor_id
     )
@@ -88,7 +89,7 @@ def create_job_role(name: str, department: str | None = None, actor_id: int | No
 
 def add_to_job_role(user_id: int, job_role_id: int, actor_id: int | None = None) -> int:
     """Put a user in a job role and enrol them at once in the role's training; returns new enrolments."""
-    user = db.session.get(User, user_id)
+    user = locked(User, user_id)  # two clicks on "Add to role" run one after the other
     if user is None:
         raise NotFound("No such user.")
     role = _job_role(job_role_id)
@@ -100,7 +101,7 @@ def add_to_job_role(user_id: int, job_role_id: int, actor_id: int | None = None)
 
 
 def _job_role(job_role_id: int) -> JobRole:
-    role = db.session.get(JobRole, job_role_id)
+    role = locked(JobRole, job_role_id)  # serialises joins with assignments to the same role
     if role is None:
         raise NotFound("No such job role.")
     return role

@@ -19,8 +19,12 @@ from quizzes.scoring import ResponseError, grade, normalise_response, score_resp
 
 def start_attempt(user_id: int, enrolment_id: int) -> Attempt:
     """Resume the open attempt, or start a new one with a fresh selection of approved questions."""
-    enrolment = enrolment_for(user_id, enrolment_id)
+    enrolment = enrolment_for(user_id, enrolment_id, lock=True)  # a double click waits, then resumes
     quiz = enrolment.module.quiz
+    if enrolment.module.status == "retired":
+        raise InvalidInput(
+            "This training was replaced by a newer revision of the SOP and can no longer be taken."
+        )
     if enrolment.module.status != "published":
         raise InvalidInput("This module is not published yet.")
     open_attempt = next((a for a in enrolment.attempts if a.submitted_at is None), None)

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from lms.db import db, utcnow
-from lms.models import Assignment, Enrolment, JobRole, TrainingModule, User
+from lms.models import Assignment, Enrolment, JobRole, SopRevision, TrainingModule, User
 from lms.services import audit
 from lms.services.errors import InvalidInput, NotFound
+from lms.services.transactions import locked
 
 MAX_DUE_DAYS = 3650
 
@@ -19,11 +20,13 @@ def assign_module_to_role(
 ) -> tuple[Assignment, int]:
     """Require a published module of every member of a role; returns the assignment and new enrolments."""
     module = db.session.get(TrainingModule, module_id)
-    role = db.session.get(JobRole, job_role_id)
+    role = locked(JobRole, job_role_id)
     if module is None or role is None:
         raise NotFound("No such module or job role.")
     if module.status != "published":
         raise InvalidInput("Publish the module before assigning it.")
+    if module.revision.status != "effective":
+        raise InvalidInput("This module trains a superseded revision; assign the current revision's module.")
     if not 1 <= due_days <= MAX_DUE_DAYS:
         raise InvalidInput(f"Due within must be between 1 and {MAX_DUE_DAYS} days.")
     existing = db.session.scalar(
@@ -49,16 +52,28 @@ def assign_module_to_role(
 
 def enrol_new_member(user: User, role: JobRole, actor_id: int | None) -> int:
     """Called in the transaction that adds `user` to `role`: enrol them in everything the role requires."""
-    assignments = db.session.scalars(select(Assignment).where(Assignment.job_role_id == role.id)).all()
+    assignments = db.session.scalars(
+        select(Assignment)
+        .join(TrainingModule, Assignment.module_id == TrainingModule.id)
+        .join(SopRevision, TrainingModule.revision_id == SopRevision.id)
+        .where(
+            Assignment.job_role_id == role.id,
+            TrainingModule.status == "published",
+            SopRevision.status == "effective",
+        )
+    ).all()
     now = utcnow()
     return sum(_enrol(user, assignment, now, actor_id) for assignment in assignments)
 
 
 def _enrol(user: User, assignment: Assignment, now: datetime, actor_id: int | None) -> int:
-    exists = db.session.scalar(
-        select(Enrolment.id).where(Enrolment.user_id == user.id, Enrolment.module_id == assignment.module_id)
+    due_at = due_date(now, assignment.due_days)
+    existing = db.session.scalar(
+        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.module_id == assignment.module_id)
     )
-    if exists:
+    if existing is not None:
+        if existing.status != "completed" and due_at < existing.due_at:
+            existing.due_at = due_at  # a second role that needs it sooner brings the deadline forward
         return 0
     enrolment = Enrolment(
         user=user,
@@ -66,7 +81,7 @@ def _enrol(user: User, assignment: Assignment, now: datetime, actor_id: int | No
         revision_id=assignment.module.revision_id,
         assignment=assignment,
         assigned_at=now,
-        due_at=now + timedelta(days=assignment.due_days),
+        due_at=due_at,
     )
     db.session.add(enrolment)
     db.session.flush()
@@ -80,6 +95,12 @@ def _enrol(user: User, assignment: Assignment, now: datetime, actor_id: int | No
     return 1
 
 
+def due_date(start: datetime, days: int) -> datetime:
+    """Due at the end of the day (UTC) `days` after `start`, so a learner never turns overdue mid-day."""
+    end = start + timedelta(days=days)
+    return end.replace(hour=23, minute=59, second=59, microsecond=0)
+
+
 def enrolments_for(user_id: int) -> list[Enrolment]:
     """A learner's training, soonest due first."""
     return list(
@@ -89,9 +110,9 @@ def enrolments_for(user_id: int) -> list[Enrolment]:
     )
 
 
-def enrolment_for(user_id: int, enrolment_id: int) -> Enrolment:
+def enrolment_for(user_id: int, enrolment_id: int, lock: bool = False) -> Enrolment:
     """The user's own enrolment; another user's looks exactly like a missing one."""
-    enrolment = db.session.get(Enrolment, enrolment_id)
+    enrolment = locked(Enrolment, enrolment_id) if lock else db.session.get(Enrolment, enrolment_id)
     if enrolment is None or enrolment.user_id != user_id:
         raise NotFound("No such training assignment.")
     return enrolment

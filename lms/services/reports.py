@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select
 
 from lms.db import db, utcnow
-from lms.models import Assignment, Enrolment, JobRole, Sop, SopRevision, User
+from lms.models import Assignment, Enrolment, JobRole, Sop, SopRevision, User, user_job_roles
 
 REPORT_COLUMNS = (
     "user",
@@ -37,37 +37,54 @@ class RoleCompletion:
         return round(100.0 * self.completed / self.enrolled, 1) if self.enrolled else 0.0
 
 
+def _required_through_roles():
+    """(job role, enrolment) pairs: each enrolment once for every role of its user that requires the module.
+
+    Counting through role membership rather than the assignment that created the enrolment keeps a person
+    who holds two roles in both roles' figures.
+    """
+    return (
+        select(JobRole.name.label("role"), Enrolment.id.label("enrolment_id"))
+        .join(Assignment, Assignment.job_role_id == JobRole.id)
+        .join(user_job_roles, user_job_roles.c.job_role_id == JobRole.id)
+        .join(
+            Enrolment,
+            and_(Enrolment.user_id == user_job_roles.c.user_id, Enrolment.module_id == Assignment.module_id),
+        )
+    )
+
+
 def completion_by_role(now: datetime | None = None) -> list[RoleCompletion]:
     """Enrolled, completed and overdue counts per job role, aggregated in the database."""
     now = now or utcnow()
+    pairs = _required_through_roles().subquery()
     completed = Enrolment.status == "completed"
     overdue = and_(Enrolment.status != "completed", Enrolment.due_at < now)
     rows = db.session.execute(
         select(
-            JobRole.name,
+            pairs.c.role,
             func.count(Enrolment.id),
             func.sum(case((completed, 1), else_=0)),
             func.sum(case((overdue, 1), else_=0)),
         )
-        .join(Assignment, Assignment.job_role_id == JobRole.id)
-        .join(Enrolment, Enrolment.assignment_id == Assignment.id)
-        .group_by(JobRole.name)
-        .order_by(JobRole.name)
+        .join(Enrolment, Enrolment.id == pairs.c.enrolment_id)
+        .group_by(pairs.c.role)
+        .order_by(pairs.c.role)
     )
     return [RoleCompletion(name, total, int(done or 0), int(late or 0)) for name, total, done, late in rows]
 
 
 def completion_rows(now: datetime | None = None) -> list[dict[str, str]]:
-    """One row per enrolment: who, through which role, which SOP revision, and where they stand."""
+    """One row per enrolment and role requiring it: who, which SOP revision, and where they stand."""
     now = now or utcnow()
+    pairs = _required_through_roles().subquery()
     query = (
-        select(Enrolment, User, JobRole.name, Sop.code, SopRevision.label)
+        select(Enrolment, User, pairs.c.role, Sop.code, SopRevision.label)
         .join(User, Enrolment.user_id == User.id)
         .join(SopRevision, Enrolment.revision_id == SopRevision.id)
         .join(Sop, SopRevision.sop_id == Sop.id)
-        .outerjoin(Assignment, Enrolment.assignment_id == Assignment.id)
-        .outerjoin(JobRole, Assignment.job_role_id == JobRole.id)
-        .order_by(User.name, Sop.code, Enrolment.id)
+        .outerjoin(pairs, pairs.c.enrolment_id == Enrolment.id)
+        .order_by(User.name, Sop.code, pairs.c.role, Enrolment.id)
     )
     return [
         {
@@ -87,6 +104,7 @@ def completion_rows(now: datetime | None = None) -> list[dict[str, str]]:
 
 def completion_csv(now: datetime | None = None) -> str:
     buffer = io.StringIO()
+    buffer.write("\ufeff")  # byte-order mark: Excel then reads the file as UTF-8 (names with accents)
     writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in completion_rows(now):

@@ -11,6 +11,7 @@ from lms.db import db
 from lms.models import Lesson, Question, Quiz, Sop, SopRevision, SopSection, SopStep, TrainingModule
 from lms.services import audit
 from lms.services.errors import InvalidInput, NotFound
+from lms.services.transactions import flush_unique, locked
 from quizzes.generate import generate_questions
 from sops.errors import SopParseError
 from sops.model import SopDocument
@@ -61,18 +62,19 @@ def sop_code_for(doc: SopDocument) -> str:
 
 def _store_revision(doc: SopDocument, data: bytes, filename: str, actor_id: int | None) -> SopRevision:
     code = sop_code_for(doc)
-    sop = db.session.scalar(select(Sop).where(Sop.code == code))
+    sop_id = db.session.scalar(select(Sop.id).where(Sop.code == code))
+    sop = locked(Sop, sop_id) if sop_id else None  # two uploads of one SOP are numbered one after the other
     if sop is None:
         sop = Sop(code=code, title=doc.title[:300])
         db.session.add(sop)
-        db.session.flush()
+        flush_unique(f"{code} was being imported by someone else at the same moment; try again.")
         audit.record("sop.create", "sop", sop.id, {"code": code, "title": sop.title}, actor_id)
     if any(r.content_hash == doc.content_hash for r in sop.revisions):
         raise InvalidInput(f"This exact content is already imported as {code}; nothing was changed.")
     label = _revision_label(sop, doc.revision)
     for previous in sop.revisions:
         if previous.status == "effective":
-            previous.status = "superseded"
+            _supersede(previous, actor_id)
     revision = SopRevision(
         sop=sop,
         label=label,
@@ -109,7 +111,7 @@ def _store_revision(doc: SopDocument, data: bytes, filename: str, actor_id: int 
                 number=step.number[:40],
                 depth=step.depth,
                 text=step.text,
-                actor=(step.actor or None),
+                actor=(step.actor or None) and step.actor[:200],
                 warnings=list(step.warnings),
                 critical_values=[
                     {"text": v.text, "value": v.value, "unit": v.unit} for v in step.critical_values
@@ -126,6 +128,16 @@ def _store_revision(doc: SopDocument, data: bytes, filename: str, actor_id: int 
         actor_id,
     )
     return revision
+
+
+def _supersede(previous: SopRevision, actor_id: int | None) -> None:
+    """The old revision stops being trained on: its modules are retired, their history is kept."""
+    previous.status = "superseded"
+    for module in modules_of(previous.id):
+        if module.status != "retired":
+            module.status = "retired"
+            audit.record("module.retire", "module", module.id, {"reason": "revision superseded"}, actor_id)
+    audit.record("sop_revision.supersede", "sop_revision", previous.id, {"label": previous.label}, actor_id)
 
 
 def _draft_module(

@@ -12,6 +12,7 @@ from wtforms.validators import ValidationError
 
 from lms.services.errors import ServiceError
 from lms.services.question_edit import answer_to_text
+from lms.services.transactions import discard_uncommitted
 from lms.web import admin, auth, learner, reports, trainer
 from lms.web.access import enforce_access
 
@@ -33,6 +34,7 @@ def build_blueprint() -> Blueprint:
     bp.before_request(enforce_access)
     bp.register_error_handler(HTTPException, render_http_error)
     bp.register_error_handler(ServiceError, render_service_error)
+    bp.after_request(add_security_headers)
     bp.app_context_processor(lambda: {"csrf_token": generate_csrf})
     bp.add_app_template_filter(
         lambda answer, question_type: answer_to_text(question_type, answer), "answer_text"
@@ -61,7 +63,25 @@ def protect_from_csrf() -> None:
         )
 
 
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # every script, style and font is served by sop-lms itself
+    "Content-Security-Policy": (
+        "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+    ),
+}
+
+
+def add_security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
 def render_http_error(error: HTTPException):
+    discard_uncommitted()  # a failed write must not break the page that reports it
     message = error.description
     if error.code == 413:
         limit_mb = current_app.config["LMS_MAX_UPLOAD_BYTES"] // (1024 * 1024)
@@ -70,6 +90,7 @@ def render_http_error(error: HTTPException):
 
 
 def render_service_error(error: ServiceError):
+    discard_uncommitted()
     return render_template(
         "lms/error.html", code=error.status, title="Not possible", message=error.message
     ), (error.status)

@@ -15,7 +15,7 @@ from lms.web.safety import form_status, safe_next_url
 def build() -> Blueprint:
     bp = Blueprint("auth", __name__)
     bp.add_url_rule("/login", view_func=login, methods=["GET", "POST"])
-    bp.add_url_rule("/logout", view_func=logout, methods=["POST"])
+    bp.add_url_rule("/logout", view_func=logout, methods=["GET", "POST"])
     bp.add_url_rule("/", view_func=home, endpoint="home")
     return bp
 
@@ -36,6 +36,9 @@ def login() -> Response | tuple[str, int]:
 
 @signed_in
 def logout() -> Response:
+    """Sign out on POST (with the CSRF token); a GET, e.g. a typed URL, just goes home."""
+    if request.method == "GET":
+        return redirect(url_for("lms.auth.home"))
     if ActionForm().validate_on_submit():
         logout_user()
         flash("You are signed out.", "info")

@@ -75,7 +75,8 @@ def test_trainer_uploads_reviews_publishes_and_assigns(browser, live_server, peo
         page.wait_for_url(re.compile(r"/reports/completion$"))
         with page.expect_download() as download_info:
             page.get_by_role("link", name="Download CSV").click()
-        rows = list(csv.DictReader(io.StringIO(Path(download_info.value.path()).read_text(encoding="utf-8"))))
+        report = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(report)))
         lab = [r for r in rows if r["user"] == "Lab Tech"]
         assert len(lab) == 1 and lab[0]["status"] == "assigned" and lab[0]["role"] == "Laboratory Technician"
     finally:

@@ -176,3 +176,11 @@ def test_a_learner_cannot_open_another_learners_attempt(app, client, published) 
     assert response.status_code == 404
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).score_percent == 100
+
+
+def test_csv_cells_that_look_like_formulas_are_defused() -> None:
+    from lms.services.reports import _defuse_formula
+
+    assert _defuse_formula('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert _defuse_formula("+1") == "'+1" and _defuse_formula("@SUM(A1)") == "'@SUM(A1)"
+    assert _defuse_formula("Ada Lovelace") == "Ada Lovelace"

@@ -135,7 +135,9 @@ def test_the_whole_journey(app, client, make_user) -> None:
     response = client.get("/reports/completion.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf"), "a UTF-8 byte-order mark, so Excel reads accents right"
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert {"user", "role", "sop_code", "revision", "status", "score", "completed_at"} <= set(rows[0])
     mine = next(r for r in rows if r["user"] == "Early Learner")
     assert mine["role"] == "Maintenance Technician"

@@ -1,0 +1,103 @@
+"""Double clicks and simultaneous requests, on separate database connections: one result, no errors."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from lms.db import db
+from lms.models import Attempt, Enrolment, Response, user_job_roles
+from lms.services import accounts, attempts, enrolments, quiz_review, sop_import
+from lms.services.demo import right_answer
+from tests.conftest import DEMO_SOPS, PASSWORD
+
+LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
+CLICKS = 6
+
+
+def race(app, work: Callable[[], Any], times: int = CLICKS) -> list[Any]:
+    """Run `work` in `times` threads at once, each in its own app context (own session and connection)."""
+    barrier = threading.Barrier(times)
+    outcomes: list[Any] = [None] * times
+
+    def run(index: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                outcomes[index] = work()
+            except Exception as error:  # the outcome, error or not, is what the test checks
+                outcomes[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def setup_enrolment(app) -> tuple[int, int, int]:
+    with app.app_context():
+        role = accounts.create_job_role("Operators")
+        trainer = accounts.create_user("t@example.org", "Trainer", PASSWORD, "trainer")
+        learner = accounts.create_user("l@example.org", "Learner", PASSWORD, "learner", [role.id])
+        revision = sop_import.import_sop((DEMO_SOPS / LOTO).read_bytes(), LOTO, trainer.id)
+        module = sop_import.modules_of(revision.id)[0]
+        quiz_review.publish(module.id, trainer.id)
+        enrolments.assign_module_to_role(module.id, role.id, 7, trainer.id)
+        enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == learner.id))
+        return learner.id, enrolment.id, role.id
+
+
+def test_simultaneous_quiz_starts_open_one_attempt(committed_app) -> None:
+    learner_id, enrolment_id, _ = setup_enrolment(committed_app)
+    outcomes = race(committed_app, lambda: attempts.start_attempt(learner_id, enrolment_id).id)
+    assert all(isinstance(o, int) for o in outcomes), outcomes
+    assert len(set(outcomes)) == 1
+    with committed_app.app_context():
+        assert db.session.scalar(select(func.count(Attempt.id))) == 1
+
+
+def test_simultaneous_submissions_record_exactly_one_result(committed_app) -> None:
+    learner_id, enrolment_id, _ = setup_enrolment(committed_app)
+    with committed_app.app_context():
+        attempt = attempts.start_attempt(learner_id, enrolment_id)
+        attempt_id = attempt.id
+        answers = {q.id: right_answer(q.type, q.answer) for q in attempts.questions_of(attempt)}
+
+    def submit() -> float | None:
+        return attempts.submit_attempt(learner_id, attempt_id, answers).score_percent
+
+    outcomes = race(committed_app, submit)
+    accepted = [o for o in outcomes if not isinstance(o, Exception)]
+    refused = [o for o in outcomes if isinstance(o, attempts.Conflict)]
+    assert accepted == [100.0], outcomes
+    assert len(refused) == CLICKS - 1, outcomes
+    with committed_app.app_context():
+        assert db.session.scalar(select(func.count(Response.id))) == len(answers)
+        assert db.session.get(Enrolment, enrolment_id).status == "completed"
+
+
+def test_simultaneous_role_joins_enrol_once(committed_app) -> None:
+    _, _, role_id = setup_enrolment(committed_app)
+    with committed_app.app_context():
+        newcomer = accounts.create_user("n@example.org", "Newcomer", PASSWORD).id
+    outcomes = race(committed_app, lambda: accounts.add_to_job_role(newcomer, role_id))
+    assert outcomes.count(1) == 1, outcomes
+    refused = [o for o in outcomes if isinstance(o, accounts.InvalidInput)]
+    assert len(refused) == CLICKS - 1 and "already in" in refused[0].message
+    with committed_app.app_context():
+        memberships = select(func.count()).where(user_job_roles.c.user_id == newcomer)
+        assert db.session.scalar(memberships) == 1
+        assert db.session.scalar(select(func.count(Enrolment.id)).where(Enrolment.user_id == newcomer)) == 1
+
+
+def test_simultaneous_job_role_creation_creates_one(committed_app) -> None:
+    outcomes = race(committed_app, lambda: accounts.create_job_role("Welders").id)
+    assert len([o for o in outcomes if isinstance(o, int)]) == 1, outcomes
+    assert all(isinstance(o, (int, accounts.InvalidInput)) for o in outcomes), outcomes
