@@ -22,3 +22,11 @@ class NotText(SopParseError):
 
 class NoSteps(SopParseError):
     """The document was read but no procedure step could be recognised in it."""
+
+
+class TooLarge(SopParseError):
+    """The document exceeds a configured size, page or expansion limit."""
+
+
+class Unreadable(SopParseError):
+    """The file is of a supported type but corrupt, truncated, encrypted or has no text layer."""

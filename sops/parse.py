@@ -10,41 +10,38 @@ import os
 
 from sops.blocks import Block, markdown_blocks
 from sops.conditions import find_conditions
-from sops.decode import decode_text
 from sops.definitions import extract_definitions
-from sops.errors import NoSteps, UnsupportedFormat
+from sops.errors import NoSteps, TooLarge, UnsupportedFormat
 from sops.frontmatter import split_front_matter
+from sops.limits import DEFAULT_LIMITS, ReadLimits
 from sops.metadata import extract_metadata
 from sops.model import SopDocument, Step
+from sops.readers import reader_for
 from sops.roles import collect_roles
 from sops.steps import Draft, assign_numbers, find_drafts
 from sops.structure import build_sections, title_heading_index
 from sops.textblocks import text_blocks
 from sops.values import find_values
 
-FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
 
-
-def format_for(filename: str) -> str:
-    """ "markdown" or "text" from the file extension; anything else is refused."""
-    name = os.path.basename(filename) or "The file"
-    extension = os.path.splitext(name)[1].lower()
-    if extension not in FORMATS:
-        shown = f"'{extension}' files are" if extension else "files without an extension are"
-        raise UnsupportedFormat(
-            f"{name} cannot be read: {shown} not supported; upload the SOP as Markdown (.md, .markdown) "
-            "or plain text (.txt, .text)."
-        )
-    return FORMATS[extension]
-
-
-def parse_sop(data: bytes, filename: str) -> SopDocument:
+def parse_sop(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> SopDocument:
     """Read an uploaded SOP (bytes + original file name) into the structured model.
 
     Raises a `sops.errors.SopParseError` subclass whose message can be shown to the uploader.
     """
-    fmt = format_for(filename)
-    text = decode_text(data, filename)
+    name = os.path.basename(filename) or "The file"
+    if len(data) > limits.max_bytes:
+        raise TooLarge(
+            f"{name} is {len(data) / 1048576:.1f} MB; the limit is {limits.max_bytes / 1048576:.0f} MB. "
+            "Split the document or ask an administrator to raise the limit."
+        )
+    reader = reader_for(filename)
+    text, fmt = reader(data, filename, limits)
+    if len(text) > limits.max_text_chars:
+        raise TooLarge(
+            f"{name} holds {len(text):,} characters of text, more than the {limits.max_text_chars:,} "
+            "an SOP may have; split it into several SOPs."
+        )
     return parse_sop_text(text, fmt, filename=filename)
 
 
