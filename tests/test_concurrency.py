@@ -68,7 +68,10 @@ def test_simultaneous_submissions_record_exactly_one_result(committed_app) -> No
     with committed_app.app_context():
         attempt = attempts.start_attempt(learner_id, enrolment_id)
         attempt_id = attempt.id
-        answers = {q.id: right_answer(q.type, q.answer) for q in attempts.questions_of(attempt)}
+        answers = {
+            q.id: attempts.as_displayed(attempt, q, right_answer(q.type, q.answer))
+            for q in attempts.questions_of(attempt)
+        }
 
     def submit() -> float | None:
         return attempts.submit_attempt(learner_id, attempt_id, answers).score_percent

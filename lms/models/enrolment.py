@@ -73,6 +73,8 @@ class Attempt(db.Model):
     quiz_id: Mapped[int] = mapped_column(ForeignKey("lms_quiz.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     question_ids: Mapped[list[int]] = mapped_column(JSON)
+    # question id (as text) -> permutation: the option shown at position i is the question's option perm[i]
+    option_orders: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     score_percent: Mapped[float | None] = mapped_column(Float)

@@ -84,7 +84,9 @@ class Question(db.Model):
     quote: Mapped[str] = mapped_column(Text, default="")
     quality: Mapped[float] = mapped_column(Float, default=0.5)
     rationale: Mapped[str] = mapped_column(Text, default="")
-    origin: Mapped[str] = mapped_column(String(20), default="generated")
+    origin: Mapped[str] = mapped_column(String(20), default="generated")  # generated, edited, manual
+    # why a trainer should look again, e.g. "step 4.2 changed in this revision: 20 °C -> 25 °C"
+    review_note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="draft")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

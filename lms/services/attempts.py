@@ -39,13 +39,16 @@ def start_attempt(user_id: int, enrolment_id: int) -> Attempt:
         raise InvalidInput("This quiz has no approved questions yet.")
     size = quiz.questions_per_attempt or len(pool)
     number = len(enrolment.attempts) + 1
-    seed = random.SystemRandom().randrange(2**32)
+    rng = random.Random(random.SystemRandom().randrange(2**32))  # noqa: S311 (an order, not a secret)
+    chosen = select_for_attempt(pool, size, rng)
+    by_id = {q.id: q for q in quiz.approved_questions}
     attempt = Attempt(
         enrolment=enrolment,
         user_id=user_id,
         quiz=quiz,
         number=number,
-        question_ids=select_for_attempt(pool, size, seed),
+        question_ids=chosen,
+        option_orders={str(qid): _option_order(by_id[qid], rng) for qid in chosen},
     )
     db.session.add(attempt)
     if enrolment.status == "assigned":
@@ -64,6 +67,57 @@ def attempt_for(user_id: int, attempt_id: int) -> Attempt:
     if attempt is None or attempt.user_id != user_id:
         raise NotFound("No such quiz attempt.")
     return attempt
+
+
+SHUFFLED_TYPES = ("single_choice", "multiple_response", "scenario", "ordering")
+
+
+def _option_order(question: Question, rng: random.Random) -> list[int]:
+    """A fresh option order for this attempt, so retakes and neighbours see the options elsewhere."""
+    order = list(range(len(question.options)))
+    if question.type in SHUFFLED_TYPES:
+        rng.shuffle(order)
+    return order
+
+
+@dataclass(frozen=True)
+class PresentedQuestion:
+    """A question as this attempt shows it: options in the attempt's order, numbered by position."""
+
+    question: Question
+    options: list[str]
+
+
+def present(attempt: Attempt) -> list[PresentedQuestion]:
+    return [PresentedQuestion(q, [q.options[i] for i in _order(attempt, q)]) for q in questions_of(attempt)]
+
+
+def _order(attempt: Attempt, question: Question) -> list[int]:
+    order = (attempt.option_orders or {}).get(str(question.id))
+    return order if order and len(order) == len(question.options) else list(range(len(question.options)))
+
+
+def _to_stored_indices(question: Question, order: list[int], answer: Any) -> Any:
+    """Map a response given in displayed positions back to the question's own option indices."""
+    if question.type in ("single_choice", "scenario"):
+        return order[answer]
+    if question.type == "multiple_response":
+        return sorted(order[i] for i in answer)
+    if question.type == "ordering":
+        return [order[i] for i in answer]
+    return answer
+
+
+def as_displayed(attempt: Attempt, question: Question, answer: Any) -> Any:
+    """The inverse: an answer in the question's own indices, as positions on this attempt's page."""
+    position = {stored: shown for shown, stored in enumerate(_order(attempt, question))}
+    if question.type in ("single_choice", "scenario"):
+        return position[int(answer)]
+    if question.type == "multiple_response":
+        return sorted(position[int(i)] for i in answer)
+    if question.type == "ordering":
+        return [position[int(i)] for i in answer]
+    return answer
 
 
 def questions_of(attempt: Attempt) -> list[Question]:
@@ -90,9 +144,10 @@ def submit_attempt(user_id: int, attempt_id: int, raw_answers: dict[int, Any]) -
     answers: dict[int, Any] = {}
     for number, item in enumerate(questions, 1):
         try:
-            answers[item.id] = normalise_response(item.type, item.options, raw_answers[item.id])
+            shown = normalise_response(item.type, item.options, raw_answers[item.id])
         except ResponseError as error:
             raise InvalidInput(f"Question {number}: {error}") from error
+        answers[item.id] = _to_stored_indices(item, _order(attempt, item), shown)
 
     claimed = db.session.execute(
         update(Attempt)

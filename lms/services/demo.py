@@ -230,10 +230,12 @@ def _take_quizzes(rng: random.Random, staff: list[User]) -> int:
             for _ in range(rng.choice((1, 1, 2))):
                 attempt = attempts.start_attempt(person.id, enrolment.id)
                 answers = {
-                    q.id: (
+                    q.id: attempts.as_displayed(
+                        attempt,
+                        q,
                         right_answer(q.type, q.answer)
                         if rng.random() < ability
-                        else _wrong_answer(q.type, q.options, q.answer)
+                        else _wrong_answer(q.type, q.options, q.answer),
                     )
                     for q in attempts.questions_of(attempt)
                 }

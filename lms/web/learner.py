@@ -74,12 +74,14 @@ def take_attempt(attempt_id: int) -> str | Response | tuple[str, int]:
             return redirect(url_for("lms.learner.attempt_result", attempt_id=attempt.id))
         except (InvalidInput, AnswerFormError) as error:
             flash(str(error), "error")
-            return render_template(
-                "lms/learner/attempt.html", attempt=attempt, questions=questions, form=ActionForm()
-            ), 400
+            return _attempt_page(attempt), 400
         return redirect(url_for("lms.learner.attempt_result", attempt_id=attempt.id))
+    return _attempt_page(attempt)
+
+
+def _attempt_page(attempt) -> str:
     return render_template(
-        "lms/learner/attempt.html", attempt=attempt, questions=questions, form=ActionForm()
+        "lms/learner/attempt.html", attempt=attempt, presented=attempts.present(attempt), form=ActionForm()
     )
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 
-from lms.db import db
-from lms.models import Attempt, Question
 from lms.services import accounts, enrolments, quiz_review, sop_import
 from tests.conftest import DEMO_SOPS, PASSWORD
+from tests.web.helpers import attempt_questions
 
 pytestmark = pytest.mark.e2e
 
@@ -31,13 +29,9 @@ def learner_with_assignment(live_app):
 
 
 def answer_correctly(page, live_app, attempt_id: int) -> int:
-    with live_app.app_context():
-        attempt = db.session.get(Attempt, attempt_id)
-        questions = {
-            q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))
-        }
-        ordered = [questions[i] for i in attempt.question_ids]
-    for q in ordered:
+    """Fill in the right answers, in the option order this attempt shows."""
+    questions = attempt_questions(live_app, attempt_id)
+    for q in questions:
         name = f"q-{q.id}"
         if q.type in ("single_choice", "scenario"):
             page.check(f"input[name='{name}'][value='{q.answer}']")
@@ -50,11 +44,11 @@ def answer_correctly(page, live_app, attempt_id: int) -> int:
             for position, option in enumerate(q.answer, 1):
                 page.select_option(f"select[name='{name}-pos-{option}']", str(position))
         elif q.type == "numeric":
-            page.fill(f"input[name='{name}']", f"{q.answer['value']:g}")
+            page.fill(f"input[name='{name}']", f"{q.answer:g}")
         elif q.type == "matching":
             for index, (_, right) in enumerate(q.answer):
                 page.select_option(f"select[name='{name}-match-{index}']", right)
-    return len(ordered)
+    return len(questions)
 
 
 def test_learner_signs_in_takes_the_quiz_and_sees_the_result(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
@@ -11,7 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from lms.db import db
-from lms.models import Attempt, Enrolment, Question, SopRevision, TrainingModule
+from lms.models import Attempt, Enrolment, SopRevision, TrainingModule
+from lms.services import attempts
+from lms.services.demo import _wrong_answer, right_answer
 from tests.conftest import DEMO_SOPS, post
 
 LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
@@ -34,7 +37,28 @@ def upload_sample(client: FlaskClient, app: Flask, name: str = LOTO) -> Training
         return module
 
 
-def form_answer(question: Question, answer: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ShownQuestion:
+    """A question as one attempt shows it; answers are in the positions the page displays."""
+
+    id: int
+    type: str
+    answer: Any  # the correct answer, in displayed positions
+    wrong: Any  # a wrong answer, in displayed positions
+
+
+def attempt_questions(app: Flask, attempt_id: int) -> list[ShownQuestion]:
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        shown = []
+        for q in attempts.questions_of(attempt):
+            right = attempts.as_displayed(attempt, q, right_answer(q.type, q.answer))
+            wrong = attempts.as_displayed(attempt, q, _wrong_answer(q.type, q.options, q.answer))
+            shown.append(ShownQuestion(q.id, q.type, right, wrong))
+        return shown
+
+
+def form_answer(question: ShownQuestion, answer: Any) -> dict[str, Any]:
     """The form fields a browser sends for `answer` to `question`."""
     name = f"q-{question.id}"
     if question.type in ("single_choice", "scenario"):
@@ -46,27 +70,17 @@ def form_answer(question: Question, answer: Any) -> dict[str, Any]:
     if question.type == "ordering":
         return {f"{name}-pos-{option}": str(position) for position, option in enumerate(answer, 1)}
     if question.type == "numeric":
-        return {name: str(answer["value"] if isinstance(answer, dict) else answer)}
+        return {name: f"{answer:g}"}
     if question.type == "matching":
         return {f"{name}-match-{i}": right for i, (_, right) in enumerate(answer)}
     raise AssertionError(question.type)
 
 
-def wrong_answer(question: Question) -> Any:
-    from lms.services.demo import _wrong_answer
-
-    return _wrong_answer(question.type, question.options, question.answer)
-
-
-def attempt_questions(app: Flask, attempt_id: int) -> list[Question]:
-    with app.app_context():
-        attempt = db.session.get(Attempt, attempt_id)
-        by_id = {
-            q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))
-        }
-        questions = [by_id[i] for i in attempt.question_ids]
-        db.session.expunge_all()
-        return questions
+def answers_form(questions: list[ShownQuestion], wrong: set[int] = frozenset()) -> dict[str, Any]:
+    form: dict[str, Any] = {}
+    for question in questions:
+        form.update(form_answer(question, question.wrong if question.id in wrong else question.answer))
+    return form
 
 
 def enrolment_of(app: Flask, user_id: int, module_id: int) -> Enrolment | None:
@@ -79,15 +93,6 @@ def enrolment_of(app: Flask, user_id: int, module_id: int) -> Enrolment | None:
 
 
 def start_attempt(client: FlaskClient, enrolment_id: int) -> int:
-    response = post(client, f"/my/training/{enrolment_id}/attempts", csrf_path="/my/training")
+    response = post(client, f"/my/training/{enrolment_id}/attempts")
     assert response.status_code == 302, response.get_data(as_text=True)[:1000]
     return int(re.search(r"/my/attempts/(\d+)", response.headers["Location"]).group(1))
-
-
-def answers_form(questions: list[Question], wrong: set[int] = frozenset()) -> dict[str, Any]:
-    form: dict[str, Any] = {}
-    for question in questions:
-        form.update(
-            form_answer(question, wrong_answer(question) if question.id in wrong else question.answer)
-        )
-    return form
