@@ -82,6 +82,26 @@ class SopDocument:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> SopDocument:
+        """The inverse of `to_dict()`: a stored revision's structure back as a document."""
+        return cls(
+            title=data["title"],
+            code=data.get("code"),
+            revision=data.get("revision"),
+            effective_date=data.get("effective_date"),
+            sections=[Section(**section) for section in data.get("sections", [])],
+            steps=[
+                Step(
+                    **{key: value for key, value in step.items() if key != "critical_values"},
+                    critical_values=[CriticalValue(**value) for value in step.get("critical_values", [])],
+                )
+                for step in data.get("steps", [])
+            ],
+            roles=list(data.get("roles", [])),
+            definitions=[Definition(**definition) for definition in data.get("definitions", [])],
+        )
+
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
 

@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 SOP_EXTENSIONS = ["md", "markdown", "txt", "text"]
 
@@ -28,3 +28,34 @@ class AssignForm(FlaskForm):
     due_days = IntegerField(
         "Due within (days)", default=14, validators=[InputRequired(), NumberRange(min=1, max=3650)]
     )
+
+
+class QuizSettingsForm(FlaskForm):
+    pass_mark = IntegerField("Pass mark (%)", validators=[InputRequired(), NumberRange(min=1, max=100)])
+    questions_per_attempt = IntegerField(
+        "Questions per attempt",
+        validators=[Optional(), NumberRange(min=1, max=500)],
+        description="Empty: every approved question. Fewer than the pool: retakes draw other questions.",
+    )
+    max_attempts = IntegerField(
+        "Attempts allowed",
+        validators=[Optional(), NumberRange(min=1, max=100)],
+        description="Empty: unlimited.",
+    )
+
+
+QUESTION_TYPE_LABELS = {
+    "single_choice": "Single choice",
+    "multiple_response": "Multiple response",
+    "true_false": "True / false",
+    "ordering": "Put in order",
+    "numeric": "Numeric value",
+}
+
+
+class NewQuestionForm(QuestionEditForm):
+    type = SelectField(
+        "Question type",
+        choices=[SelectChoice(value=key, label=label) for key, label in QUESTION_TYPE_LABELS.items()],
+    )
+    step = SelectField("SOP step it tests", coerce=int, validators=[Optional()])

@@ -8,7 +8,9 @@ from lms.db import db, utcnow
 from lms.models import Question, TrainingModule
 from lms.services import audit
 from lms.services.errors import InvalidInput, NotFound
+from quizzes.generate import generate_questions
 from quizzes.scoring import ResponseError, normalise_response
+from sops.model import SopDocument
 
 REVIEW_STATUSES = ("draft", "approved", "rejected")
 
@@ -36,20 +38,7 @@ def update_question(
         raise InvalidInput(
             "The module is published; its questions are locked so past results stay comparable."
         )
-    stem = stem.strip()
-    options = [o.strip() for o in options if o.strip()]
-    if not stem:
-        raise InvalidInput("The question text cannot be empty.")
-    if item.type in ("single_choice", "multiple_response", "ordering", "scenario"):
-        if len(options) < 2:
-            raise InvalidInput("Give at least two options, one per line.")
-        if len(set(options)) != len(options):
-            raise InvalidInput("Two options are identical; every option must differ.")
-    if item.type != "numeric":  # a numeric key is {value, unit, tolerance}, already checked when parsed
-        try:
-            answer = normalise_response(item.type, options, answer)
-        except ResponseError as error:
-            raise InvalidInput(f"The correct answer is not valid: {error}") from error
+    stem, options, answer = _validated(item.type, stem, options, answer)
     before = {"stem": item.stem, "options": item.options, "answer": item.answer}
     item.stem, item.options, item.answer = stem, options, answer
     item.origin = "edited"
@@ -100,3 +89,129 @@ def publish(module_id: int, actor_id: int | None) -> TrainingModule:
     )
     db.session.commit()
     return item
+
+
+def update_settings(
+    module_id: int,
+    pass_mark: int,
+    questions_per_attempt: int | None,
+    max_attempts: int | None,
+    actor_id: int | None,
+) -> TrainingModule:
+    """Pass mark, questions per attempt (None: all approved) and attempt limit (None: unlimited)."""
+    item = module(module_id)
+    if not 1 <= pass_mark <= 100:
+        raise InvalidInput("The pass mark is a percentage from 1 to 100.")
+    for value, label in (
+        (questions_per_attempt, "Questions per attempt"),
+        (max_attempts, "Attempts allowed"),
+    ):
+        if value is not None and value < 1:
+            raise InvalidInput(f"{label} must be at least 1, or empty for no limit.")
+    quiz = item.quiz
+    before = {
+        "pass_mark": quiz.pass_mark,
+        "per_attempt": quiz.questions_per_attempt,
+        "max": quiz.max_attempts,
+    }
+    quiz.pass_mark, quiz.questions_per_attempt, quiz.max_attempts = (
+        pass_mark,
+        questions_per_attempt,
+        max_attempts,
+    )
+    after = {"pass_mark": pass_mark, "per_attempt": questions_per_attempt, "max": max_attempts}
+    audit.record("quiz.settings", "quiz", quiz.id, {"old": before, "new": after}, actor_id)
+    db.session.commit()
+    return item
+
+
+def add_question(
+    module_id: int,
+    question_type: str,
+    stem: str,
+    options: list[str],
+    answer: Any,
+    step_id: int | None,
+    actor_id: int | None,
+) -> Question:
+    """A question the trainer writes by hand, tied to the SOP step it tests when one is chosen."""
+    item = module(module_id)
+    if item.status != "draft":
+        raise InvalidInput("Questions can only be added while the module is a draft.")
+    if question_type not in AUTHORED_TYPES:
+        raise InvalidInput(f"Choose a question type: {', '.join(AUTHORED_TYPES)}.")
+    step = next((s for s in item.revision.steps if s.id == step_id), None) if step_id else None
+    if step_id and step is None:
+        raise InvalidInput("The chosen step is not part of this SOP revision.")
+    stem, options, answer = _validated(question_type, stem, options, answer)
+    question = Question(
+        position=len(item.quiz.questions),
+        type=question_type,
+        stem=stem,
+        options=options,
+        answer=answer,
+        step=step,
+        quote=step.text if step else "",
+        quality=1.0,
+        origin="manual",
+        rationale="Written by a trainer.",
+    )
+    item.quiz.questions.append(question)
+    db.session.flush()
+    audit.record("question.create", "question", question.id, {"stem": stem, "type": question_type}, actor_id)
+    db.session.commit()
+    return question
+
+
+def regenerate(question_id: int, actor_id: int | None) -> Question:
+    """Replace a generated question with another one drawn from the same SOP step."""
+    item = question(question_id)
+    if item.quiz.module.status != "draft":
+        raise InvalidInput("The module is published; its questions are locked.")
+    if item.step is None:
+        raise InvalidInput(
+            "This question is not tied to an SOP step, so there is nothing to regenerate from."
+        )
+    doc = SopDocument.from_dict(item.quiz.module.revision.structure)
+    taken = {q.stem for q in item.quiz.questions}
+    fresh = [
+        candidate
+        for seed in range(1, 4)
+        for candidate in generate_questions(doc, count=60, seed=item.id * 7 + seed)
+        if candidate.source.step_id == item.step.key and candidate.stem not in taken
+    ]
+    if not fresh:
+        raise InvalidInput(
+            f"No different question can be generated from step {item.step.number}; edit it instead."
+        )
+    best = max(fresh, key=lambda candidate: candidate.quality)
+    before = {"type": item.type, "stem": item.stem, "options": item.options, "answer": item.answer}
+    item.type, item.stem, item.options, item.answer = best.type, best.stem, list(best.options), best.answer
+    item.quote, item.quality, item.rationale = best.source.quote, best.quality, best.rationale
+    item.origin, item.status, item.review_note, item.updated_at = "generated", "draft", "", utcnow()
+    audit.record("question.regenerate", "question", item.id, {"old": before, "new_stem": best.stem}, actor_id)
+    db.session.commit()
+    return item
+
+
+AUTHORED_TYPES = ("single_choice", "multiple_response", "true_false", "ordering", "numeric")
+
+
+def _validated(question_type: str, stem: str, options: list[str], answer: Any) -> tuple[str, list[str], Any]:
+    stem = stem.strip()
+    options = (
+        [o.strip() for o in options if o.strip()] if question_type not in ("true_false", "numeric") else []
+    )
+    if not stem:
+        raise InvalidInput("The question text cannot be empty.")
+    if question_type in ("single_choice", "multiple_response", "ordering", "scenario"):
+        if len(options) < 2:
+            raise InvalidInput("Give at least two options, one per line.")
+        if len({o.casefold() for o in options}) != len(options):
+            raise InvalidInput("Two options are identical; every option must differ.")
+    if question_type != "numeric":  # a numeric key is {value, unit, tolerance}, already checked when parsed
+        try:
+            answer = normalise_response(question_type, options, answer)
+        except ResponseError as error:
+            raise InvalidInput(f"The correct answer is not valid: {error}") from error
+    return stem, options, answer

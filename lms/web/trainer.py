@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from lms.forms import choices_of
 from lms.forms.auth import ActionForm
-from lms.forms.training import AssignForm, QuestionEditForm, UploadSopForm
+from lms.forms.training import AssignForm, NewQuestionForm, QuestionEditForm, QuizSettingsForm, UploadSopForm
 from lms.services import accounts, enrolments, quiz_review, reports, sop_import
 from lms.services.errors import InvalidInput
 from lms.services.question_edit import answer_from_text, answer_to_text
@@ -28,6 +29,11 @@ def build() -> Blueprint:
     bp.add_url_rule("/modules/<int:module_id>/assign", view_func=assign, methods=["GET", "POST"])
     bp.add_url_rule("/questions/<int:question_id>/edit", view_func=edit_question, methods=["GET", "POST"])
     bp.add_url_rule("/questions/<int:question_id>/review", view_func=review_question, methods=["POST"])
+    bp.add_url_rule(
+        "/questions/<int:question_id>/regenerate", view_func=regenerate_question, methods=["POST"]
+    )
+    bp.add_url_rule("/modules/<int:module_id>/questions/new", view_func=new_question, methods=["GET", "POST"])
+    bp.add_url_rule("/modules/<int:module_id>/settings", view_func=quiz_settings, methods=["POST"])
     bp.add_url_rule("/completion", view_func=completion)
     return bp
 
@@ -61,7 +67,81 @@ def revision(revision_id: int) -> str:
 
 @allow(*TRAINERS)
 def module(module_id: int) -> str:
-    return render_template("lms/trainer/module.html", module=quiz_review.module(module_id), form=ActionForm())
+    item = quiz_review.module(module_id)
+    return render_template(
+        "lms/trainer/module.html", module=item, form=ActionForm(), settings=_settings_form(item)
+    )
+
+
+def _settings_form(item, formdata=None) -> QuizSettingsForm:
+    quiz = item.quiz
+    return QuizSettingsForm(
+        formdata=formdata,
+        pass_mark=quiz.pass_mark,
+        questions_per_attempt=quiz.questions_per_attempt,
+        max_attempts=quiz.max_attempts,
+    )
+
+
+@allow(*TRAINERS)
+def quiz_settings(module_id: int) -> Response | tuple[str, int]:
+    item = quiz_review.module(module_id)
+    form = _settings_form(item, request.form)
+    if form.validate():
+        try:
+            quiz_review.update_settings(
+                item.id,
+                form.pass_mark.data,
+                form.questions_per_attempt.data,
+                form.max_attempts.data,
+                current_user.id,
+            )
+        except InvalidInput as error:
+            form.pass_mark.errors.append(error.message)
+        else:
+            flash("Quiz settings saved.", "success")
+            return redirect(url_for("lms.trainer.module", module_id=item.id))
+    page = render_template("lms/trainer/module.html", module=item, form=ActionForm(), settings=form)
+    return page, 400
+
+
+@allow(*TRAINERS)
+def new_question(module_id: int) -> str | Response | tuple[str, int]:
+    item = quiz_review.module(module_id)
+    form = NewQuestionForm()
+    form.step.choices = [SelectChoice(value=0, label="(no specific step)")] + [
+        SelectChoice(value=step.id, label=f"{step.number} {step.text[:90]}") for step in item.revision.steps
+    ]
+    if form.validate_on_submit():
+        options = (form.options.data or "").splitlines()
+        try:
+            answer = answer_from_text(
+                form.type.data, [o for o in options if o.strip()], form.answer.data or ""
+            )
+            added = quiz_review.add_question(
+                item.id,
+                form.type.data,
+                form.stem.data or "",
+                options,
+                answer,
+                form.step.data or None,
+                current_user.id,
+            )
+        except InvalidInput as error:
+            form.answer.errors.append(error.message)
+        else:
+            flash("Question added as a draft.", "success")
+            return redirect(url_for("lms.trainer.module", module_id=item.id, _anchor=f"question-{added.id}"))
+    return render_template("lms/trainer/question_new.html", form=form, module=item), form_status(form)
+
+
+@allow(*TRAINERS)
+def regenerate_question(question_id: int) -> Response:
+    item = quiz_review.regenerate(question_id, current_user.id)
+    flash(f"Question {item.position + 1} regenerated from step {item.step.number}; review it.", "success")
+    return redirect(
+        url_for("lms.trainer.module", module_id=item.quiz.module_id, _anchor=f"question-{item.id}")
+    )
 
 
 @allow(*TRAINERS)
