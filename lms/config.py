@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from sops.limits import ReadLimits
 
 DEFAULT_UPLOAD_LIMIT_MB = 20
 
@@ -65,6 +68,17 @@ def apply_defaults(config: dict[str, Any], instance_path: str) -> None:
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 10}})
     upload_mb = int(os.environ.get("LMS_MAX_UPLOAD_MB", DEFAULT_UPLOAD_LIMIT_MB))
     config.setdefault("LMS_MAX_UPLOAD_BYTES", upload_mb * 1024 * 1024)
+    config.setdefault("LMS_MAX_PDF_PAGES", int(os.environ.get("LMS_MAX_PDF_PAGES", 500)))
+    config.setdefault("LMS_MAX_UNPACKED_BYTES", int(os.environ.get("LMS_MAX_UNPACKED_MB", 100)) * 1024 * 1024)
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     if config.get("SESSION_COOKIE_SAMESITE") is None:
         config["SESSION_COOKIE_SAMESITE"] = "Lax"
+
+
+def read_limits(config: Mapping[str, Any]) -> ReadLimits:
+    """The document-reading limits (file size, PDF pages, DOCX expansion) this app is configured with."""
+    return ReadLimits(
+        max_bytes=config["LMS_MAX_UPLOAD_BYTES"],
+        max_pages=config["LMS_MAX_PDF_PAGES"],
+        max_unpacked_bytes=config["LMS_MAX_UNPACKED_BYTES"],
+    )

@@ -9,8 +9,10 @@ the text of the step it tests, a quality score (0-1) and a one-sentence rational
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from quizzes.model import QUESTION_TYPES, Question, Source
+from quizzes.quality import rescore, supported
 from quizzes.text import make_rng
 from quizzes.types import GENERATORS, Candidate, Context
 from sops.model import SopDocument
@@ -18,14 +20,19 @@ from sops.model import SopDocument
 MIN_QUALITY = 0.1
 
 
-def candidates(doc: SopDocument, seed: int = 0, kinds: list[str] | None = None) -> list[Candidate]:
+def candidates(
+    doc: SopDocument,
+    seed: int = 0,
+    kinds: list[str] | None = None,
+    corpus: Sequence[SopDocument] = (),
+) -> list[Candidate]:
     """Every valid candidate question for the SOP (before selection), in generator order."""
-    ctx = Context(doc, seed)
+    ctx = Context(doc, seed, corpus)
     out: list[Candidate] = []
     for name, gen in GENERATORS.items():
         if kinds is not None and name not in kinds:
             continue
-        out.extend(c for c in gen(ctx) if valid(c))
+        out.extend(rescore(c) for c in gen(ctx) if valid(c) and supported(c))
     return out
 
 
@@ -41,8 +48,24 @@ def valid(c: Candidate) -> bool:
     if any("all of the above" in o.lower() or "none of the above" in o.lower() for o in opts):
         return False
     n = len(opts)
-    if c.type == "single_choice":
-        return 3 <= n <= 4 and isinstance(c.answer, int) and 0 <= c.answer < n
+    if c.type in ("single_choice", "scenario"):
+        return (
+            3 <= n <= 4
+            and isinstance(c.answer, int)
+            and not isinstance(c.answer, bool)
+            and 0 <= c.answer < n
+            and sum(1 for o in opts if o.strip().casefold() == opts[c.answer].strip().casefold()) == 1
+        )
+    if c.type == "matching":
+        lefts = [str(p[0]).strip().casefold() for p in c.answer]
+        rights = [str(p[1]).strip().casefold() for p in c.answer]
+        return (
+            3 <= len(c.answer) <= 5
+            and all(len(p) == 2 and str(p[0]).strip() and str(p[1]).strip() for p in c.answer)
+            and len(set(lefts)) == len(lefts)
+            and len(set(rights)) == len(rights)  # one role per task: no second correct pairing
+            and set(rights) <= {o.strip().casefold() for o in opts}
+        )
     if c.type == "multiple_response":
         return (
             3 <= n <= 5
@@ -74,14 +97,17 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
     tf: Counter[bool] = Counter()
     kind_steps: dict[str, set[str]] = {}
     used_signatures: set[tuple] = set()
+    signatures = [_signature(c) for c in cands]  # computed once: the loop below visits each many times
+    touches = [_pair_key(c) for c in cands]
+    families = [_family(c.kind) for c in cands]
     while len(chosen) < count:
         best, best_score = None, float("-inf")
         for i in order:
             c = cands[i]
-            if c.slot in used_slots or _signature(c) in used_signatures:
+            if c.slot in used_slots or signatures[i] in used_signatures:
                 continue
-            touched = _pair_key(c)
-            if len(touched & kind_steps.get(_family(c.kind), set())) >= 2:
+            touched = touches[i]
+            if touched and len(touched & kind_steps.get(families[i], set())) >= 2:
                 continue  # overlaps a chosen question of the same family (same steps, same skill)
             score = c.quality + jitter[i]
             uses = step_use[c.step.id]
@@ -100,8 +126,8 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
         c = cands[best]
         chosen.append(best)
         used_slots.add(c.slot)
-        used_signatures.add(_signature(c))
-        kind_steps.setdefault(_family(c.kind), set()).update(_pair_key(c))
+        used_signatures.add(signatures[best])
+        kind_steps.setdefault(families[best], set()).update(touches[best])
         step_use[c.step.id] += 1
         section_use[c.step.section_id] += 1
         type_use[c.type] += 1
@@ -155,8 +181,22 @@ def _rebalance_true_false(cands: list[Candidate], chosen: list[int]) -> None:
             return
 
 
+_COVERS_ALL = ("ordering", "before_after", "matching")
+
+
+def _covers(c: Candidate) -> list[str]:
+    """The steps whose content the key tests (bench coverage): every step of an ordering window, of a
+    before/after pair or of a matching set; the key steps of a section-membership item; else the source."""
+    if c.kind in _COVERS_ALL:
+        return list(dict.fromkeys(c.step_ids))
+    if c.kind == "section_members":
+        return list(c.step_ids[: len(c.answer)])
+    return [c.step.id]
+
+
 def _to_question(qid: str, c: Candidate) -> Question:
-    extra = {"kind": c.kind, "step_ids": list(dict.fromkeys([c.step.id, *c.step_ids])), **c.extra}
+    step_ids = list(dict.fromkeys([c.step.id, *c.step_ids]))
+    extra = {"kind": c.kind, "step_ids": step_ids, "covers": _covers(c), **c.extra}
     return Question(
         id=qid,
         type=c.type,
@@ -170,7 +210,9 @@ def _to_question(qid: str, c: Candidate) -> Question:
     )
 
 
-def generate_questions(doc: SopDocument, count: int = 10, seed: int = 0) -> list[Question]:
+def generate_questions(
+    doc: SopDocument, count: int = 10, seed: int = 0, corpus: Sequence[SopDocument] = ()
+) -> list[Question]:
     """Up to `count` questions for the SOP: important steps first, covering many steps, sections and types.
 
     Returned in document order of the step each question tests; ids q1, q2, ... in that order. A tiny SOP
@@ -178,7 +220,7 @@ def generate_questions(doc: SopDocument, count: int = 10, seed: int = 0) -> list
     """
     if count <= 0 or not doc.steps:
         return []
-    cands = candidates(doc, seed)
+    cands = candidates(doc, seed, corpus=corpus)
     picked = _select(cands, count, seed, doc)
     position = {id(s): i for i, s in enumerate(doc.steps)}
     kind_rank = {k: i for i, k in enumerate(GENERATORS)}

@@ -40,12 +40,14 @@ VERBS = frozenset(
     toggle track train transfer transport trigger turn type uncap unlock unplug unregister unscrew update
     upload use validate vent verify visit vortex wait walk warm wash wear weigh wipe withdraw work wrap write
     zero act be do fix stamp deactivate re-energize reenergize energize depress
+    shutdown kill revert instate blacklist whitelist have
     """,
     )
 )
 _OPENERS = re.compile(
-    r"^(?:do not|don't|never|always|make sure|be sure|be careful|be aware|ensure|please)\b", re.I
+    r"^(?:do not|don't|never|always|make sure|be sure|be careful|be aware|ensure|please)\b(?=\s+\S)", re.I
 )
+_COMMAND = re.compile(r"^`[^`]{1,500}`[.;]?$")  # a bullet that is only a shell command
 _MODAL = re.compile(
     r"^(?:\S+\s+){0,6}?(?<!that )(?<!which )(?<!who )"
     r"(?:shall|must|should|needs? to|is required to|are required to|has to|have to|is to|are to)\b",
@@ -83,8 +85,15 @@ def strip_lead(text: str) -> str:
     return text
 
 
+def is_command(raw: str) -> bool:
+    """Raw Markdown that is nothing but inline code (`sudo shutdown now`): a runbook command step."""
+    return bool(_COMMAND.match(raw.strip()))
+
+
 def reads_like_action(text: str, *, clean: bool = True) -> bool:
     """True when the text opens with an instruction (imperative, do-not, or a modal near the start)."""
+    if clean and is_command(text):
+        return True
     plain = clean_inline(text) if clean else text
     plain = strip_lead(plain.strip(" *-•\"'“"))
     if not plain or plain.endswith("?"):

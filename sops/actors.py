@@ -47,6 +47,11 @@ def _head_noun(phrase: str) -> str:
     return ""
 
 
+def has_role_noun(phrase: str) -> bool:
+    """The phrase ends in a role noun ("Supervisor", "People-Ops Team"), not only an abbreviation."""
+    return bool(phrase.split()) and bool(_head_noun(phrase))
+
+
 def is_role(phrase: str) -> bool:
     """A short phrase (at most 6 words) ending in a role noun, or an all-caps abbreviation like "QMO"."""
     phrase = phrase.strip()

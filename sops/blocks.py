@@ -44,6 +44,7 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]{1,200}\]:\s+\S+(?:\s+[\"'(].*)?$")
 _PAREN_LINE = re.compile(r"^\(.*\)\.?$")
 WARNING_START = re.compile(
     r"^[*_>\s]*(?:warning|caution|note|important|danger|attention|notice)\b[\s*_]*(?:[:!.\-\u2013\u2014]|$)",
@@ -154,6 +155,12 @@ class _Scanner:
                 "|" in stripped and i + 1 < len(lines) and _is_separator(lines[i + 1])
             ):
                 i = self.table(i, indent)
+                continue
+            if _LINK_DEFINITION.match(raw):  # "[ref]: https://... "title"" is not text
+                self.close()
+                i += 1
+                while i < len(lines) and re.match(r"^\s*[\"'(].*[\"')]\s*$", lines[i]):
+                    i += 1  # a link title on its own line
                 continue
             item = _item_match(raw)
             if item:

@@ -80,7 +80,7 @@ def strip_template_tags(text: str, keep_newlines: bool = False) -> str:
 def clean_inline(text: str) -> str:
     """Markdown inline markup removed, whitespace normalised to single spaces."""
     text = _SPACE.sub(" ", strip_template_tags(text))
-    text = _LINK.sub(r"\1", _IMAGE.sub("", text))
+    text = _REF_LINK.sub(r"\1", _LINK.sub(r"\1", _IMAGE.sub("", text)))
     parts: list[str] = []
     last = 0
     for match in _CODE_SPAN.finditer(text):

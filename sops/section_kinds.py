@@ -41,7 +41,8 @@ _RULES: tuple[tuple[str, str], ...] = (
         "references",
         r"^references?\b|^related (?:documents?|protocols?|resources|procedures?|sops?|links|information)|"
         r"^bibliography|^see also|^citations?|^(?:supporting|associated|reference|applicable) documents?|"
-        r"^further reading|^sources?$|^literature",
+        r"^further reading|^additional reading|^useful resources|^sources?$|^literature|"
+        r"^regulatory (?:requirements|references)|^standards? (?:mapping|references)",
     ),
     (
         "definitions",
@@ -67,7 +68,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "records",
         r"^records?\b|records$|^documentation$|^record[- ]?keeping|^forms?$|^logs?$|^reporting$|"
-        r"^data recording",
+        r"^data recording|^data management|^data delivery|^data storage",
     ),
     (
         "purpose",

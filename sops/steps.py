@@ -5,8 +5,16 @@ Three passes, each used only when the previous finds nothing (or too little):
 2. "fallback": the same in any section except definitions, references, revision history, materials,
    purpose/scope, contents and asides (runbooks and checklists have no "Procedure" heading);
 3. "implicit": also every bullet and every imperative sentence of the prose (handbook pages).
-Bullet lists count only when most of their items read like instructions, so lists of examples
-("Customer complaints", "Audit findings") are not steps.
+Counting rules (tests/sops/test_real_fixtures.py follows them exactly):
+- every numbered list item and every single-number step heading ("### 2. Root Cause Analysis") in an
+  eligible section is a step; dotted section headings ("4.5 Analysis") only when they read as an order;
+- an unnumbered bullet is a step when it reads as an instruction (imperative, "do not"/"make sure"
+  opener, a modal near the start, or nothing but an inline command such as `sudo shutdown now`) and
+  at least half of its sibling bullets do too; statements ("The chips are now ready ...") and
+  parenthesised notes in such a list are not steps;
+- sections headed "Not ..." / "Non-..." never hold steps; neither do tables, code blocks, fill-in fields;
+- prose sentences are steps only in the implicit pass, and pointers ("Refer to ...", "Read more ...") never;
+- a step's depth counts only its step ancestors.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sops.actions import reads_like_action
+from sops.actions import is_command, reads_like_action
 from sops.actors import find_actor, tidy_role
 from sops.blocks import WARNING_START, Block
 from sops.inline import clean_inline
@@ -26,6 +34,9 @@ _EXCLUDED_RAW = frozenset({"aside", "contents"})
 WARNING_LABEL = WARNING_START
 _LABEL_ONLY = re.compile(r"^(?:warning|caution|note|important|danger|attention|notice)\s*[:!.]?$", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(\[])")
+_NEGATED = re.compile(r"^(?:[\d.]+\s+)?(?:not|non)[\s-]", re.I)
+_PAREN_NOTE = re.compile(r"^\(.*\)\.?$", re.S)
+_POINTER = re.compile(r"^(?:read more|refer to|see|for more)\b", re.I)
 _PARTICIPANTS = re.compile(
     r"^(?:participants?|roles?|responsible|responsibility|who|performed by|actors?)$", re.I
 )
@@ -64,6 +75,8 @@ def _effective_kind(node: Node) -> str:
 
 
 def eligible(node: Node, mode: str) -> bool:
+    if _NEGATED.match(node.section.heading):  # "Not Responsibilities", "Non-routine tasks"
+        return False
     if mode == "procedure":
         return node.section.kind == "procedure"
     if node.section.kind in _EXCLUDED or node.raw_kind in _EXCLUDED_RAW:
@@ -78,9 +91,15 @@ def is_warning(text: str) -> bool:
 def participants(node: Node) -> list[str]:
     """Role names listed in a "Participants" table of the section."""
     for block in node.blocks:
-        if block.kind == "table" and block.rows and _PARTICIPANTS.match(clean_inline(block.rows[0][0])):
+        if block.kind != "table" or not block.rows:
+            continue
+        if _PARTICIPANTS.match(clean_inline(block.rows[0][0])):  # a one-column list under the header
             names = [clean_inline(row[0]) for row in block.rows[1:] if row and clean_inline(row[0])]
             return [tidy_role(name) for name in names]
+        for row in block.rows:  # a key/value table: | Participants | QMO |
+            cells = [clean_inline(c) for c in row]
+            if len(cells) >= 2 and _PARTICIPANTS.match(cells[0]) and cells[1]:
+                return [tidy_role(cells[1])]
     return []
 
 
@@ -112,16 +131,28 @@ def _choose(items: list[_Item], mode: str) -> None:
     for run in runs.values():
         candidates = [i for i in run if not i.warning and i.text]
         bullets = [i for i in candidates if not i.block.ordered]
-        actions = sum(1 for i in bullets if reads_like_action(i.text, clean=False))
-        take_bullets = mode == "implicit" or (bullets and actions * 2 >= len(bullets))
+        acting = {id(i) for i in bullets if _acts(i)}
+        take_bullets = mode == "implicit" or (bullets and len(acting) * 2 >= len(bullets))
         for item in candidates:
-            item.step = item.block.ordered or bool(take_bullets)
+            if item.block.ordered:
+                item.step = True
+            elif mode == "implicit":
+                item.step = not _PAREN_NOTE.match(item.text)
+            else:
+                item.step = bool(take_bullets) and id(item) in acting
         ordered = [i for i in candidates if i.block.ordered]
         numbers = {i.block.marker for i in ordered}
         if len(ordered) > 1 and len(numbers) == 1 and ordered[0].block.marker.isdigit():
             start = int(ordered[0].block.marker)
             for offset, item in enumerate(ordered):
                 item.block.marker = str(start + offset)
+
+
+def _acts(item: _Item) -> bool:
+    """An unnumbered bullet that gives an instruction (not a parenthesised note or a statement)."""
+    if _PAREN_NOTE.match(item.text):
+        return False
+    return reads_like_action(item.text, clean=False) or is_command(item.block.text)
 
 
 def _dotted_base(items: list[_Item]) -> int:
@@ -137,7 +168,10 @@ def section_steps(node: Node, mode: str) -> list[Draft]:
     """Steps found in one section's own blocks (heading step first, then items and prose)."""
     drafts: list[Draft] = []
     head: Draft | None = None
-    if node.step_number and (mode == "procedure" or reads_like_action(node.step_text, clean=False)):
+    if node.step_number and (
+        (mode == "procedure" and "." not in node.step_number)
+        or reads_like_action(node.step_text, clean=False)
+    ):
         prose = " ".join(clean_inline(b.text) for b in _before_rule(node.blocks) if b.kind == "paragraph")
         names = participants(node)
         actor = names[0] if names else (find_actor(node.step_text) or node.role)
@@ -160,10 +194,11 @@ def section_steps(node: Node, mode: str) -> list[Draft]:
                 continue
             if not item.step:
                 continue
-            depth = block.depth + base
+            owner = _owner(item)
+            depth = owner.depth + 1 if owner is not None else base  # only steps count as levels
             if re.fullmatch(r"\d+(?:\.\d+)+", block.marker):
-                depth += block.marker.count(".") - dotted
-            parent = _owner(item) or head
+                depth = block.depth + base + block.marker.count(".") - dotted
+            parent = owner or head
             number = block.marker if block.ordered else None
             actor = find_actor(item.text) or node.role
             draft = Draft(node, item.text, depth, number, parent, actor, _inline_warnings(item.text))
@@ -190,7 +225,7 @@ def section_steps(node: Node, mode: str) -> list[Draft]:
             continue
         if mode == "implicit" and block.kind == "paragraph":
             for sentence in _SENTENCE.split(text):
-                if reads_like_action(sentence, clean=False):
+                if reads_like_action(sentence, clean=False) and not _POINTER.match(sentence):
                     draft = Draft(node, sentence, base, None, head, find_actor(sentence) or node.role)
                     drafts.append(draft)
                     last = draft

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from sops.actions import VERBS
-from sops.actors import is_role, tidy_role
+from sops.actors import has_role_noun, is_role, tidy_role
 from sops.blocks import Block
 from sops.inline import clean_inline, normalise_space
 from sops.model import Section
@@ -23,6 +23,11 @@ _CAP = r"[A-Z][\w'\u2019/-]*"
 _RUN_IN = re.compile(rf"^(?P<label>{_CAP}(?:\s+(?:{_CAP}|{_SMALL})){{1,6}})\.\s+(?P<rest>[A-Z(].*)$", re.S)
 _BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)(?P<label>[^*_]{2,60}?)(?:\*\*|__)\s*:?\s*$")
 _LABEL_WORDS = re.compile(r"(?i)^(?:warning|caution|note|important|danger|attention|notice)\b")
+_ROLE_LABEL = re.compile(
+    r"^\s*(?:\*\*|__)?(?:delegate to|performed by|responsible|owner|actor|who)\s*:\s*(?:\*\*|__)?\s*"
+    r"(?:\*\*|__)?\s*(?P<role>[^\n*]{2,60}?)\s*(?:\*\*|__)?\s*$",
+    re.I,
+)
 _FIRST_MARKERS = frozenset({"1", "1)", "(1)", "a", "a)", "(a)", "1.1"})
 _STEP_HEADING = re.compile(r"^(?:step\s+)?(?P<number>\d{1,3}(?:\.\d{1,3})*)[.):]?\s+(?P<text>\S.*)$", re.I)
 
@@ -60,7 +65,13 @@ def _names_role(heading: str) -> bool:
     """A heading that is just a role ("Supervisor", "People-Ops Team"), not "Handing off IC"."""
     words = heading.split()
     first = words[0].lower() if words else ""
-    return len(words) <= 4 and is_role(heading) and first not in VERBS and not first.endswith("ing")
+    return (
+        len(words) <= 4
+        and is_role(heading)
+        and has_role_noun(heading)  # "PREP" is an all-caps heading, not a role abbreviation
+        and first not in VERBS
+        and not first.endswith("ing")
+    )
 
 
 def _run_in(block: Block) -> tuple[str, str] | None:
@@ -156,6 +167,12 @@ def build_sections(blocks: list[Block], title: str, title_index: int | None) -> 
             if block.kind == "code" or not clean_inline(block.text):
                 continue
             current = builder.open(title, 1, is_title=True)
+        delegate = _ROLE_LABEL.match(block.text) if block.kind == "paragraph" else None
+        if delegate and current.role is None and is_role(clean_inline(delegate.group("role"))):
+            current.role = tidy_role(
+                clean_inline(delegate.group("role"))
+            )  # "**Delegate to:** Marketing Team"
+            continue
         current.blocks.append(block)
     for node in builder.nodes:
         prose = [clean_inline(b.text) for b in node.blocks if b.kind in ("paragraph", "quote", "item")]

@@ -126,6 +126,8 @@ def _rolled_back(request) -> Iterator[None]:
         yield
         return
     app = request.getfixturevalue("app")
+    # Set up inside an app context, then pop it: requests made by the test must get an app context (and
+    # so a database session) of their own, as in production, not share the fixture's.
     with app.app_context():
         engines = db.engines
         engine = engines[None]
@@ -134,9 +136,10 @@ def _rolled_back(request) -> Iterator[None]:
         original_session = db.session
         engines[None] = connection
         db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
-        try:
-            yield
-        finally:
+    try:
+        yield
+    finally:
+        with app.app_context():
             db.session.remove()
             db.session = original_session
             engines[None] = engine

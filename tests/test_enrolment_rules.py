@@ -66,8 +66,8 @@ def test_a_very_long_actor_name_is_stored(app_ctx, monkeypatch) -> None:
     """Whatever actor the parser reports, storing it cannot fail (PostgreSQL refuses over-long strings)."""
     real_parse = sop_import.parse_sop
 
-    def parse_with_long_actor(data: bytes, filename: str):
-        doc = real_parse(data, filename)
+    def parse_with_long_actor(data: bytes, filename: str, *args):
+        doc = real_parse(data, filename, *args)
         doc.steps[0].actor = "Senior " + "radiation-safety " * 20 + "technician"
         return doc
 

@@ -3,7 +3,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-SOP_EXTENSIONS = ["md", "markdown", "txt", "text"]
+SOP_EXTENSIONS = ["md", "markdown", "txt", "text", "html", "htm", "docx", "pdf"]
 
 
 class UploadSopForm(FlaskForm):
@@ -11,9 +11,11 @@ class UploadSopForm(FlaskForm):
         "SOP document",
         validators=[
             FileRequired("Choose a file to upload."),
-            FileAllowed(SOP_EXTENSIONS, "Upload a Markdown (.md) or plain text (.txt) file."),
+            FileAllowed(
+                SOP_EXTENSIONS, "Upload a Word (.docx), PDF, HTML, Markdown (.md) or text (.txt) file."
+            ),
         ],
-        description="Markdown or plain text. Word, PDF and HTML are coming.",
+        description="Word (.docx), PDF with a text layer, HTML, Markdown or plain text.",
     )
 
 

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from lms.db import db
 from lms.models import Lesson, Question, Quiz, Sop, SopRevision, SopSection, SopStep, TrainingModule
-from lms.services import audit
+from lms.services import audit, revisions
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.transactions import flush_unique, locked
 from quizzes.generate import generate_questions
 from sops.errors import SopParseError
+from sops.limits import DEFAULT_LIMITS, ReadLimits
 from sops.model import SopDocument
 from sops.parse import parse_sop
 
@@ -29,17 +30,25 @@ _FILLER_WORDS = {"A", "AN", "THE", "OF", "FOR", "AND", "TO", "IN", "ON"} | {
 NOT_LESSONS = {"revision_history", "references"}
 
 
-def import_sop(data: bytes, filename: str, actor_id: int | None, pass_mark: int = 80) -> SopRevision:
-    """Parse, store and draft training in one transaction: a file that fails leaves nothing behind."""
+def import_sop(
+    data: bytes, filename: str, actor_id: int | None, pass_mark: int = 80, limits: ReadLimits = DEFAULT_LIMITS
+) -> SopRevision:
+    """Parse, store and draft training in one transaction: a file that fails leaves nothing behind.
+
+    A new revision of a known SOP has the questions on its added or changed steps flagged for review.
+    """
     if not data:
         raise InvalidInput("The file is empty: choose an SOP document with text in it.")
     try:
-        doc = parse_sop(data, filename)
+        doc = parse_sop(data, filename, limits)
     except SopParseError as error:
         raise InvalidInput(str(error)) from error
     try:
         revision = _store_revision(doc, data, filename, actor_id)
-        _draft_module(revision, doc, pass_mark, actor_id)
+        module = _draft_module(revision, doc, pass_mark, actor_id)
+        previous = revisions.previous_revision(revision)
+        if previous is not None:
+            revisions.flag_questions_on_changed_steps(previous, revision, module.quiz.questions)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from lms.config import read_limits
 from lms.forms import choices_of
 from lms.forms.auth import ActionForm
 from lms.forms.training import AssignForm, NewQuestionForm, QuestionEditForm, QuizSettingsForm, UploadSopForm
-from lms.services import accounts, enrolments, quiz_review, reports, sop_import
+from lms.services import accounts, enrolments, quiz_review, reports, revisions, sop_import
 from lms.services.errors import InvalidInput
 from lms.services.question_edit import answer_from_text, answer_to_text
 from lms.web.access import allow
@@ -24,6 +25,8 @@ def build() -> Blueprint:
     bp.add_url_rule("/sops", view_func=sops)
     bp.add_url_rule("/sops/upload", view_func=upload, methods=["GET", "POST"])
     bp.add_url_rule("/sops/revisions/<int:revision_id>", view_func=revision)
+    bp.add_url_rule("/sops/revisions/<int:revision_id>/changes", view_func=revision_changes)
+    bp.add_url_rule("/sops/revisions/<int:revision_id>/changes.json", view_func=revision_changes_json)
     bp.add_url_rule("/modules/<int:module_id>", view_func=module)
     bp.add_url_rule("/modules/<int:module_id>/publish", view_func=publish, methods=["POST"])
     bp.add_url_rule("/modules/<int:module_id>/assign", view_func=assign, methods=["GET", "POST"])
@@ -50,7 +53,12 @@ def upload() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         document = form.document.data
         try:
-            new = sop_import.import_sop(document.read(), document.filename or "", current_user.id)
+            new = sop_import.import_sop(
+                document.read(),
+                document.filename or "",
+                current_user.id,
+                limits=read_limits(current_app.config),
+            )
         except InvalidInput as error:
             form.document.errors.append(error.message)
             return render_template("lms/trainer/upload.html", form=form), 400
@@ -62,7 +70,38 @@ def upload() -> str | Response | tuple[str, int]:
 @allow(*TRAINERS)
 def revision(revision_id: int) -> str:
     item = sop_import.revision(revision_id)
-    return render_template("lms/trainer/revision.html", revision=item, modules=sop_import.modules_of(item.id))
+    return render_template(
+        "lms/trainer/revision.html",
+        revision=item,
+        modules=sop_import.modules_of(item.id),
+        previous=revisions.previous_revision(item),
+    )
+
+
+def _against() -> int | None:
+    raw = request.args.get("against", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@allow(*TRAINERS)
+def revision_changes(revision_id: int) -> str:
+    comparison = revisions.compare(revision_id, _against())
+    return render_template("lms/trainer/changes.html", comparison=comparison, diff=comparison.diff)
+
+
+@allow(*TRAINERS)
+def revision_changes_json(revision_id: int) -> Response:
+    comparison = revisions.compare(revision_id, _against())
+    return jsonify(
+        {
+            **comparison.diff.to_dict(),
+            "sop": comparison.new.sop.code,
+            "old_revision": {"id": comparison.old.id, "label": comparison.old.label},
+            "new_revision": {"id": comparison.new.id, "label": comparison.new.label},
+            "is_editorial": comparison.diff.is_editorial,
+            "counts": comparison.diff.counts,
+        }
+    )
 
 
 @allow(*TRAINERS)

@@ -6,8 +6,11 @@ from collections.abc import Callable, Iterator
 
 from quizzes.types.base import Candidate, Context
 from quizzes.types.requirements import statement_choice, statement_set, true_false
+from quizzes.types.roles import matching, who_responsible
+from quizzes.types.scenario import scenario
 from quizzes.types.sections import section_members, step_section
 from quizzes.types.sequence import before_after, next_step, ordering, previous_step
+from quizzes.types.substeps import substep_members
 from quizzes.types.values import numeric, value_choice
 
 Generator = Callable[[Context], Iterator[Candidate]]
@@ -16,6 +19,9 @@ GENERATORS: dict[str, Generator] = {
     "numeric": numeric,
     "value_choice": value_choice,
     "true_false": true_false,
+    "scenario": scenario,
+    "matching": matching,
+    "who_responsible": who_responsible,
     "statement_choice": statement_choice,
     "next_step": next_step,
     "previous_step": previous_step,
@@ -24,6 +30,7 @@ GENERATORS: dict[str, Generator] = {
     "statement_set": statement_set,
     "section_members": section_members,
     "step_section": step_section,
+    "substep_members": substep_members,
 }
 
 __all__ = ["GENERATORS", "Candidate", "Context", "Generator"]

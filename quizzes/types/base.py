@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -61,9 +62,10 @@ def _parent(number: str) -> str:
 class Context:
     """One SOP seen by the generators: usable steps, sequences, importance, seeded randomness."""
 
-    def __init__(self, doc: SopDocument, seed: int = 0):
+    def __init__(self, doc: SopDocument, seed: int = 0, corpus: Sequence[SopDocument] = ()):
         self.doc = doc
         self.seed = seed
+        self.corpus = [d for d in corpus if d is not doc]
         self.steps = list(doc.steps)
         self.position = {id(s): i for i, s in enumerate(self.steps)}
         self._sections = {s.id: s for s in doc.sections}

@@ -81,7 +81,8 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             value_text = step.text[vt_start:vt_end]
             key = clean(value_text) + suffix
             rel_a, rel_b = spot.num_start - vt_start, spot.num_end - vt_start
-            alts = alternative_values(spot_number(step.text, spot), spot.cv.unit, like, "exact", 3)
+            # a distractor must be wrong: for "at least 70%" below 70, for "no more than 5 min" above 5
+            alts = alternative_values(spot_number(step.text, spot), spot.cv.unit, like, spot.direction, 3)
             distractors = [clean(substitute_number(value_text, rel_a, rel_b, v)) + suffix for v in alts]
             distractors = [d for d in dict.fromkeys(distractors) if d != key]
             if len(distractors) < 2:
@@ -103,4 +104,5 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
                 rationale=ctx.why(step, f"asks which value the SOP specifies ({clean(spot.cv.text) or key})"),
                 slot=f"choice:{step.id}",
                 step_ids=[step.id],
+                extra={"direction": spot.direction},
             )

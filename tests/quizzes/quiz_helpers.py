@@ -20,7 +20,7 @@ def check_question(q: Question, doc: SopDocument) -> None:
     assert all(o.strip() for o in opts), q
     assert len({o.strip().casefold() for o in opts}) == len(opts), opts
     assert not any("all of the above" in o.lower() for o in opts)
-    if q.type == "single_choice":
+    if q.type in ("single_choice", "scenario"):
         assert 3 <= len(opts) <= 4
         assert isinstance(q.answer, int) and not isinstance(q.answer, bool)
         assert 0 <= q.answer < len(opts)
@@ -34,6 +34,11 @@ def check_question(q: Question, doc: SopDocument) -> None:
         assert q.answer != list(range(len(opts))), "ordering options must be shuffled"
     elif q.type == "true_false":
         assert isinstance(q.answer, bool)
+    elif q.type == "matching":
+        rights = [r for _, r in q.answer]
+        assert 3 <= len(q.answer) <= 5
+        assert len({r.casefold() for r in rights}) == len(rights), "two pairings would be correct"
+        assert {r.casefold() for r in rights} <= {o.casefold() for o in opts}
     elif q.type == "numeric":
         assert set(q.answer) == {"value", "unit", "tolerance"}
         assert "____" in q.stem

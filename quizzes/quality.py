@@ -1,0 +1,82 @@
+"""Score candidates before selection: is the key supported by the quote, how plausible are the distractors.
+
+    supported(c) -> bool        # a candidate whose key the quote does not support is dropped
+    plausibility(c) -> 0..1     # distractors like the key in length and form score higher
+    rescore(c)                  # quality = criticality-weighted score x plausibility; extra["scores"]
+
+Criticality (warnings, must/never, critical values, safety sections) is already in the generators'
+quality via Context.info(step).importance; rescoring keeps that order and adds the other two criteria.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from quizzes.text import NUMBER, _parse_num, clean
+from quizzes.types.base import Candidate
+
+_SINGLE = ("single_choice", "scenario")
+
+
+def _norm(text: str) -> str:
+    return clean(text).rstrip("…").rstrip(" .:;,").casefold()
+
+
+def _numbers(text: str) -> list[float]:
+    out = []
+    for m in NUMBER.finditer(text):
+        try:
+            out.append(_parse_num(m.group(1), m.group(2)))
+        except ValueError:
+            continue
+    return out
+
+
+def supported(c: Candidate) -> bool:
+    """The quote is verbatim step text and carries the key (per question kind)."""
+    if not c.quote.strip() or c.quote not in c.step.text:
+        return False
+    if c.type == "numeric":
+        v = float(c.answer["value"])
+        return any(math.isclose(abs(x), abs(v)) for x in _numbers(c.quote))
+    if c.kind == "value_choice":
+        key = _numbers(c.options[c.answer])
+        return bool(key) and any(math.isclose(abs(x), abs(key[0])) for x in _numbers(c.quote))
+    if c.kind in ("statement_choice",):
+        return _norm(c.options[c.answer]) in _norm(c.quote)
+    if c.type == "true_false" and c.kind == "true_false" and c.answer is True:
+        return _norm(c.quote) in _norm(c.stem)
+    if c.type == "scenario":
+        return _norm(c.options[c.answer]) in _norm(c.quote)
+    if c.type == "matching":
+        return bool(c.answer) and len({r.casefold() for _, r in c.answer}) == len(c.answer)
+    return True
+
+
+def plausibility(c: Candidate) -> float:
+    """0-1: how much the distractors look like the key (length, form); 1 for types without options."""
+    if c.type not in (*_SINGLE, "multiple_response") or len(c.options) < 2:
+        if c.type == "true_false" and c.answer is False:
+            how = c.extra.get("falsification")
+            return {"value": 1.0, "direction": 0.9, "negation": 0.8}.get(how or "", 0.85)
+        return 1.0
+    keys = {c.answer} if c.type in _SINGLE else set(c.answer)
+    key_len = sum(len(c.options[k]) for k in keys) / len(keys)
+    wrong = [len(o) for i, o in enumerate(c.options) if i not in keys]
+    if not wrong:
+        return 0.5
+    mean = sum(wrong) / len(wrong)
+    balance = min(key_len, mean) / max(key_len, mean, 1)
+    caps = sum(1 for o in c.options if o[:1].isupper() == c.options[min(keys)][:1].isupper()) / len(c.options)
+    ends = sum(1 for o in c.options if re.search(r"[.…]$", o) is not None)
+    parallel = 1.0 if ends in (0, len(c.options)) else 0.85
+    return round(0.5 * balance + 0.3 * caps + 0.2 * parallel, 3)
+
+
+def rescore(c: Candidate) -> Candidate:
+    p = plausibility(c)
+    base = c.quality
+    c.quality = round(max(0.0, min(1.0, base * (0.8 + 0.2 * p))), 3)
+    c.extra = {**c.extra, "scores": {"criticality": round(base, 3), "plausibility": p, "supported": True}}
+    return c

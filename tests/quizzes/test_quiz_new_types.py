@@ -1,0 +1,137 @@
+"""Matching, scenario, "who is responsible", wrong-side value distractors and the cross-SOP corpus."""
+
+from __future__ import annotations
+
+import re
+
+from quiz_fixtures import make_sop
+from quiz_helpers import check_set
+
+from quizzes.engine import shuffle_options
+from quizzes.generate import candidates, generate_questions
+from quizzes.scoring import score_response
+from sops.actors import role_key
+from sops.parse import parse_sop_text
+
+ROLES_SOP = """# SOP-042 Freezer maintenance
+
+## Purpose
+
+Keep the -80 °C freezer working.
+
+## Procedure
+
+1. The Technician shall move the samples to the backup freezer before defrosting.
+2. The Lab Manager must approve the downtime in the maintenance calendar.
+3. The QA Officer shall review the temperature records of the last month.
+4. The Analyst shall check the sample inventory against the freezer map.
+5. If the temperature rises above -15 °C, move the samples to the dry ice box immediately.
+6. Defrost the freezer for at least 4 hours with the door open.
+7. When the alarm sounds during defrosting, call the facilities hotline.
+8. Wipe the inner walls with 70% ethanol and dry them with paper towels.
+9. If the door seal is torn, replace the door seal before restarting the freezer.
+10. Restart the freezer and wait no more than 30 minutes for it to reach -70 °C.
+11. The Technician shall record the restart time in the freezer log.
+"""
+
+
+def _doc():
+    return parse_sop_text(ROLES_SOP, filename="freezer.md")
+
+
+def test_matching_pairs_are_the_step_actors_one_role_per_task():
+    doc = _doc()
+    ms = [c for c in candidates(doc) if c.type == "matching"]
+    assert ms
+    actors = {s.id: s.actor for s in doc.steps}
+    for c in ms:
+        rights = [r for _, r in c.answer]
+        assert len(set(map(role_key, rights))) == len(rights) >= 3
+        for (left, right), src in zip(c.answer, c.extra["pairs_source"], strict=True):
+            assert role_key(actors[src["step_id"]]) == role_key(right)
+            assert src["quote"] in next(s.text for s in doc.steps if s.id == src["step_id"])
+            assert right.casefold() not in left.casefold(), "the task must not name its role"
+    q = next(q for q in generate_questions(doc, 30) if q.type == "matching")
+    assert score_response("matching", q.options, q.answer, q.answer) == 1.0
+    opts, ans = shuffle_options(q.options, q.answer, "matching", 3)
+    assert score_response("matching", opts, ans, q.answer) == 1.0
+
+
+def test_who_responsible_never_offers_the_actor_twice():
+    doc = _doc()
+    whos = [c for c in candidates(doc) if c.kind == "who_responsible"]
+    assert whos
+    for c in whos:
+        key = c.options[c.answer]
+        assert role_key(key) == role_key(c.step.actor)
+        assert sum(1 for o in c.options if role_key(o) == role_key(key)) == 1
+        assert key.casefold() not in c.stem.casefold()
+        assert 3 <= len(c.options) <= 4
+
+
+def test_scenario_states_the_situation_and_keys_the_action():
+    doc = _doc()
+    sc = {c.step.text: c for c in candidates(doc) if c.type == "scenario"}
+    c = next(v for k, v in sc.items() if k.startswith("If the temperature rises"))
+    assert "The temperature rises above -15 °C" in c.stem
+    assert c.options[c.answer] == "Move the samples to the dry ice box immediately"
+    assert c.quote in c.step.text
+    assert 3 <= len(c.options) <= 4
+    for o in c.options:
+        assert o[:1].isupper() and not o.endswith("."), "options are parallel imperatives"
+    alarm = next(v for k, v in sc.items() if k.startswith("When the alarm"))
+    assert alarm.options[alarm.answer] == "Call the facilities hotline"
+
+
+def test_scenario_skips_vague_conditions_and_never_offers_same_situation_actions():
+    text = (
+        ROLES_SOP
+        + "12. If applicable, label the rack.\n13. If the temperature rises above -15 °C, notify QA.\n"
+    )
+    doc = parse_sop_text(text, filename="f.md")
+    for c in candidates(doc, kinds=["scenario"]):
+        assert "applicable" not in c.stem.lower()
+        assert "temperature rises" not in c.stem.lower() or True
+    # two steps give different actions for the same situation in one section: no scenario on it
+    assert not [c for c in candidates(doc, kinds=["scenario"]) if "temperature rises" in c.stem]
+
+
+def _num(option: str) -> float:
+    return float(re.search(r"-?\d+(?:\.\d+)?", option).group(0))
+
+
+def test_value_distractors_are_on_the_wrong_side_of_limits():
+    doc = make_sop()
+    by_step = {c.step.id: c for c in candidates(doc, kinds=["value_choice"])}
+    at_least = by_step["st4"]  # at least 70% ethanol
+    assert all(_num(o) < 70 for i, o in enumerate(at_least.options) if i != at_least.answer)
+    no_more = by_step["st6"]  # no more than 5 minutes
+    assert all(_num(o) > 5 for i, o in enumerate(no_more.options) if i != no_more.answer)
+
+
+def test_corpus_supplies_cross_sop_distractors():
+    doc = parse_sop_text(
+        "# SOP-7 Hand-off\n\n## Procedure\n\n1. Old IC: brief the New IC on the situation.\n"
+        "2. New IC: confirm that you are taking over the incident.\n"
+        "3. New IC: send out a sitrep about the hand-off.\n",
+        filename="h.md",
+    )
+    assert not [c for c in candidates(doc) if c.kind == "who_responsible"], "only 2 roles of its own"
+    with_corpus = [c for c in candidates(doc, corpus=[_doc()]) if c.kind == "who_responsible"]
+    assert with_corpus
+    others = {role_key(s.actor) for s in _doc().steps if s.actor}
+    assert any(role_key(o) in others for c in with_corpus for o in c.options)
+
+
+def test_new_types_in_a_full_quiz_and_backwards_compatible_call():
+    doc = _doc()
+    qs = generate_questions(doc, 12)
+    check_set(qs, doc)
+    assert len(qs) == 12
+    pool = generate_questions(doc, 40, 0, corpus=[make_sop()])
+    check_set(pool, doc)
+    types = {q.type for q in pool}
+    assert {"matching", "scenario", "numeric", "true_false", "single_choice"} <= types
+    for q in pool:
+        assert 0 <= q.extra["scores"]["plausibility"] <= 1
+        assert set(q.extra["covers"]) <= {s.id for s in doc.steps}
