@@ -124,6 +124,22 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo(f"  {role:<11} {email}")
 
 
+@lms_commands.group("audit")
+def audit_commands() -> None:
+    """The tamper-evident audit trail."""
+
+
+@audit_commands.command("verify")
+def audit_verify_command() -> None:
+    """Recompute the audit hash chain and name the first broken link (exit status 1 if broken)."""
+    from lms.services.audit import verify_chain
+
+    report = verify_chain()
+    click.echo(report.summary(), err=not report.ok)
+    if not report.ok:
+        sys.exit(1)
+
+
 def _create_app():
     from lms.app import create_app
 

@@ -7,6 +7,8 @@ These are what a trainee must get exactly right, so each is kept as written (`te
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 
 from sops.model import CriticalValue
 
@@ -62,8 +64,13 @@ _PATTERN = re.compile(
 )
 _PH = re.compile(r"\bpH\s?(?P<num>\d+(?:\.\d+)?)")
 _UNIT_LOOKUP = tuple((re.compile(f"(?:{p})$"), unit) for p, unit in _UNITS)
+# Where a value can start. `_PATTERN` opens with look-behinds, so the regex engine has no fast scan for
+# it and would try its ~40 unit branches' preamble at every character; jumping between these first is
+# several times faster and finds the same leftmost matches.
+_START = re.compile(r"[-\u2212\u2013\d]")
 
 
+@lru_cache(maxsize=256)
 def _unit(written: str) -> str:
     for pattern, unit in _UNIT_LOOKUP:
         if pattern.match(written):
@@ -71,10 +78,22 @@ def _unit(written: str) -> str:
     return written
 
 
+def _matches(text: str) -> Iterator[re.Match[str]]:
+    """`_PATTERN.finditer(text)`, trying the pattern only where a sign or digit starts."""
+    position = 0
+    while start := _START.search(text, position):
+        match = _PATTERN.match(text, start.start())
+        if match:
+            yield match
+            position = match.end()
+        else:
+            position = start.start() + 1
+
+
 def find_values(text: str) -> list[CriticalValue]:
     """Every number-with-unit in `text`, in order of appearance."""
     found: list[tuple[int, CriticalValue]] = []
-    for match in _PATTERN.finditer(text):
+    for match in _matches(text):
         unit_text = match.group("unit")
         unit = _unit(unit_text)
         if unit == "°" and text[match.end() : match.end() + 1].isalpha():
@@ -83,7 +102,8 @@ def find_values(text: str) -> list[CriticalValue]:
         if match.group("sign"):
             value = -value
         found.append((match.start(), CriticalValue(match.group(0).strip(), value, unit)))
-    for match in _PH.finditer(text):
-        found.append((match.start(), CriticalValue(match.group(0), float(match.group("num")), "pH")))
+    if "pH" in text:
+        for match in _PH.finditer(text):
+            found.append((match.start(), CriticalValue(match.group(0), float(match.group("num")), "pH")))
     found.sort(key=lambda pair: pair[0])
     return [value for _, value in found]

@@ -43,21 +43,29 @@ def test_a_person_in_two_roles_counts_in_both_and_gets_the_earlier_deadline(app_
     assert roles == ["Fast", "Slow"]
 
 
-def test_a_new_revision_retires_the_old_module_and_newcomers_are_not_enrolled_in_it(app_ctx) -> None:
+def test_publishing_a_new_revision_retires_the_old_module_and_newcomers_get_the_new_one(app_ctx) -> None:
     old = published_module()
     role = accounts.create_job_role("Lab")
     enrolments.assign_module_to_role(old.id, role.id, 14, None)
     changed = (DEMO_SOPS / RPA).read_text(encoding="utf-8").replace("0.1", "0.2")
     new_revision = sop_import.import_sop(changed.encode("utf-8"), RPA, actor_id=None)
-    assert new_revision.label == "0.2"
+    assert new_revision.label == "0.2" and new_revision.status == "draft"
+    db.session.refresh(old)
+    assert old.status == "published" and old.revision.status == "effective", (
+        "nothing changes until publishing"
+    )
+    new_module = sop_import.modules_of(new_revision.id)[0]
+    quiz_review.publish(new_module.id, None, "full")
     db.session.refresh(old)
     assert old.status == "retired" and old.revision.status == "superseded"
+    assert new_revision.status == "effective"
     newcomer = accounts.create_user("new@example.org", "New Starter", PASSWORD, "learner", [role.id])
-    assert db.session.scalar(select(func.count(Enrolment.id)).where(Enrolment.user_id == newcomer.id)) == 0
+    mine = db.session.scalars(select(Enrolment).where(Enrolment.user_id == newcomer.id)).all()
+    assert [e.module_id for e in mine] == [new_module.id]
     try:
         enrolments.assign_module_to_role(old.id, accounts.create_job_role("Other").id, 14, None)
     except InvalidInput as error:
-        assert "Publish" in error.message or "superseded" in error.message
+        assert "superseded" in error.message or "Publish" in error.message
     else:
         raise AssertionError("a retired module was assigned")
 

@@ -30,6 +30,17 @@ class AssignForm(FlaskForm):
     due_days = IntegerField(
         "Due within (days)", default=14, validators=[InputRequired(), NumberRange(min=1, max=3650)]
     )
+    recurrence_days = IntegerField(
+        "Refresher every (days)",
+        validators=[Optional(), NumberRange(min=30, max=3650)],
+        description="Empty: no refresher. 365 asks for an annual refresher after each completion.",
+    )
+
+
+class PublishForm(FlaskForm):
+    retraining = SelectField(
+        "Retraining for people trained on the previous revision", validators=[Optional()]
+    )
 
 
 class QuizSettingsForm(FlaskForm):

@@ -2,6 +2,7 @@
 
 from lms.models.audit import Acknowledgement, AuditEvent
 from lms.models.enrolment import Assignment, Attempt, Enrolment, Response
+from lms.models.progress import AttemptDeadline, LessonProgress
 from lms.models.sop import ImmutableRevisionError, Sop, SopRevision, SopSection, SopStep
 from lms.models.training import Lesson, Question, Quiz, TrainingModule
 from lms.models.user import APP_ROLES, JobRole, User, user_job_roles
@@ -11,11 +12,13 @@ __all__ = [
     "Acknowledgement",
     "Assignment",
     "Attempt",
+    "AttemptDeadline",
     "AuditEvent",
     "Enrolment",
     "ImmutableRevisionError",
     "JobRole",
     "Lesson",
+    "LessonProgress",
     "Question",
     "Quiz",
     "Response",

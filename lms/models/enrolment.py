@@ -17,15 +17,22 @@ ENROLMENT_STATUSES = ("assigned", "in_progress", "completed")
 
 
 class Assignment(db.Model):
-    """A module every member of a job role must complete within `due_days` of being enrolled."""
+    """A job role's curriculum item: its members must be trained on an SOP within `due_days` of joining.
+
+    `module` is the SOP's training in force (it moves to the new module when a revision is published, so
+    new joiners always get the current revision); `recurrence_days` asks for a refresher that long after
+    each completion.
+    """
 
     __tablename__ = "lms_assignment"
-    __table_args__ = (UniqueConstraint("module_id", "job_role_id", name="uq_lms_assignment_module_role"),)
+    __table_args__ = (UniqueConstraint("sop_id", "job_role_id", name="uq_lms_assignment_sop_role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    sop_id: Mapped[int] = mapped_column(ForeignKey("lms_sop.id", ondelete="CASCADE"), index=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("lms_module.id", ondelete="CASCADE"), index=True)
     job_role_id: Mapped[int] = mapped_column(ForeignKey("lms_job_role.id", ondelete="CASCADE"), index=True)
     due_days: Mapped[int] = mapped_column(Integer, default=14)
+    recurrence_days: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -37,7 +44,9 @@ class Enrolment(db.Model):
     """One user's obligation to complete one module (and so one SOP revision)."""
 
     __tablename__ = "lms_enrolment"
-    __table_args__ = (UniqueConstraint("user_id", "module_id", name="uq_lms_enrolment_user_module"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id", "cycle", name="uq_lms_enrolment_user_module_cycle"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"), index=True)
@@ -49,6 +58,11 @@ class Enrolment(db.Model):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     score_percent: Mapped[float | None] = mapped_column(Float)
+    # initial (joined a role), retraining (new revision), refresher (recurrence), individual (by hand)
+    kind: Mapped[str] = mapped_column(String(20), default="initial")
+    # quiz: passing the quiz completes it; acknowledgement: a signed "read and understood" does
+    completion: Mapped[str] = mapped_column(String(20), default="quiz")
+    cycle: Mapped[int] = mapped_column(Integer, default=1)
 
     user: Mapped[User] = relationship()
     module: Mapped[TrainingModule] = relationship()
@@ -57,7 +71,10 @@ class Enrolment(db.Model):
     attempts: Mapped[list[Attempt]] = relationship(back_populates="enrolment", order_by="Attempt.number")
 
     def display_status(self, now: datetime | None = None) -> str:
-        """Overdue is derived from the due date at read time, never stored."""
+        """Derived at read time, never stored: overdue from the due date; superseded when the revision it
+        trained on was replaced (the history stays, the person needs the newer training)."""
+        if self.revision.status == "superseded":
+            return "superseded"
         if self.status != "completed" and self.due_at < (now or utcnow()):
             return "overdue"
         return self.status

@@ -24,10 +24,14 @@ class TrainingModule(db.Model):
     )
     title: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), default="draft")
+    # full: the whole revision; delta: only the steps changed since `base_revision` (retraining)
+    kind: Mapped[str] = mapped_column(String(20), default="full")
+    base_revision_id: Mapped[int | None] = mapped_column(ForeignKey("lms_sop_revision.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    revision: Mapped[SopRevision] = relationship()
+    revision: Mapped[SopRevision] = relationship(foreign_keys=[revision_id])
+    base_revision: Mapped[SopRevision | None] = relationship(foreign_keys=[base_revision_id])
     lessons: Mapped[list[Lesson]] = relationship(
         back_populates="module", order_by="Lesson.position", cascade="all, delete-orphan"
     )
@@ -42,9 +46,16 @@ class Lesson(db.Model):
     section_id: Mapped[int | None] = mapped_column(ForeignKey("lms_sop_section.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(500))
+    # a delta lesson shows only these steps of its section (step keys); None shows the whole section
+    step_keys: Mapped[list[str] | None] = mapped_column(JSON)
 
     module: Mapped[TrainingModule] = relationship(back_populates="lessons")
     section: Mapped[SopSection | None] = relationship()
+
+    @property
+    def steps(self) -> list:
+        steps = self.section.steps if self.section else []
+        return steps if self.step_keys is None else [s for s in steps if s.key in self.step_keys]
 
 
 class Quiz(db.Model):
@@ -55,6 +66,7 @@ class Quiz(db.Model):
     pass_mark: Mapped[int] = mapped_column(Integer, default=80)
     questions_per_attempt: Mapped[int | None] = mapped_column(Integer)
     max_attempts: Mapped[int | None] = mapped_column(Integer)
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer)  # None: no timer
 
     module: Mapped[TrainingModule] = relationship(back_populates="quiz")
     questions: Mapped[list[Question]] = relationship(

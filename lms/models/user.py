@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import UTCDateTime, db, utcnow
@@ -31,6 +31,10 @@ class User(UserMixin, db.Model):
     app_role: Mapped[str] = mapped_column(String(20), default="learner")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # IANA name, for showing local times
+    # electronic signatures: consecutive wrong password re-entries, and the lock they lead to
+    signing_failures: Mapped[int] = mapped_column(Integer, default=0)
+    signing_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     job_roles: Mapped[list[JobRole]] = relationship(
         secondary=user_job_roles, back_populates="members", order_by="JobRole.name"
@@ -55,6 +59,7 @@ class JobRole(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     department: Mapped[str | None] = mapped_column(String(120))
+    site: Mapped[str | None] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(String(500), default="")
 
     members: Mapped[list[User]] = relationship(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 
 from lms.db import db, utcnow
-from lms.models import Attempt, Enrolment, Question, Response
+from lms.models import Attempt, AttemptDeadline, Enrolment, Question, Response
 from lms.services import audit
 from lms.services.enrolments import enrolment_for
 from lms.services.errors import Conflict, InvalidInput, NotFound
@@ -28,7 +29,7 @@ def start_attempt(user_id: int, enrolment_id: int) -> Attempt:
     if enrolment.module.status != "published":
         raise InvalidInput("This module is not published yet.")
     open_attempt = next((a for a in enrolment.attempts if a.submitted_at is None), None)
-    if open_attempt is not None:
+    if open_attempt is not None and not _close_if_timed_out(open_attempt, user_id):
         return open_attempt
     if enrolment.status == "completed":
         raise InvalidInput("You have already passed this quiz.")
@@ -54,6 +55,14 @@ def start_attempt(user_id: int, enrolment_id: int) -> Attempt:
     if enrolment.status == "assigned":
         enrolment.status = "in_progress"
     db.session.flush()
+    if quiz.time_limit_minutes:
+        db.session.add(
+            AttemptDeadline(
+                attempt_id=attempt.id,
+                time_limit_minutes=quiz.time_limit_minutes,
+                deadline_at=attempt.started_at + timedelta(minutes=quiz.time_limit_minutes),
+            )
+        )
     audit.record(
         "attempt.start", "attempt", attempt.id, {"enrolment_id": enrolment.id, "number": number}, user_id
     )
@@ -132,6 +141,13 @@ def submit_attempt(user_id: int, attempt_id: int, raw_answers: dict[int, Any]) -
     attempt = attempt_for(user_id, attempt_id)
     if attempt.submitted_at is not None:
         raise Conflict("This attempt was already submitted; the first submission stands.")
+    timer = timer_of(attempt)
+    if timer is not None and timer.is_over(utcnow()):
+        raise TimeUp(
+            f"Time ran out at {timer.deadline_at:%H:%M:%S} UTC ({timer.limit_minutes} minutes were allowed), "
+            "so these answers were not accepted and nothing was recorded. "
+            "Start a new attempt from the module page."
+        )
     questions = questions_of(attempt)
     unknown = set(raw_answers) - {q.id for q in questions}
     if unknown:
@@ -211,3 +227,64 @@ def review(attempt: Attempt) -> list[ReviewedAnswer]:
 
 def attempts_used(enrolment: Enrolment) -> int:
     return db.session.scalar(select(func.count(Attempt.id)).where(Attempt.enrolment_id == enrolment.id)) or 0
+
+
+# --- Timed attempts -------------------------------------------------------------------------------------
+
+GRACE_SECONDS = 30  # a submission this late after the deadline still counts (slow networks, a last click)
+
+
+class TimeUp(Conflict):
+    """A submission arrived after the attempt's deadline and its grace period."""
+
+
+@dataclass(frozen=True)
+class Timer:
+    """The clock of a timed attempt, fixed when it started."""
+
+    limit_minutes: int
+    deadline_at: datetime
+    timed_out: bool  # closed unscored because the time ran out
+
+    def remaining_seconds(self, now: datetime | None = None) -> int:
+        return max(0, int((self.deadline_at - (now or utcnow())).total_seconds()))
+
+    def is_over(self, now: datetime | None = None) -> bool:
+        """Past the deadline and the grace period: a submission now is refused."""
+        return (now or utcnow()) > self.deadline_at + timedelta(seconds=GRACE_SECONDS)
+
+
+def timer_of(attempt: Attempt) -> Timer | None:
+    """The attempt's timer, or None when its quiz had no time limit when it started."""
+    found = db.session.get(AttemptDeadline, attempt.id)
+    return None if found is None else Timer(found.time_limit_minutes, found.deadline_at, found.timed_out)
+
+
+def timers_of(enrolment: Enrolment) -> dict[int, Timer]:
+    """Timers of an enrolment's attempts by attempt id (untimed attempts are absent)."""
+    ids = [a.id for a in enrolment.attempts]
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(AttemptDeadline).where(AttemptDeadline.attempt_id.in_(ids)))
+    return {r.attempt_id: Timer(r.time_limit_minutes, r.deadline_at, r.timed_out) for r in rows}
+
+
+def _close_if_timed_out(attempt: Attempt, user_id: int) -> bool:
+    """Close an open attempt whose time ran out: it counts as a failed attempt with no answers (score 0),
+    submitted at its deadline. Returns whether it was closed. Called with the enrolment row locked."""
+    deadline = db.session.get(AttemptDeadline, attempt.id)
+    if deadline is None or utcnow() <= deadline.deadline_at + timedelta(seconds=GRACE_SECONDS):
+        return False
+    attempt.submitted_at = deadline.deadline_at
+    attempt.score_percent = 0.0
+    attempt.passed = False
+    deadline.timed_out = True
+    audit.record(
+        "attempt.timeout",
+        "attempt",
+        attempt.id,
+        {"deadline_at": deadline.deadline_at, "time_limit_minutes": deadline.time_limit_minutes},
+        user_id,
+    )
+    db.session.flush()
+    return True

@@ -1,23 +1,52 @@
-"""Append audit events to a hash chain, in the caller's transaction.
+"""Append audit events to a hash chain, in the caller's transaction, and verify the chain.
 
-Each event's hash covers its content and the previous event's hash, so editing or deleting any row breaks
-every later link. On PostgreSQL an advisory lock serialises appenders so concurrent writers cannot fork
-the chain; SQLite write transactions already begin immediately and hold the database lock.
+Each event's hash covers every stored field (its id and content) and the previous event's hash, so editing,
+deleting, inserting or reordering any row breaks a link that `verify_chain()` names. On PostgreSQL an
+advisory lock serialises appenders so concurrent writers cannot fork the chain; SQLite write transactions
+already begin immediately and hold the database lock. Ids are assigned here (last id + 1, under that lock),
+so the chain has no gaps and the id is part of what is hashed.
+
+The trail is append-only in code: the ORM refuses to update or delete an `AuditEvent` (a mapper guard for
+flushes, a session guard for ORM bulk `update()`/`delete()`). Raw SQL can still change rows; that is what
+the chain detects. (A database trigger or revoked UPDATE/DELETE privileges would stop raw SQL too; not done.)
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import select, text
+from sqlalchemy import event as sa_event
+from sqlalchemy import inspect, select, text
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from lms.db import db, utcnow
 from lms.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 0x50504C4D53  # arbitrary, fixed: "sop-lms audit chain"
+
+# Every stored column but `hash` itself; a test checks this against the table so a new column is not missed.
+HASHED_FIELDS = (
+    "id",
+    "occurred_at",
+    "actor_id",
+    "action",
+    "entity_type",
+    "entity_id",
+    "data",
+    "reason",
+    "prev_hash",
+)
+VERIFY_BATCH = 5000
+
+
+class AuditTrailIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete an audit event."""
 
 
 def record(
@@ -31,32 +60,158 @@ def record(
     """Add one event to the session; it is written when the caller commits, or not at all."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
-    prev = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or GENESIS_HASH
+    last = db.session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
     event = AuditEvent(
+        id=last.id + 1 if last else 1,
         occurred_at=utcnow(),
         actor_id=actor_id,
         action=action,
         entity_type=entity_type,
         entity_id=str(entity_id),
-        data=json.loads(json.dumps(data or {}, default=str)),
-        reason=reason,
-        prev_hash=prev,
+        # stored as the JSON it will read back as (tuples become lists, dates strings, keys strings)
+        data=json.loads(json.dumps(data or {}, default=str, allow_nan=False)),
+        reason=reason or "",
+        prev_hash=last.hash if last else GENESIS_HASH,
     )
     event.hash = event_hash(event)
     db.session.add(event)
     return event
 
 
-def event_hash(event: AuditEvent) -> str:
-    payload = {
-        "occurred_at": event.occurred_at.isoformat(),
-        "actor_id": event.actor_id,
-        "action": event.action,
-        "entity_type": event.entity_type,
-        "entity_id": event.entity_id,
-        "data": event.data,
-        "reason": event.reason,
-        "prev_hash": event.prev_hash,
-    }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+class _EventFields(Protocol):
+    id: int
+    occurred_at: datetime
+    actor_id: int | None
+    action: str
+    entity_type: str
+    entity_id: str
+    data: Any
+    reason: str
+    prev_hash: str
+
+
+def canonical_form(event: _EventFields) -> bytes:
+    """The bytes that are hashed: the same for a value just built and for the row read back from SQLite or
+    PostgreSQL (sorted JSON keys, ASCII escapes, timestamps in UTC with exactly six fractional digits)."""
+    payload = {name: getattr(event, name) for name in HASHED_FIELDS}
+    payload["occurred_at"] = _timestamp(event.occurred_at)
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    return canonical.encode("ascii")
+
+
+def event_hash(event: _EventFields) -> str:
+    return hashlib.sha256(canonical_form(event)).hexdigest()
+
+
+def _timestamp(value: datetime) -> str:
+    if value.tzinfo is None:  # UTCDateTime never returns one; a naive value is taken as UTC, not local time
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --- verification -------------------------------------------------------------------------------------
+
+HASH_MISMATCH = "hash_mismatch"
+PREV_HASH_MISMATCH = "prev_hash_mismatch"
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    event_id: int
+    problem: str  # HASH_MISMATCH or PREV_HASH_MISMATCH
+    detail: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    first_broken: BrokenLink | None
+    broken: int  # events with at least one problem
+    last_id: int | None
+    head_hash: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken is None
+
+    def summary(self) -> str:
+        if self.checked == 0:
+            return "Audit chain OK: no events yet."
+        head = f"last event {self.last_id}, head hash {self.head_hash}"
+        if self.ok:
+            return f"Audit chain OK: {self.checked} events verified; {head}."
+        first = self.first_broken
+        assert first is not None
+        return (
+            f"Audit chain BROKEN: {self.broken} of {self.checked} events fail verification.\n"
+            f"First broken link: event {first.event_id}: {first.detail}\n"
+            f"({head})"
+        )
+
+
+def verify_chain(batch_size: int = VERIFY_BATCH) -> ChainReport:
+    """Recompute every event's hash and link, oldest first, streaming the rows (constant memory)."""
+    columns = [getattr(AuditEvent, name) for name in (*HASHED_FIELDS, "hash")]
+    rows = db.session.execute(
+        select(*columns).order_by(AuditEvent.id).execution_options(yield_per=batch_size)
+    )
+    return check_events(rows)
+
+
+def check_events(rows: Iterable[Any]) -> ChainReport:
+    """The chain report for events given oldest first (anything with the AuditEvent field names)."""
+    expected_prev, previous_id = GENESIS_HASH, None
+    checked = broken = 0
+    first: BrokenLink | None = None
+    last_id = head = None
+    for row in rows:
+        checked += 1
+        problem = None
+        if row.prev_hash != expected_prev:
+            after = f"event {previous_id}" if previous_id is not None else "the start of the chain"
+            problem = BrokenLink(
+                row.id,
+                PREV_HASH_MISMATCH,
+                f"prev_hash does not match the hash of {after}: an event was deleted, inserted or "
+                "reordered here (or the previous event was rewritten with a new hash).",
+            )
+        elif event_hash(row) != row.hash:
+            problem = BrokenLink(
+                row.id,
+                HASH_MISMATCH,
+                "stored hash does not match the event's content: the event was edited after it was written.",
+            )
+        if problem:
+            broken += 1
+            first = first or problem
+        # Follow the stored hash, so one tampered row is reported once and not every row after it.
+        expected_prev, previous_id = row.hash, row.id
+        last_id, head = row.id, row.hash
+    return ChainReport(checked, first, broken, last_id, head)
+
+
+# --- append-only in code -------------------------------------------------------------------------------
+
+
+@sa_event.listens_for(AuditEvent, "before_update")
+def _refuse_update(_mapper, _connection, target: AuditEvent) -> None:
+    state = inspect(target)
+    changed = [attr.key for attr in state.attrs if attr.history.has_changes()]
+    if changed:
+        raise AuditTrailIsAppendOnly(
+            f"audit events are append-only; refused to change {', '.join(changed)} of event {target.id}"
+        )
+
+
+@sa_event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(_mapper, _connection, target: AuditEvent) -> None:
+    raise AuditTrailIsAppendOnly(f"audit events are append-only; refused to delete event {target.id}")
+
+
+@sa_event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """`session.execute(update(AuditEvent))` / `delete(AuditEvent)` bypass the mapper events above."""
+    if (state.is_update or state.is_delete) and any(m.class_ is AuditEvent for m in state.all_mappers):
+        raise AuditTrailIsAppendOnly("audit events are append-only; refused a bulk update or delete")

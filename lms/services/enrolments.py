@@ -16,9 +16,13 @@ MAX_DUE_DAYS = 3650
 
 
 def assign_module_to_role(
-    module_id: int, job_role_id: int, due_days: int, actor_id: int | None
+    module_id: int, job_role_id: int, due_days: int, actor_id: int | None, recurrence_days: int | None = None
 ) -> tuple[Assignment, int]:
-    """Require a published module of every member of a role; returns the assignment and new enrolments."""
+    """Put the module's SOP on a role's curriculum; every member is enrolled now, joiners on joining.
+
+    Returns the curriculum item and the number of new enrolments. `recurrence_days` asks for a refresher
+    that long after each completion (e.g. 365 for an annual refresher).
+    """
     module = db.session.get(TrainingModule, module_id)
     role = locked(JobRole, job_role_id)
     if module is None or role is None:
@@ -27,21 +31,39 @@ def assign_module_to_role(
         raise InvalidInput("Publish the module before assigning it.")
     if module.revision.status != "effective":
         raise InvalidInput("This module trains a superseded revision; assign the current revision's module.")
+    if module.kind != "full":
+        raise InvalidInput("A retraining (delta) module cannot go on a curriculum; assign the full module.")
     if not 1 <= due_days <= MAX_DUE_DAYS:
         raise InvalidInput(f"Due within must be between 1 and {MAX_DUE_DAYS} days.")
+    if recurrence_days is not None and not 30 <= recurrence_days <= MAX_DUE_DAYS:
+        raise InvalidInput(f"A refresher interval must be between 30 and {MAX_DUE_DAYS} days.")
+    sop_id = module.revision.sop_id
     existing = db.session.scalar(
-        select(Assignment).where(Assignment.module_id == module_id, Assignment.job_role_id == job_role_id)
+        select(Assignment).where(Assignment.sop_id == sop_id, Assignment.job_role_id == job_role_id)
     )
     if existing is not None:
-        raise InvalidInput(f"'{module.title}' is already assigned to {role.name}.")
-    assignment = Assignment(module=module, job_role=role, due_days=due_days, created_by_id=actor_id)
+        raise InvalidInput(f"{module.revision.sop.code} is already on the curriculum of {role.name}.")
+    assignment = Assignment(
+        sop_id=sop_id,
+        module=module,
+        job_role=role,
+        due_days=due_days,
+        recurrence_days=recurrence_days,
+        created_by_id=actor_id,
+    )
     db.session.add(assignment)
     db.session.flush()
     audit.record(
         "assignment.create",
         "assignment",
         assignment.id,
-        {"module": module.title, "job_role": role.name, "due_days": due_days},
+        {
+            "sop": module.revision.sop.code,
+            "module": module.title,
+            "job_role": role.name,
+            "due_days": due_days,
+            "recurrence_days": recurrence_days,
+        },
         actor_id,
     )
     now = utcnow()
@@ -68,20 +90,48 @@ def enrol_new_member(user: User, role: JobRole, actor_id: int | None) -> int:
 
 def _enrol(user: User, assignment: Assignment, now: datetime, actor_id: int | None) -> int:
     due_at = due_date(now, assignment.due_days)
-    existing = db.session.scalar(
-        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.module_id == assignment.module_id)
-    )
+    existing = latest_enrolment(user.id, assignment.module_id)
     if existing is not None:
         if existing.status != "completed" and due_at < existing.due_at:
             existing.due_at = due_at  # a second role that needs it sooner brings the deadline forward
         return 0
+    create_enrolment(user, assignment.module, due_at, actor_id, assignment=assignment, now=now)
+    return 1
+
+
+def latest_enrolment(user_id: int, module_id: int) -> Enrolment | None:
+    return db.session.scalar(
+        select(Enrolment)
+        .where(Enrolment.user_id == user_id, Enrolment.module_id == module_id)
+        .order_by(Enrolment.cycle.desc())
+        .limit(1)
+    )
+
+
+def create_enrolment(
+    user: User,
+    module: TrainingModule,
+    due_at: datetime,
+    actor_id: int | None,
+    *,
+    assignment: Assignment | None = None,
+    kind: str = "initial",
+    completion: str = "quiz",
+    cycle: int = 1,
+    now: datetime | None = None,
+) -> Enrolment:
+    """The one place enrolments are made, so every kind (initial, retraining, refresher, individual) is
+    audited the same way."""
     enrolment = Enrolment(
         user=user,
-        module_id=assignment.module_id,
-        revision_id=assignment.module.revision_id,
+        module=module,
+        revision_id=module.revision_id,
         assignment=assignment,
-        assigned_at=now,
+        assigned_at=now or utcnow(),
         due_at=due_at,
+        kind=kind,
+        completion=completion,
+        cycle=cycle,
     )
     db.session.add(enrolment)
     db.session.flush()
@@ -89,10 +139,16 @@ def _enrol(user: User, assignment: Assignment, now: datetime, actor_id: int | No
         "enrolment.create",
         "enrolment",
         enrolment.id,
-        {"user": user.email, "module_id": assignment.module_id, "due_at": enrolment.due_at},
+        {
+            "user": user.email,
+            "module_id": module.id,
+            "kind": kind,
+            "completion": completion,
+            "due_at": due_at,
+        },
         actor_id,
     )
-    return 1
+    return enrolment
 
 
 def due_date(start: datetime, days: int) -> datetime:

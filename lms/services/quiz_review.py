@@ -6,7 +6,7 @@ from typing import Any
 
 from lms.db import db, utcnow
 from lms.models import Question, TrainingModule
-from lms.services import audit
+from lms.services import audit, retraining
 from lms.services.errors import InvalidInput, NotFound
 from quizzes.generate import generate_questions
 from quizzes.scoring import ResponseError, normalise_response
@@ -68,11 +68,17 @@ def set_status(question_id: int, status: str, actor_id: int | None) -> Question:
     return item
 
 
-def publish(module_id: int, actor_id: int | None) -> TrainingModule:
-    """Publish a module: every question still in draft is approved; rejected ones stay out of the quiz."""
+def publish(module_id: int, actor_id: int | None, retraining_mode: str | None = None) -> TrainingModule:
+    """Publish a module: every question still in draft is approved; rejected ones stay out of the quiz.
+
+    Publishing makes its SOP revision effective: the previous revision is superseded and the people
+    trained on it are retrained as `retraining_mode` says (see lms.services.retraining).
+    """
     item = module(module_id)
     if item.status == "published":
         raise InvalidInput("This module is already published.")
+    if item.status != "draft" or item.revision.status == "superseded":
+        raise InvalidInput("This module belongs to a superseded revision and can no longer be published.")
     drafts = [q for q in item.quiz.questions if q.status == "draft"]
     if len(item.quiz.approved_questions) + len(drafts) == 0:
         raise InvalidInput("The quiz has no question left to publish; approve or write at least one.")
@@ -87,6 +93,8 @@ def publish(module_id: int, actor_id: int | None) -> TrainingModule:
         {"approved_on_publish": [q.id for q in drafts], "questions": len(item.quiz.approved_questions)},
         actor_id,
     )
+    if item.kind == "full":
+        retraining.make_effective(item, retraining_mode, actor_id)
     db.session.commit()
     return item
 
@@ -215,3 +223,21 @@ def _validated(question_type: str, stem: str, options: list[str], answer: Any) -
         except ResponseError as error:
             raise InvalidInput(f"The correct answer is not valid: {error}") from error
     return stem, options, answer
+
+
+MAX_TIME_LIMIT_MINUTES = 600
+
+
+def set_time_limit(module_id: int, minutes: int | None, actor_id: int | None) -> TrainingModule:
+    """The quiz's time limit in minutes (None: no timer). Attempts already started keep their deadline."""
+    item = module(module_id)
+    if minutes is not None and not 1 <= minutes <= MAX_TIME_LIMIT_MINUTES:
+        raise InvalidInput(
+            f"The time limit is a number of minutes from 1 to {MAX_TIME_LIMIT_MINUTES}, or empty for none."
+        )
+    quiz = item.quiz
+    old = quiz.time_limit_minutes
+    quiz.time_limit_minutes = minutes
+    audit.record("quiz.time_limit", "quiz", quiz.id, {"old": old, "new": minutes}, actor_id)
+    db.session.commit()
+    return item

@@ -81,15 +81,12 @@ def _store_revision(doc: SopDocument, data: bytes, filename: str, actor_id: int 
     if any(r.content_hash == doc.content_hash for r in sop.revisions):
         raise InvalidInput(f"This exact content is already imported as {code}; nothing was changed.")
     label = _revision_label(sop, doc.revision)
-    for previous in sop.revisions:
-        if previous.status == "effective":
-            _supersede(previous, actor_id)
     revision = SopRevision(
         sop=sop,
         label=label,
         title=doc.title[:300],
         effective_date=_parse_date(doc.effective_date),
-        status="effective",
+        status="draft",  # effective once its module is published
         content_hash=doc.content_hash,
         source_filename=filename[:255],
         source_blob=data,
@@ -137,16 +134,6 @@ def _store_revision(doc: SopDocument, data: bytes, filename: str, actor_id: int 
         actor_id,
     )
     return revision
-
-
-def _supersede(previous: SopRevision, actor_id: int | None) -> None:
-    """The old revision stops being trained on: its modules are retired, their history is kept."""
-    previous.status = "superseded"
-    for module in modules_of(previous.id):
-        if module.status != "retired":
-            module.status = "retired"
-            audit.record("module.retire", "module", module.id, {"reason": "revision superseded"}, actor_id)
-    audit.record("sop_revision.supersede", "sop_revision", previous.id, {"label": previous.label}, actor_id)
 
 
 def _draft_module(

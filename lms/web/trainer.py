@@ -10,10 +10,18 @@ from wtforms import SelectChoice
 from lms.config import read_limits
 from lms.forms import choices_of
 from lms.forms.auth import ActionForm
-from lms.forms.training import AssignForm, NewQuestionForm, QuestionEditForm, QuizSettingsForm, UploadSopForm
-from lms.services import accounts, enrolments, quiz_review, reports, revisions, sop_import
+from lms.forms.training import (
+    AssignForm,
+    NewQuestionForm,
+    PublishForm,
+    QuestionEditForm,
+    QuizSettingsForm,
+    UploadSopForm,
+)
+from lms.services import accounts, enrolments, quiz_review, reports, retraining, revisions, sop_import
 from lms.services.errors import InvalidInput
 from lms.services.question_edit import answer_from_text, answer_to_text
+from lms.services.retraining import MODE_LABELS
 from lms.web.access import allow
 from lms.web.safety import form_status
 
@@ -108,8 +116,22 @@ def revision_changes_json(revision_id: int) -> Response:
 def module(module_id: int) -> str:
     item = quiz_review.module(module_id)
     return render_template(
-        "lms/trainer/module.html", module=item, form=ActionForm(), settings=_settings_form(item)
+        "lms/trainer/module.html",
+        module=item,
+        form=ActionForm(),
+        settings=_settings_form(item),
+        retraining=_publish_form(item),
     )
+
+
+def _publish_form(item) -> PublishForm | None:
+    """The retraining choice, offered only when a previous revision's trainees must be retrained."""
+    suggested = retraining.suggested_mode(item) if item.status == "draft" and item.kind == "full" else None
+    if suggested is None:
+        return None
+    form = PublishForm(retraining=suggested)
+    form.retraining.choices = [SelectChoice(value=mode, label=label) for mode, label in MODE_LABELS.items()]
+    return form
 
 
 def _settings_form(item, formdata=None) -> QuizSettingsForm:
@@ -185,7 +207,10 @@ def regenerate_question(question_id: int) -> Response:
 
 @allow(*TRAINERS)
 def publish(module_id: int) -> Response:
-    quiz_review.publish(module_id, current_user.id)
+    item = quiz_review.publish(module_id, current_user.id, request.form.get("retraining") or None)
+    if len(item.revision.sop.revisions) > 1:
+        flash("Module published: the revision is effective and retraining has been assigned.", "success")
+        return redirect(url_for("lms.trainer.completion"))
     flash("Module published. Assign it to a job role next.", "success")
     return redirect(url_for("lms.trainer.assign", module_id=module_id))
 
@@ -229,7 +254,11 @@ def assign(module_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             _, created = enrolments.assign_module_to_role(
-                item.id, form.job_role.data, form.due_days.data or 0, current_user.id
+                item.id,
+                form.job_role.data,
+                form.due_days.data or 0,
+                current_user.id,
+                form.recurrence_days.data,
             )
         except InvalidInput as error:
             form.job_role.errors.append(error.message)

@@ -26,10 +26,11 @@ _ONLY_NUMBER = re.compile(
     r"(?i)^\s*(?:[-\u2013\u2014]\s*)?(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
     r"\s*(?:[-\u2013\u2014]\s*)?$"
 )
+_DIGITS = re.compile(r"\d+")
 
 
 def _key(line: Line) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.text.strip().lower()))
+    return _DIGITS.sub("#", " ".join(line.text.lower().split()))
 
 
 def _bands(page: list[Line]) -> list[tuple[str, Line]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 _BOLD = re.compile(r"(?i)bold|black|heavy|semibold|demi|,b\b")
@@ -84,6 +85,12 @@ def _split_lines(pieces: list[_Piece], page_index: int) -> list[Line]:
     return [line for line in lines if line.text]
 
 
+@lru_cache(maxsize=256)
+def _style(font_name: str) -> tuple[bool, bool, bool]:
+    """(bold, italic, monospace) from a font name; a page uses few fonts, its pieces repeat them."""
+    return bool(_BOLD.search(font_name)), bool(_ITALIC.search(font_name)), bool(_MONO.search(font_name))
+
+
 def _make_line(pieces: list[_Piece], page_index: int) -> Line:
     text = "".join(p[0] for p in pieces).replace("\u00ad", "").replace("\t", " ")
     text = " ".join(text.split())
@@ -94,21 +101,23 @@ def _make_line(pieces: list[_Piece], page_index: int) -> Line:
     weight = sum(len(p[0]) for p in inked)
     lead = ""
     for piece in pieces:
-        if not piece[0].isspace() and not (piece[4] and _BOLD.search(piece[4])):
+        if not piece[0].isspace() and not (piece[4] and _style(piece[4])[0]):
             break
         lead += piece[0]
-
-    def share(pattern: re.Pattern[str]) -> bool:
-        return sum(len(p[0]) for p in inked if pattern.search(p[4])) >= 0.9 * weight
-
+    styled = [0, 0, 0]  # characters set bold, italic, monospace
+    for piece in inked:
+        for k, on in enumerate(_style(piece[4])):
+            if on:
+                styled[k] += len(piece[0])
+    bold, italic, mono = (count >= 0.9 * weight for count in styled)
     return Line(
         text=text,
         page=page_index,
         x=first[1],
         y=first[2],
         size=round(max(p[3] for p in inked) * 2) / 2,
-        bold=share(_BOLD),
-        italic=share(_ITALIC),
-        mono=share(_MONO),
+        bold=bold,
+        italic=italic,
+        mono=mono,
         lead=" ".join(lead.split()) if len(lead.strip()) < len(text) else "",
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from statistics import median
 
@@ -31,6 +32,8 @@ _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
 _LABEL = re.compile(r"^[A-Z][a-z]+(?: [A-Za-z][a-z]+){1,5}:\s*$")  # "Glove Sterilization:", not "Issue 1:"
 _CAPTION = re.compile(r"(?i)^(?:table|figure|fig\.|exhibit)\s+\d")
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+_LETTER = re.compile(r"[A-Za-z]")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 @dataclass
@@ -59,12 +62,17 @@ class _Layout:
             if a.page == b.page and a.size == b.size == self.body and 0 < a.y - b.y < 3 * self.body
         ]
         self.pitch = median(gaps) if gaps else self.body * 1.2
-        self.words = Counter(w.lower() for line in lines for w in _WORD.findall(line.text))
+        self._lines = lines
         rows = _rows(lines)
         self.tabular = _tabular(rows)
         self.cells = _right_cells(rows)
         lengths = sorted(len(line.text) for line in lines if line.size == self.body and not line.mono)
         self.full = 0.7 * lengths[int(len(lengths) * 0.9)] if lengths else 60  # chars in a wrapped line
+
+    @cached_property
+    def words(self) -> Counter[str]:
+        """How often each word is spelt, lower-cased: only needed once a line ends in a hyphen."""
+        return Counter(w.lower() for line in self._lines for w in _WORD.findall(line.text))
 
     def heading_level(self, line: Line, before: bool, after: bool, upcoming: list[Line]) -> int:
         """0 when the line is not a heading, else its Markdown level.
@@ -74,7 +82,7 @@ class _Layout:
         at body size must stand apart: a bold phrase running on inside a paragraph, a bold table cell
         or a bold "Note: ..." paragraph is not one.
         """
-        if line.mono or len(line.text) > 120 or not re.search(r"[A-Za-z]", line.text):
+        if line.mono or len(line.text) > 120 or not _LETTER.search(line.text):
             return 0
         if line.size in self.levels:
             return self.levels[line.size]
@@ -274,4 +282,4 @@ def to_markdown(lines: list[Line], leading: str = "") -> str:
         else:
             out += ["", _escape(text), ""]
         last_kind = block.kind
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
+    return _BLANK_LINES.sub("\n\n", "\n".join(out)).strip() + "\n"

@@ -78,7 +78,7 @@ def test_assigning_needs_a_published_module_a_sane_due_date_and_no_duplicate(app
         post(client, f"/modules/{module.id}/assign", {"job_role": role_id, "due_days": 7}).status_code == 302
     )
     response = post(client, f"/modules/{module.id}/assign", {"job_role": role_id, "due_days": 7})
-    assert response.status_code == 400 and "already assigned" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "already on the curriculum" in response.get_data(as_text=True)
     assert count(app, Assignment) == 1 and count(app, Enrolment) == 1
 
 

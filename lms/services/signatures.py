@@ -1,0 +1,454 @@
+"""Electronic signatures (21 CFR Part 11 §11.50, §11.70, §11.200).
+
+A signature is made by the signed-in user re-entering their password (two components: the session's identity
+and the password). It records the printed name at signing time, the UTC time and the meaning, and is bound
+to the content hash of the exact SOP revision signed. A wrong password records nothing but the failure (an
+audit event and the account's failure counter); after `max_failures` consecutive failures signing is locked
+for `lock_minutes`, and a locked account cannot sign even with the right password.
+
+Policy values are parameters (the view passes the app's configuration), so this module never reads Flask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from lms.db import db, utcnow
+from lms.models import Acknowledgement, Attempt, Enrolment, SopRevision, User
+from lms.services import audit
+from lms.services.accounts import _hasher
+from lms.services.errors import InvalidInput, NotFound, ServiceError
+from lms.services.transactions import locked
+from sops.model import SopDocument
+
+DEFAULT_MAX_FAILURES = 3
+DEFAULT_LOCK_MINUTES = 15
+SHORT_HASH = 12
+
+
+class WrongPassword(ServiceError):
+    """The password re-entry did not match; the failure was recorded (and may have locked signing)."""
+
+    status = 400
+
+
+class SigningLocked(ServiceError):
+    """Too many failed re-entries: signing is refused until `locked_until`, whatever password is given."""
+
+    status = 423
+
+    def __init__(self, message: str, locked_until: datetime) -> None:
+        super().__init__(message)
+        self.locked_until = locked_until
+
+
+@dataclass(frozen=True)
+class SigningPolicy:
+    max_failures: int = DEFAULT_MAX_FAILURES
+    lock_minutes: int = DEFAULT_LOCK_MINUTES
+
+
+@dataclass(frozen=True)
+class Signed:
+    """The outcome of a signing request: the signature, and whether this request created it."""
+
+    signature: Acknowledgement
+    created: bool
+
+
+# ---------------------------------------------------------------------------------------------- subjects
+
+
+def signable_revision(user_id: int, revision_id: int) -> SopRevision:
+    """A revision the user is enrolled on; any other (or a missing one) is indistinguishable: NotFound."""
+    revision = db.session.get(SopRevision, revision_id)
+    enrolled = db.session.scalar(
+        select(Enrolment.id)
+        .where(Enrolment.user_id == user_id, Enrolment.revision_id == revision_id)
+        .limit(1)
+    )
+    if revision is None or enrolled is None:
+        raise NotFound("No such SOP revision among your training.")
+    return revision
+
+
+def signable_attempt(user_id: int, attempt_id: int) -> Attempt:
+    """The user's own submitted and passed attempt; someone else's looks like a missing one."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id:
+        raise NotFound("No such quiz attempt.")
+    if attempt.submitted_at is None:
+        raise InvalidInput("This attempt has not been submitted yet; finish the quiz first.")
+    if not attempt.passed:
+        raise InvalidInput("Only a passed quiz attempt can be signed as completed training.")
+    return attempt
+
+
+def revision_meaning(revision: SopRevision) -> str:
+    return f"Read and understood {revision.sop.code} rev {revision.label}"
+
+
+def attempt_meaning(attempt: Attempt) -> str:
+    revision = attempt.enrolment.revision
+    return (
+        f"Completed training on {revision.sop.code} rev {revision.label}, score {attempt.score_percent:.0f}%"
+    )
+
+
+def _revision_subject(revision_id: int) -> str:
+    return f"revision:{revision_id}"
+
+
+def _attempt_subject(attempt_id: int) -> str:
+    return f"attempt:{attempt_id}"
+
+
+# ---------------------------------------------------------------------------------------------- look-ups
+
+
+def enrolment_id_for(user_id: int, revision_id: int) -> int | None:
+    """The user's latest enrolment on a revision, for links back to the training page."""
+    return db.session.scalar(
+        select(Enrolment.id)
+        .where(Enrolment.user_id == user_id, Enrolment.revision_id == revision_id)
+        .order_by(Enrolment.id.desc())
+        .limit(1)
+    )
+
+
+def signing_locked_until(user_id: int, now: datetime | None = None) -> datetime | None:
+    """When the user's signing lock ends, or None if they can sign now (for showing it before they try)."""
+    user = db.session.get(User, user_id)
+    return locked_until(user, now or utcnow()) if user is not None else None
+
+
+def _find(user_id: int, subject: str) -> Acknowledgement | None:
+    return db.session.scalar(
+        select(Acknowledgement).where(Acknowledgement.user_id == user_id, Acknowledgement.subject == subject)
+    )
+
+
+def revision_signature(user_id: int, revision_id: int) -> Acknowledgement | None:
+    return _find(user_id, _revision_subject(revision_id))
+
+
+def attempt_signature(user_id: int, attempt_id: int) -> Acknowledgement | None:
+    return _find(user_id, _attempt_subject(attempt_id))
+
+
+def is_revision_signed(user_id: int, revision_id: int) -> bool:
+    """Has the user signed "read and understood" for this revision (and is the signature still valid)?"""
+    signature = revision_signature(user_id, revision_id)
+    return signature is not None and verify_signature(signature)
+
+
+def is_attempt_signed(user_id: int, attempt_id: int) -> bool:
+    """Has the user signed completion of this quiz attempt (and is the signature still valid)?"""
+    signature = attempt_signature(user_id, attempt_id)
+    return signature is not None and verify_signature(signature)
+
+
+def is_signed(user_id: int, *, revision_id: int | None = None, attempt_id: int | None = None) -> bool:
+    """`is_signed(u, revision_id=r)` or `is_signed(u, attempt_id=a)`."""
+    if (revision_id is None) == (attempt_id is None):
+        raise ValueError("give exactly one of revision_id and attempt_id")
+    if revision_id is not None:
+        return is_revision_signed(user_id, revision_id)
+    return is_attempt_signed(user_id, attempt_id)  # type: ignore[arg-type]
+
+
+def signature_of(user_id: int, signature_id: int) -> Acknowledgement:
+    """The user's own signature; another person's looks like a missing one."""
+    signature = db.session.get(Acknowledgement, signature_id)
+    if signature is None or signature.user_id != user_id:
+        raise NotFound("No such signature.")
+    return signature
+
+
+def signatures_of(user_id: int) -> list[Acknowledgement]:
+    return list(
+        db.session.scalars(
+            select(Acknowledgement)
+            .where(Acknowledgement.user_id == user_id)
+            .order_by(Acknowledgement.signed_at.desc(), Acknowledgement.id.desc())
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------- signing
+
+
+def sign_revision(
+    user_id: int,
+    revision_id: int,
+    password: str,
+    *,
+    confirmed: bool,
+    policy: SigningPolicy | None = None,
+    now: datetime | None = None,
+) -> Signed:
+    """Sign "read and understood" for a revision the user is enrolled on; a second request returns the first
+    signature and creates nothing."""
+    user = _signer(user_id)
+    revision = signable_revision(user_id, revision_id)
+    return _sign(
+        user,
+        subject=_revision_subject(revision.id),
+        kind="revision",
+        revision=revision,
+        attempt=None,
+        meaning=revision_meaning(revision),
+        password=password,
+        confirmed=confirmed,
+        policy=policy or SigningPolicy(),
+        now=now or utcnow(),
+    )
+
+
+def sign_attempt(
+    user_id: int,
+    attempt_id: int,
+    password: str,
+    *,
+    confirmed: bool,
+    policy: SigningPolicy | None = None,
+    now: datetime | None = None,
+) -> Signed:
+    """Sign completion of the user's own passed quiz attempt, bound to the revision the quiz trains."""
+    user = _signer(user_id)
+    attempt = signable_attempt(user_id, attempt_id)
+    return _sign(
+        user,
+        subject=_attempt_subject(attempt.id),
+        kind="attempt",
+        revision=attempt.enrolment.revision,
+        attempt=attempt,
+        meaning=attempt_meaning(attempt),
+        password=password,
+        confirmed=confirmed,
+        policy=policy or SigningPolicy(),
+        now=now or utcnow(),
+    )
+
+
+def _signer(user_id: int) -> User:
+    # locked: concurrent signing requests (and their failure counts) of one account run one after the other
+    user = locked(User, user_id)
+    if user is None or not user.active:
+        raise NotFound("No such account.")
+    return user
+
+
+def locked_until(user: User, now: datetime) -> datetime | None:
+    """When the account's signing lock ends, or None if it can sign now."""
+    until = user.signing_locked_until
+    return until if until is not None and until > now else None
+
+
+def _sign(
+    user: User,
+    *,
+    subject: str,
+    kind: str,
+    revision: SopRevision,
+    attempt: Attempt | None,
+    meaning: str,
+    password: str,
+    confirmed: bool,
+    policy: SigningPolicy,
+    now: datetime,
+) -> Signed:
+    existing = _find(user.id, subject)
+    if existing is not None:
+        return Signed(existing, created=False)
+    until = locked_until(user, now)
+    if until is not None:
+        raise SigningLocked(_locked_message(until, user.timezone), until)
+    if not confirmed:
+        raise InvalidInput("Confirm that this is your legally binding electronic signature.")
+    if not _password_matches(user, password):
+        raise _record_failure(user, subject, policy, now)  # commits the failure, and only the failure
+    user.signing_failures = 0
+    user.signing_locked_until = None
+    signature = Acknowledgement(
+        user_id=user.id,
+        revision_id=revision.id,
+        kind=kind,
+        attempt_id=attempt.id if attempt else None,
+        subject=subject,
+        printed_name=user.name,
+        meaning=meaning,
+        content_hash=revision.content_hash,
+        signed_at=now,
+    )
+    db.session.add(signature)
+    db.session.flush()
+    audit.record(
+        "signature.create",
+        "signature",
+        signature.id,
+        {
+            "kind": kind,
+            "subject": subject,
+            "revision_id": revision.id,
+            "attempt_id": signature.attempt_id,
+            "printed_name": signature.printed_name,
+            "meaning": meaning,
+            "content_hash": signature.content_hash,
+            "signed_at": now.isoformat(),
+        },
+        user.id,
+    )
+    db.session.commit()
+    return Signed(signature, created=True)
+
+
+def _password_matches(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _record_failure(user: User, subject: str, policy: SigningPolicy, now: datetime) -> ServiceError:
+    """Count the failure (and lock after too many) and commit only that; returns the error to raise."""
+    failures = (user.signing_failures or 0) + 1
+    lock = failures >= policy.max_failures
+    until = now + timedelta(minutes=policy.lock_minutes) if lock else None
+    user.signing_failures = 0 if lock else failures  # after the lock, a fresh count
+    user.signing_locked_until = until
+    audit.record(
+        "signature.failure",
+        "user",
+        user.id,
+        {
+            "subject": subject,
+            "consecutive_failures": failures,
+            "locked_until": until.isoformat() if until else None,
+        },
+        user.id,
+        "wrong password re-entered for an electronic signature",
+    )
+    if until is not None:
+        audit.record(
+            "signature.lock",
+            "user",
+            user.id,
+            {"locked_until": until.isoformat(), "failures": failures},
+            user.id,
+        )
+    db.session.commit()
+    if until is not None:
+        return SigningLocked(
+            f"Wrong password; nothing was signed. After {failures} failed attempts in a row, signing is "
+            f"locked for this account until {format_when(until, user.timezone)}.",
+            until,
+        )
+    left = policy.max_failures - failures
+    return WrongPassword(
+        f"Wrong password; nothing was signed. {left} more failed attempt{'s' if left != 1 else ''} "
+        "will lock signing for this account."
+    )
+
+
+def _locked_message(until: datetime, zone: str | None) -> str:
+    return (
+        f"Signing is locked for this account until {format_when(until, zone)} after repeated wrong "
+        "passwords. Nothing was signed."
+    )
+
+
+# ---------------------------------------------------------------------------------------------- §11.70
+
+
+def signature_problem(signature: Acknowledgement) -> str | None:
+    """Why the signature no longer binds to what it signed, or None when it does.
+
+    The signature's hash must equal the revision's stored content hash, and that hash must still be the
+    hash of the revision's stored content, so neither copying a signature to other content nor editing
+    the revision in the database goes unnoticed.
+    """
+    revision = db.session.get(SopRevision, signature.revision_id)
+    if revision is None:
+        return "The signed SOP revision no longer exists."
+    if signature.content_hash != revision.content_hash:
+        return "The signed SOP revision's content hash has changed since it was signed."
+    try:
+        recomputed = SopDocument.from_dict(revision.structure).content_hash
+    except (KeyError, TypeError, ValueError):
+        return "The signed SOP revision's stored content can no longer be read."
+    if recomputed != revision.content_hash:
+        return "The signed SOP revision's content no longer matches its content hash."
+    if signature.attempt_id is not None:
+        attempt = db.session.get(Attempt, signature.attempt_id)
+        if attempt is None or attempt.user_id != signature.user_id or not attempt.passed:
+            return "The signed quiz attempt is missing or no longer a pass."
+        if attempt.enrolment.revision_id != signature.revision_id:
+            return "The signed quiz attempt belongs to another SOP revision."
+    return None
+
+
+def verify_signature(signature: Acknowledgement) -> bool:
+    return signature_problem(signature) is None
+
+
+# ---------------------------------------------------------------------------------------------- §11.50
+
+
+@dataclass(frozen=True)
+class Manifestation:
+    """What every view of a signed record shows: who, when (UTC and the signer's zone), what it means."""
+
+    signature_id: int
+    printed_name: str
+    signed_at: datetime
+    when: str  # "2026-11-25 14:03 UTC (15:03 Europe/Berlin)"
+    meaning: str
+    content_hash: str
+    short_hash: str
+    problem: str | None
+
+    @property
+    def valid(self) -> bool:
+        return self.problem is None
+
+
+def manifestation(signature: Acknowledgement, timezone: str | None = None) -> Manifestation:
+    """The signature as shown to people; times in UTC and in `timezone` (default: the signer's zone)."""
+    zone = timezone or (signature.user.timezone if signature.user else "UTC")
+    return Manifestation(
+        signature_id=signature.id,
+        printed_name=signature.printed_name,
+        signed_at=signature.signed_at,
+        when=format_when(signature.signed_at, zone),
+        meaning=signature.meaning,
+        content_hash=signature.content_hash,
+        short_hash=signature.content_hash[:SHORT_HASH],
+        problem=signature_problem(signature),
+    )
+
+
+def format_when(moment: datetime, zone_name: str | None) -> str:
+    """'2026-11-25 14:03 UTC (15:03 Europe/Berlin)'; the local date is repeated when it differs."""
+    utc = moment.astimezone(UTC)
+    text = f"{utc:%Y-%m-%d %H:%M} UTC"
+    zone = _zone(zone_name)
+    if zone is None:
+        return text
+    local = utc.astimezone(zone)
+    shown = f"{local:%H:%M}" if local.date() == utc.date() else f"{local:%Y-%m-%d %H:%M}"
+    return f"{text} ({shown} {zone_name})"
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name or name.upper() in ("UTC", "ETC/UTC", "Z"):
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

@@ -1,0 +1,204 @@
+"""A learner's personal training record (transcript): every enrolment with its outcome, as data and as PDF.
+
+The PDF is drawn with fpdf2 in DejaVu Sans (bundled in static/lms/fonts, subset to Latin, Greek, Cyrillic
+and common symbols); a character the font lacks is printed as "?" rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from fpdf import FPDF, FontFace
+from sqlalchemy import select
+
+from lms.db import db, utcnow
+from lms.models import Attempt, Enrolment, SopRevision, User
+from lms.services.errors import NotFound
+
+FONTS = Path(__file__).resolve().parent.parent / "static" / "lms" / "fonts"
+REGULAR = FONTS / "DejaVuSans.ttf"
+BOLD = FONTS / "DejaVuSans-Bold.ttf"
+
+STATUS_LABELS = {
+    "assigned": "not started",
+    "in_progress": "in progress",
+    "completed": "completed",
+    "overdue": "overdue",
+    "superseded": "superseded",
+}
+
+
+@dataclass(frozen=True)
+class TranscriptRow:
+    sop_code: str
+    title: str
+    revision: str
+    status: str
+    assigned_at: datetime
+    due_at: datetime
+    completed_at: datetime | None
+    best_score: float | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Transcript:
+    name: str
+    email: str
+    job_roles: list[str]
+    generated_at: datetime
+    rows: list[TranscriptRow]
+
+
+def transcript_for(user_id: int, now: datetime | None = None) -> Transcript:
+    """The training record of one person: every enrolment they ever had, by SOP code then date assigned."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    now = now or utcnow()
+    enrolments = db.session.scalars(
+        select(Enrolment).where(Enrolment.user_id == user.id).order_by(Enrolment.assigned_at, Enrolment.id)
+    ).all()
+    submitted: dict[int, list[Attempt]] = {}
+    for attempt in db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.submitted_at.is_not(None))
+    ):
+        submitted.setdefault(attempt.enrolment_id, []).append(attempt)
+    rows = []
+    for enrolment in enrolments:
+        revision: SopRevision = enrolment.revision
+        done = submitted.get(enrolment.id, [])
+        scores = [a.score_percent for a in done if a.score_percent is not None]
+        status = enrolment.display_status(now)
+        rows.append(
+            TranscriptRow(
+                sop_code=revision.sop.code,
+                title=revision.title,
+                revision=revision.label,
+                status=STATUS_LABELS.get(status, status.replace("_", " ")),
+                assigned_at=enrolment.assigned_at,
+                due_at=enrolment.due_at,
+                completed_at=enrolment.completed_at,
+                best_score=max(scores) if scores else None,
+                attempts=len(done),
+            )
+        )
+    rows.sort(key=lambda row: row.sop_code.casefold())  # stable: within an SOP, in the order assigned
+    roles = [f"{r.name} ({r.department})" if r.department else r.name for r in user.job_roles]
+    return Transcript(user.name, user.email, roles, now, rows)
+
+
+COLUMNS = (  # heading, width in mm (A4 landscape, 273 mm between the margins)
+    ("SOP code", 40),
+    ("Title", 71),
+    ("Revision", 19),
+    ("Status", 25),
+    ("Assigned", 22),
+    ("Due", 22),
+    ("Completed at", 30),
+    ("Best score", 22),
+    ("Attempts", 22),
+)
+
+
+class _Document(FPDF):
+    def __init__(self, transcript: Transcript) -> None:
+        super().__init__(orientation="landscape", unit="mm", format="A4")
+        self.transcript = transcript
+        self.add_font("DejaVu", "", str(REGULAR))
+        self.add_font("DejaVu", "B", str(BOLD))
+        self.set_margins(12, 12, 12)
+        self.set_auto_page_break(auto=True, margin=16)
+        self.set_title(f"Training record: {printable(transcript.name)}")
+        self.set_author("sop-lms")
+        self.set_subject(f"Personal training record of {printable(transcript.email)}")
+        self.set_creation_date(transcript.generated_at)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", size=8)
+        self.set_text_color(90, 100, 114)
+        generated = f"{self.transcript.generated_at:%Y-%m-%d %H:%M} UTC"
+        self.cell(
+            0,
+            6,
+            printable(f"Training record of {self.transcript.name}, generated {generated}")
+            + f"    Page {self.page_no()} of {{nb}}",
+            align="C",
+        )
+
+
+def render_pdf(transcript: Transcript) -> bytes:
+    pdf = _Document(transcript)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.cell(0, 9, "Training record", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=10)
+    details = (
+        ("Name", transcript.name),
+        ("Email", transcript.email),
+        ("Job roles", ", ".join(transcript.job_roles) or "none"),
+        ("Generated at", f"{transcript.generated_at:%Y-%m-%d %H:%M:%S} UTC"),
+    )
+    for label, value in details:
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.cell(32, 6, label + ":")
+        pdf.set_font("DejaVu", size=10)
+        pdf.multi_cell(0, 6, printable(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    if not transcript.rows:
+        pdf.multi_cell(0, 6, "No training has been assigned to this person.", new_x="LMARGIN", new_y="NEXT")
+        return bytes(pdf.output())
+    pdf.set_font("DejaVu", size=8.5)
+    with pdf.table(
+        col_widths=tuple(width for _, width in COLUMNS),
+        width=sum(width for _, width in COLUMNS),
+        headings_style=FontFace(emphasis="BOLD", fill_color=(228, 232, 238)),
+        line_height=4.6,
+        text_align="LEFT",
+        first_row_as_headings=True,
+    ) as table:
+        table.row([heading for heading, _ in COLUMNS])
+        for row in transcript.rows:
+            table.row(
+                [
+                    printable(row.sop_code),
+                    printable(row.title),
+                    printable(row.revision),
+                    row.status,
+                    f"{row.assigned_at:%Y-%m-%d}",
+                    f"{row.due_at:%Y-%m-%d}",
+                    f"{row.completed_at:%Y-%m-%d %H:%M}" if row.completed_at else "",
+                    f"{row.best_score:.0f}%" if row.best_score is not None else "",
+                    str(row.attempts),
+                ]
+            )
+    pdf.ln(2)
+    pdf.set_font("DejaVu", size=8)
+    pdf.multi_cell(
+        0,
+        4.5,
+        "Times are UTC. Best score is the highest score of the submitted quiz attempts; attempts counts "
+        "submitted attempts, including any whose time ran out.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    return bytes(pdf.output())
+
+
+@lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    with TTFont(str(REGULAR), lazy=True) as font:
+        regular = set(font.getBestCmap())
+    with TTFont(str(BOLD), lazy=True) as font:
+        return frozenset(regular & set(font.getBestCmap()))
+
+
+def printable(text: str) -> str:
+    """`text` with every character the bundled font cannot draw replaced by "?"."""
+    covered = _covered()
+    return "".join(ch if ord(ch) in covered or ch in "\n\t" else "?" for ch in text)
