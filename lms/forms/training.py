@@ -1,6 +1,14 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 SOP_EXTENSIONS = ["md", "markdown", "txt", "text", "html", "htm", "docx", "pdf"]
@@ -72,3 +80,21 @@ class NewQuestionForm(QuestionEditForm):
         choices=[SelectChoice(value=key, label=label) for key, label in QUESTION_TYPE_LABELS.items()],
     )
     step = SelectField("SOP step it tests", coerce=int, validators=[Optional()])
+
+
+class AssignPeopleForm(FlaskForm):
+    people = SelectMultipleField("People", coerce=int, validators=[Optional()])
+    department = SelectField("Or everyone in a department", validators=[Optional()])
+    due_on = DateField("Due on", validators=[InputRequired()])
+
+
+class BulkAssignForm(FlaskForm):
+    document = FileField(
+        "CSV file",
+        validators=[FileRequired("Choose a CSV file."), FileAllowed(["csv", "txt"], "Upload a .csv file.")],
+        description="Columns: email, sop_code, due_date (YYYY-MM-DD). One row per person and SOP.",
+    )
+
+
+class BulkConfirmForm(FlaskForm):
+    content = TextAreaField(validators=[DataRequired()])

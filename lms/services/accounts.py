@@ -132,3 +132,20 @@ def list_users(search: str = "", page: int = 1, per_page: int = 25):
         term = f"%{search.strip()}%"
         query = query.where(User.name.ilike(term) | User.email.ilike(term))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def remove_from_job_role(user_id: int, job_role_id: int, actor_id: int | None = None) -> None:
+    """Take a user out of a role: no new requirements from it; their training history stays as it is."""
+    user = locked(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    role = _job_role(job_role_id)
+    if role not in user.job_roles:
+        raise InvalidInput(f"{user.name} is not in {role.name}.")
+    user.job_roles.remove(role)
+    audit.record("job_role.leave", "user", user.id, {"job_role": role.name}, actor_id)
+    db.session.commit()
+
+
+def active_users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from lms.forms import choices_of
 from lms.forms.admin import CreateUserForm, JobRoleForm, JoinRoleForm
+from lms.forms.auth import ActionForm
 from lms.services import accounts
 from lms.services.errors import InvalidInput
 from lms.web.access import allow
@@ -22,6 +23,11 @@ def build() -> Blueprint:
     bp.add_url_rule("/users/new", view_func=new_user, methods=["GET", "POST"])
     bp.add_url_rule("/users/<int:user_id>", view_func=user_detail, methods=["GET", "POST"])
     bp.add_url_rule("/job-roles", view_func=job_roles, methods=["GET", "POST"])
+    bp.add_url_rule(
+        "/users/<int:user_id>/roles/<int:job_role_id>/remove",
+        view_func=remove_from_role,
+        methods=["GET", "POST"],
+    )
     return bp
 
 
@@ -83,3 +89,19 @@ def job_roles() -> str | Response | tuple[str, int]:
         return redirect(url_for("lms.admin.job_roles"))
     page = render_template("lms/admin/job_roles.html", form=form, roles=accounts.job_roles())
     return page, form_status(form)
+
+
+@allow(*ADMINS)
+def remove_from_role(user_id: int, job_role_id: int) -> str | Response:
+    """Asks first (GET), removes on the confirming POST; training history is kept either way."""
+    person = accounts.user(user_id)
+    role = next((r for r in person.job_roles if r.id == job_role_id), None)
+    if role is None:
+        flash(f"{person.name} is not in that role.", "error")
+        return redirect(url_for("lms.admin.user_detail", user_id=person.id))
+    form = ActionForm()
+    if form.validate_on_submit():
+        accounts.remove_from_job_role(person.id, role.id, current_user.id)
+        flash(f"{person.name} left {role.name}. Their training records are kept.", "success")
+        return redirect(url_for("lms.admin.user_detail", user_id=person.id))
+    return render_template("lms/admin/remove_role.html", person=person, role=role, form=form)

@@ -12,13 +12,25 @@ from lms.forms import choices_of
 from lms.forms.auth import ActionForm
 from lms.forms.training import (
     AssignForm,
+    AssignPeopleForm,
+    BulkAssignForm,
+    BulkConfirmForm,
     NewQuestionForm,
     PublishForm,
     QuestionEditForm,
     QuizSettingsForm,
     UploadSopForm,
 )
-from lms.services import accounts, enrolments, quiz_review, reports, retraining, revisions, sop_import
+from lms.services import (
+    accounts,
+    enrolments,
+    individual,
+    quiz_review,
+    reports,
+    retraining,
+    revisions,
+    sop_import,
+)
 from lms.services.errors import InvalidInput
 from lms.services.question_edit import answer_from_text, answer_to_text
 from lms.services.retraining import MODE_LABELS
@@ -46,6 +58,11 @@ def build() -> Blueprint:
     bp.add_url_rule("/modules/<int:module_id>/questions/new", view_func=new_question, methods=["GET", "POST"])
     bp.add_url_rule("/modules/<int:module_id>/settings", view_func=quiz_settings, methods=["POST"])
     bp.add_url_rule("/completion", view_func=completion)
+    bp.add_url_rule(
+        "/modules/<int:module_id>/assign-people", view_func=assign_people, methods=["GET", "POST"]
+    )
+    bp.add_url_rule("/assignments/csv", view_func=bulk_assign, methods=["GET", "POST"])
+    bp.add_url_rule("/assignments/csv/confirm", view_func=bulk_assign_confirm, methods=["POST"])
     return bp
 
 
@@ -273,3 +290,57 @@ def assign(module_id: int) -> str | Response | tuple[str, int]:
 @allow(*TRAINERS, "compliance")
 def completion() -> str:
     return render_template("lms/trainer/completion.html", by_role=reports.completion_by_role())
+
+
+@allow(*TRAINERS)
+def assign_people(module_id: int) -> str | Response | tuple[str, int]:
+    item = quiz_review.module(module_id)
+    form = AssignPeopleForm()
+    form.people.choices = choices_of(accounts.active_users())
+    form.department.choices = [SelectChoice(value="", label="(none)")] + [
+        SelectChoice(value=d, label=d) for d in individual.departments()
+    ]
+    if form.validate_on_submit():
+        try:
+            enrolled, skipped = individual.assign_to_people(
+                item.id,
+                list(form.people.data or []),
+                form.department.data or None,
+                form.due_on.data,
+                current_user.id,
+            )
+        except InvalidInput as error:
+            form.due_on.errors.append(error.message)
+        else:
+            note = f" {skipped} already had it open." if skipped else ""
+            flash(f"{enrolled} {'person' if enrolled == 1 else 'people'} enrolled.{note}", "success")
+            return redirect(url_for("lms.trainer.assign", module_id=item.id))
+    return render_template("lms/trainer/assign_people.html", form=form, module=item), form_status(form)
+
+
+@allow(*TRAINERS)
+def bulk_assign() -> str | tuple[str, int]:
+    form = BulkAssignForm()
+    if form.validate_on_submit():
+        text = form.document.data.read().decode("utf-8-sig", errors="replace")
+        preview = individual.preview_csv(text)
+        confirm = BulkConfirmForm(content=text)
+        page = render_template("lms/trainer/bulk_preview.html", preview=preview, confirm=confirm)
+        return page, (200 if preview.ok else 400)
+    return render_template("lms/trainer/bulk_assign.html", form=form), form_status(form)
+
+
+@allow(*TRAINERS)
+def bulk_assign_confirm() -> Response | tuple[str, int]:
+    form = BulkConfirmForm()
+    if not form.validate_on_submit():
+        flash("Upload the file again.", "error")
+        return redirect(url_for("lms.trainer.bulk_assign"))
+    try:
+        count = individual.apply_csv(form.content.data or "", current_user.id)
+    except InvalidInput as error:
+        preview = individual.preview_csv(form.content.data or "")
+        flash(error.message, "error")
+        return render_template("lms/trainer/bulk_preview.html", preview=preview, confirm=form), 400
+    flash(f"{count} enrolments created from the file.", "success")
+    return redirect(url_for("lms.trainer.completion"))
