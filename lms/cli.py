@@ -101,6 +101,15 @@ def create_user_command(email: str, name: str, app_role: str, password: str) -> 
     click.echo(f"Created {user.email} ({user.app_role}).")
 
 
+@lms_commands.command("refreshers")
+@click.option("--lead-days", default=30, show_default=True, type=click.IntRange(0, 365))
+def refreshers_command(lead_days: int) -> None:
+    """Open refresher training that falls due within --lead-days (run daily, e.g. from cron)."""
+    from lms.services.individual import schedule_refreshers
+
+    click.echo(f"{schedule_refreshers(lead_days=lead_days)} refresher enrolments created.")
+
+
 @lms_commands.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing (but print the logins) when users already exist.")
 def seed_demo_command(if_empty: bool) -> None:

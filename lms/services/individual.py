@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -213,3 +213,42 @@ def apply_csv(text: str, actor_id: int | None) -> int:
     audit.record("assignment.csv", "module", "-", {"rows": len(preview.rows)}, actor_id)
     db.session.commit()
     return len(preview.rows)
+
+
+def schedule_refreshers(now: datetime | None = None, lead_days: int = 30) -> int:
+    """Open the next cycle for every completed curriculum training whose refresher falls due.
+
+    A refresher is due `recurrence_days` after the last completion; it is created `lead_days` before
+    that, so people see it coming. Idempotent: running it twice creates nothing more.
+    """
+    from lms.models import Assignment, Enrolment
+
+    now = now or utcnow()
+    created = 0
+    completed = db.session.scalars(
+        select(Enrolment)
+        .join(Assignment, Enrolment.assignment_id == Assignment.id)
+        .where(Enrolment.status == "completed", Assignment.recurrence_days.is_not(None))
+    )
+    for enrolment in list(completed):
+        assignment = enrolment.assignment
+        due_at = enrolment.completed_at + timedelta(days=assignment.recurrence_days)
+        if due_at - timedelta(days=lead_days) > now or enrolment.revision.status == "superseded":
+            continue
+        if latest_enrolment(enrolment.user_id, enrolment.module_id).id != enrolment.id:
+            continue  # the next cycle exists already
+        if enrolment.user not in assignment.job_role.members:
+            continue  # left the role: no new requirements
+        create_enrolment(
+            enrolment.user,
+            enrolment.module,
+            due_at,
+            None,
+            assignment=assignment,
+            kind="refresher",
+            cycle=enrolment.cycle + 1,
+            now=now,
+        )
+        created += 1
+    db.session.commit()
+    return created
