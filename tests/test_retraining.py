@@ -131,3 +131,20 @@ def test_retraining_is_audited(organisation) -> None:
     quiz_review.publish(module.id, None, "delta")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sop_revision.effective"))
     assert event.data["mode"] == "delta" and event.data["retrained"] == 1 and event.data["started_over"] == 1
+
+
+def test_the_retrained_learner_sees_what_changed(organisation, app) -> None:
+    from tests.conftest import login
+
+    module = new_revision_module()
+    quiz_review.publish(module.id, None, "delta")
+    retraining_enrolment = enrolments_of(organisation["passed"])[-1]
+    initial = enrolments_of(organisation["passed"])[0]
+    db.session.commit()
+    client = app.test_client()
+    from tests.conftest import Person
+
+    login(client, Person(organisation["passed"], "passed@example.org", "Passed"))
+    page = client.get(f"/my/training/{retraining_enrolment.id}/changes").get_data(as_text=True)
+    assert "revision 1.0.0 → 1.1.0" in page and NEW_STEP in page
+    assert client.get(f"/my/training/{initial.id}/changes").status_code == 404

@@ -72,3 +72,13 @@ def describe(change: StepChange) -> str:
         return f"Step {change.new_number} is new in this revision."
     detail = "; ".join(change.critical_values_changed) or "its wording changed"
     return f"Step {change.new_number} changed in this revision ({detail})."
+
+
+def compare_for_retraining(enrolment) -> RevisionComparison:
+    """The changes a retraining enrolment is about: its revision against the one trained on before."""
+    if enrolment.kind != "retraining":
+        raise NotFound("This training is not a retraining on a new revision.")
+    base = enrolment.module.base_revision or previous_revision(enrolment.revision)
+    if base is None:
+        raise NotFound("There is no earlier revision of this SOP.")
+    return compare(enrolment.revision_id, base.id)
