@@ -180,3 +180,23 @@ def assignments_of(module_id: int) -> list[Assignment]:
             select(Assignment).where(Assignment.module_id == module_id).order_by(Assignment.id)
         )
     )
+
+
+def complete_by_acknowledgement(
+    user_id: int, revision_id: int, signed_at: datetime, actor_id: int | None
+) -> int:
+    """A signed "read and understood" completes the person's open acknowledgement-only training on that
+    revision, in the signing transaction. Returns how many enrolments it completed."""
+    open_ones = db.session.scalars(
+        select(Enrolment).where(
+            Enrolment.user_id == user_id,
+            Enrolment.revision_id == revision_id,
+            Enrolment.completion == "acknowledgement",
+            Enrolment.status != "completed",
+        )
+    ).all()
+    for enrolment in open_ones:
+        enrolment.status = "completed"
+        enrolment.completed_at = signed_at
+        audit.record("enrolment.complete", "enrolment", enrolment.id, {"by": "acknowledgement"}, actor_id)
+    return len(open_ones)
