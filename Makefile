@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 PIP_QUIET ?= -q
 
-.PHONY: install run test lint format bench chromium clean
+.PHONY: install run test lint format bench chromium node_modules clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,21 @@ chromium:
 	  fi; \
 	fi
 
-test: install chromium
+# npm packages the tests use (axe-core for the accessibility test), exactly as package-lock.json pins them;
+# reinstalled only when package.json or the lockfile change. Without npm that test is skipped.
+NPM_STAMP := node_modules/.sop-lms-installed
+
+$(NPM_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --ignore-scripts && touch $(NPM_STAMP) \
+	    || echo "WARNING: npm ci failed: the accessibility test will be SKIPPED"; \
+	else \
+	  echo "WARNING: npm is missing: the accessibility test will be SKIPPED"; \
+	fi
+
+node_modules: $(NPM_STAMP)
+
+test: install chromium node_modules
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

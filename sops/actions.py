@@ -64,10 +64,13 @@ _LEAD_ADVERB = re.compile(
 )
 _NEXT_STEP = re.compile(r"\b(?:the next step is to|get started by|start by|begin by)\b", re.I)
 _PREFIX = re.compile(r"^(?:re|pre|de|un)-", re.I)
+_WORD = re.compile(r"[A-Za-z'-]+")
+_NOUN_OF = re.compile(r"^\S+\s+of\b")
+_SLASH = re.compile(r"([A-Za-z]+)/")
 
 
 def first_word(text: str) -> str:
-    match = re.match(r"[A-Za-z'-]+", text)
+    match = _WORD.match(text)
     return match.group(0).lower() if match else ""
 
 
@@ -101,11 +104,11 @@ def reads_like_action(text: str, *, clean: bool = True) -> bool:
     if _OPENERS.match(plain):
         return True
     word = first_word(plain)
-    if re.match(r"^\S+\s+of\b", plain):  # "Review of the effectiveness": a noun, not an order
+    if _NOUN_OF.match(plain):  # "Review of the effectiveness": a noun, not an order
         return False
     if word.split("/")[0] in VERBS or _PREFIX.sub("", word) in VERBS:
         return True
-    slash = re.match(r"([A-Za-z]+)/", plain)
+    slash = _SLASH.match(plain)
     if slash and slash.group(1).lower() in VERBS:
         return True
     return bool(_MODAL.search(plain) or _NEXT_STEP.search(plain))

@@ -33,6 +33,8 @@ _SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _LABEL = re.compile(r"^\s*(?P<role>[A-Z][\w()/&' -]{0,50}?)\s*:\s+\S")
+# What `_SUBJECT` needs somewhere after a space: a cheap search that spares most steps its backtracking.
+_MODAL_WORD = re.compile(r"\s(?:shall|must|should|will|is|are|needs?|has|have|may)\b", re.IGNORECASE)
 _ONLY = re.compile(r"\((?:for\s+)?(?P<role>[A-Za-z][\w /&-]{1,40}?)\s+only\)", re.IGNORECASE)
 
 
@@ -77,13 +79,13 @@ def tidy_role(phrase: str) -> str:
 
 def find_actor(text: str) -> str | None:
     """The role performing the step, when the text names one."""
-    label = _LABEL.match(text)
+    label = _LABEL.match(text) if ":" in text else None
     if label and is_role(label.group("role")):
         return tidy_role(label.group("role"))
-    subject = _SUBJECT.match(text)
+    subject = _SUBJECT.match(text) if _MODAL_WORD.search(text) else None
     if subject and is_role(subject.group("role")):
         return tidy_role(subject.group("role"))
-    only = _ONLY.search(text)
+    only = _ONLY.search(text) if ")" in text else None
     if only and is_role(only.group("role")):
         return tidy_role(only.group("role"))
     return None

@@ -46,6 +46,9 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]{1,200}\]:\s+\S+(?:\s+[\"'(].*)?$")
 _PAREN_LINE = re.compile(r"^\(.*\)\.?$")
+_STEP_MARKER = re.compile(r"(?i)step\s+(\d+)")
+_DOTTED = re.compile(r"\d+(?:\.\d+)+\.?")
+_LETTER_MARKER = re.compile(r"[a-z][.)]")
 WARNING_START = re.compile(
     r"^[*_>\s]*(?:warning|caution|note|important|danger|attention|notice)\b[\s*_]*(?:[:!.\-\u2013\u2014]|$)",
     re.IGNORECASE,
@@ -55,7 +58,7 @@ WARNING_START = re.compile(
 def normalise_marker(marker: str) -> str:
     """`1.` -> `1`, `1\\)` -> `1)`, `\\(1\\)` -> `(1)`, `Step 3:` -> `3`; other markers as written."""
     marker = marker.replace("\\", "").strip()
-    step = re.match(r"(?i)step\s+(\d+)", marker)
+    step = _STEP_MARKER.match(marker)
     if step:
         return step.group(1)
     return marker[:-1] if marker.endswith(".") else marker
@@ -84,9 +87,9 @@ def _item_match(line: str) -> re.Match[str] | None:
     if not match:
         return None
     marker, rest = match.group("marker"), match.group("text")
-    if re.fullmatch(r"\d+(?:\.\d+)+\.?", marker) and (_UNIT_START.match(rest) or not rest):
+    if _DOTTED.fullmatch(marker) and (_UNIT_START.match(rest) or not rest):
         return None
-    if re.fullmatch(r"[a-z][.)]", marker) and not rest:
+    if _LETTER_MARKER.fullmatch(marker) and not rest:
         return None
     return match
 
@@ -124,11 +127,14 @@ class _Scanner:
                     self.current = None
                 i += 1
                 continue
-            fence = _FENCE.match(raw)
+            # Each structure regex below can only match when the line starts with its character; testing
+            # that first spares the ordinary text line five regex calls.
+            first = stripped[0]
+            fence = _FENCE.match(raw) if first in "`~" else None
             if fence:
                 i = self.code(i, fence.group(1))
                 continue
-            heading = _ATX.match(raw)
+            heading = _ATX.match(raw) if first == "#" else None
             if heading:
                 self.close(reset_lists=True)
                 self.emit(
@@ -137,13 +143,19 @@ class _Scanner:
                 i += 1
                 continue
             para = self.current
-            if para is not None and para.kind == "paragraph" and not self.blank and _SETEXT.match(raw):
+            if (
+                first in "=-"
+                and para is not None
+                and para.kind == "paragraph"
+                and not self.blank
+                and _SETEXT.match(raw)
+            ):
                 para.kind, para.level = "heading", 1 if stripped.startswith("=") else 2
                 para.text = " ".join(para.text.split("\n"))
                 self.close(reset_lists=True)
                 i += 1
                 continue
-            if _HR.match(raw):
+            if first in "-*_" and _HR.match(raw):
                 self.close(reset_lists=True)
                 self.emit(Block("rule", line=i))
                 i += 1
@@ -156,7 +168,7 @@ class _Scanner:
             ):
                 i = self.table(i, indent)
                 continue
-            if _LINK_DEFINITION.match(raw):  # "[ref]: https://... "title"" is not text
+            if first == "[" and _LINK_DEFINITION.match(raw):  # "[ref]: https://... "title"" is not text
                 self.close()
                 i += 1
                 while i < len(lines) and re.match(r"^\s*[\"'(].*[\"')]\s*$", lines[i]):

@@ -48,7 +48,7 @@ def _clause_end(text: str, start: int) -> int:
         elif depth == 0:
             if ch in ",;:!?" or (ch == "." and (i + 1 >= len(text) or text[i + 1] in " \"')\u201d")):
                 return i
-            if text.startswith(" then ", i) or text.startswith(" \u2013 ", i) or text.startswith(" — ", i):
+            if ch == " " and text.startswith((" then ", " \u2013 ", " — "), i):
                 return i
         i += 1
     return limit

@@ -94,14 +94,20 @@ def strip_template_tags(text: str, keep_newlines: bool = False) -> str:
     return _strip_between(text, "{{", "}}", keep_newlines)
 
 
-@lru_cache(maxsize=4096)
 def clean_inline(text: str) -> str:
     """Markdown inline markup removed, whitespace normalised to single spaces.
 
-    Cached: the same block text is cleaned by the section builder, the step finder and the metadata
-    and role readers, and the result is an immutable string.
+    Short texts (headings, steps, cells) are cached: the section builder, the step finder and the
+    metadata and role readers each clean the same block text. Long ones are not, so the cache stays
+    small whatever is uploaded.
     """
-    text = _SPACE.sub(" ", strip_template_tags(text))
+    return _clean_cached(text) if len(text) <= _CACHED_CHARS else _clean(text)
+
+
+def _clean(text: str) -> str:
+    text = strip_template_tags(text)
+    if "  " in text or not text.isprintable():  # isprintable(): no whitespace but plain spaces
+        text = _SPACE.sub(" ", text)
     if "[" in text:
         text = _REF_LINK.sub(r"\1", _LINK.sub(r"\1", _IMAGE.sub("", text)))
     if "`" not in text:
@@ -121,5 +127,10 @@ def clean_inline(text: str) -> str:
     return _CHECKBOX.sub("", result) if result.startswith("[") else result
 
 
+_CACHED_CHARS = 1000
+_clean_cached = lru_cache(maxsize=2048)(_clean)
+
+
 def normalise_space(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    """Runs of whitespace as one space, trimmed (str.split() knows the same whitespace as `\\s`)."""
+    return " ".join(text.split())

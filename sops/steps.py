@@ -34,9 +34,11 @@ _EXCLUDED_RAW = frozenset({"aside", "contents"})
 WARNING_LABEL = WARNING_START
 _LABEL_ONLY = re.compile(r"^(?:warning|caution|note|important|danger|attention|notice)\s*[:!.]?$", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(\[])")
+_SENTENCE_GAP = re.compile(r"[.!?]\s")  # cheap test whether `_SENTENCE` can split at all
 _NEGATED = re.compile(r"^(?:[\d.]+\s+)?(?:not|non)[\s-]", re.I)
 _PAREN_NOTE = re.compile(r"^\(.*\)\.?$", re.S)
 _POINTER = re.compile(r"^(?:read more|refer to|see|for more)\b", re.I)
+_DOTTED = re.compile(r"\d+(?:\.\d+)+")
 _PARTICIPANTS = re.compile(
     r"^(?:participants?|roles?|responsible|responsibility|who|performed by|actors?)$", re.I
 )
@@ -156,11 +158,13 @@ def _acts(item: _Item) -> bool:
 
 
 def _dotted_base(items: list[_Item]) -> int:
-    dotted = [i.block.marker.count(".") for i in items if re.fullmatch(r"\d+(?:\.\d+)+", i.block.marker)]
+    dotted = [i.block.marker.count(".") for i in items if _DOTTED.fullmatch(i.block.marker)]
     return min(dotted) if dotted else 0
 
 
 def _inline_warnings(text: str) -> list[str]:
+    if not _SENTENCE_GAP.search(text):
+        return []
     return [s for s in _SENTENCE.split(text)[1:] if is_warning(s)]
 
 
@@ -196,7 +200,7 @@ def section_steps(node: Node, mode: str) -> list[Draft]:
                 continue
             owner = _owner(item)
             depth = owner.depth + 1 if owner is not None else base  # only steps count as levels
-            if re.fullmatch(r"\d+(?:\.\d+)+", block.marker):
+            if _DOTTED.fullmatch(block.marker):
                 depth = block.depth + base + block.marker.count(".") - dotted
             parent = owner or head
             number = block.marker if block.ordered else None

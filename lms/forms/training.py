@@ -63,6 +63,11 @@ class QuizSettingsForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=100)],
         description="Empty: unlimited.",
     )
+    time_limit_minutes = IntegerField(
+        "Time limit (minutes)",
+        validators=[Optional(), NumberRange(min=1, max=600)],
+        description="Empty: no timer.",
+    )
 
 
 QUESTION_TYPE_LABELS = {

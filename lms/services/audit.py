@@ -94,7 +94,8 @@ class _EventFields(Protocol):
 
 def canonical_form(event: _EventFields) -> bytes:
     """The bytes that are hashed: the same for a value just built and for the row read back from SQLite or
-    PostgreSQL (sorted JSON keys, ASCII escapes, timestamps in UTC with exactly six fractional digits)."""
+    PostgreSQL (sorted JSON keys, ASCII escapes, timestamps in UTC with exactly six fractional digits: both
+    backends keep microseconds, and a whole second would otherwise print without them)."""
     payload = {name: getattr(event, name) for name in HASHED_FIELDS}
     payload["occurred_at"] = _timestamp(event.occurred_at)
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
@@ -108,7 +109,7 @@ def event_hash(event: _EventFields) -> str:
 def _timestamp(value: datetime) -> str:
     if value.tzinfo is None:  # UTCDateTime never returns one; a naive value is taken as UTC, not local time
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")  # always six digits, "+00:00"
 
 
 # --- verification -------------------------------------------------------------------------------------

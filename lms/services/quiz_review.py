@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import EllipsisType
 from typing import Any
 
 from lms.db import db, utcnow
@@ -105,9 +106,14 @@ def update_settings(
     questions_per_attempt: int | None,
     max_attempts: int | None,
     actor_id: int | None,
+    time_limit_minutes: int | EllipsisType | None = ...,
 ) -> TrainingModule:
-    """Pass mark, questions per attempt (None: all approved) and attempt limit (None: unlimited)."""
+    """Pass mark, questions per attempt (None: all approved), attempt limit and time limit (None: none;
+    left out: unchanged)."""
     item = module(module_id)
+    if time_limit_minutes is ...:
+        time_limit_minutes = item.quiz.time_limit_minutes
+    _check_time_limit(time_limit_minutes)
     if not 1 <= pass_mark <= 100:
         raise InvalidInput("The pass mark is a percentage from 1 to 100.")
     for value, label in (
@@ -121,13 +127,20 @@ def update_settings(
         "pass_mark": quiz.pass_mark,
         "per_attempt": quiz.questions_per_attempt,
         "max": quiz.max_attempts,
+        "minutes": quiz.time_limit_minutes,
     }
     quiz.pass_mark, quiz.questions_per_attempt, quiz.max_attempts = (
         pass_mark,
         questions_per_attempt,
         max_attempts,
     )
-    after = {"pass_mark": pass_mark, "per_attempt": questions_per_attempt, "max": max_attempts}
+    quiz.time_limit_minutes = time_limit_minutes
+    after = {
+        "pass_mark": pass_mark,
+        "per_attempt": questions_per_attempt,
+        "max": max_attempts,
+        "minutes": time_limit_minutes,
+    }
     audit.record("quiz.settings", "quiz", quiz.id, {"old": before, "new": after}, actor_id)
     db.session.commit()
     return item
@@ -231,13 +244,17 @@ MAX_TIME_LIMIT_MINUTES = 600
 def set_time_limit(module_id: int, minutes: int | None, actor_id: int | None) -> TrainingModule:
     """The quiz's time limit in minutes (None: no timer). Attempts already started keep their deadline."""
     item = module(module_id)
-    if minutes is not None and not 1 <= minutes <= MAX_TIME_LIMIT_MINUTES:
-        raise InvalidInput(
-            f"The time limit is a number of minutes from 1 to {MAX_TIME_LIMIT_MINUTES}, or empty for none."
-        )
+    _check_time_limit(minutes)
     quiz = item.quiz
     old = quiz.time_limit_minutes
     quiz.time_limit_minutes = minutes
     audit.record("quiz.time_limit", "quiz", quiz.id, {"old": old, "new": minutes}, actor_id)
     db.session.commit()
     return item
+
+
+def _check_time_limit(minutes: int | None) -> None:
+    if minutes is not None and not 1 <= minutes <= MAX_TIME_LIMIT_MINUTES:
+        raise InvalidInput(
+            f"The time limit is a number of minutes from 1 to {MAX_TIME_LIMIT_MINUTES}, or empty for none."
+        )

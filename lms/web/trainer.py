@@ -158,6 +158,7 @@ def _settings_form(item, formdata=None) -> QuizSettingsForm:
         pass_mark=quiz.pass_mark,
         questions_per_attempt=quiz.questions_per_attempt,
         max_attempts=quiz.max_attempts,
+        time_limit_minutes=quiz.time_limit_minutes,
     )
 
 
@@ -173,6 +174,7 @@ def quiz_settings(module_id: int) -> Response | tuple[str, int]:
                 form.questions_per_attempt.data,
                 form.max_attempts.data,
                 current_user.id,
+                form.time_limit_minutes.data,
             )
         except InvalidInput as error:
             form.pass_mark.errors.append(error.message)

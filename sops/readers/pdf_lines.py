@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 _BOLD = re.compile(r"(?i)bold|black|heavy|semibold|demi|,b\b")
@@ -34,7 +33,8 @@ class Line:
     lead: str = ""  # the bold text a not-all-bold line starts with ("Note:", "Glove Sterilization:")
 
 
-_Piece = tuple[str, float, float, float, str]  # text, x, y, effective size, font name
+_Style = tuple[bool, bool, bool]  # bold, italic, monospace: read from the font name once per font
+_Piece = tuple[str, float, float, float, str, _Style]  # text, x, y, effective size, font name, style
 
 
 def page_lines(page: Any, page_index: int) -> list[Line]:
@@ -48,16 +48,17 @@ def page_lines(page: Any, page_index: int) -> list[Line]:
     page.extract_text(
         visitor_text=lambda text, cm, tm, font, size: text and append((text, cm, tm, font, size))
     )
-    names: dict[int, str] = {}
+    fonts: dict[int, tuple[str, _Style]] = {}
     pieces: list[_Piece] = []
     for text, cm, tm, font, font_size in raw:
-        name = names.get(id(font))
-        if name is None:
-            name = names[id(font)] = _font_name(font)
+        known = fonts.get(id(font))
+        if known is None:
+            name = _font_name(font)
+            known = fonts[id(font)] = (name, _style(name))
         scale_y = abs(tm[3] * cm[3]) or abs(tm[1] * cm[2]) or 1.0
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        pieces.append((text, x, y, float(font_size or 0) * scale_y, name))
+        pieces.append((text, x, y, float(font_size or 0) * scale_y, *known))
     return _split_lines(pieces, page_index)
 
 
@@ -66,6 +67,10 @@ def _font_name(font: Any) -> str:
         return str(font.get("/BaseFont", "")) if font else ""
     except Exception:  # a broken font dictionary only costs us the style
         return ""
+
+
+def _style(font_name: str) -> _Style:
+    return bool(_BOLD.search(font_name)), bool(_ITALIC.search(font_name)), bool(_MONO.search(font_name))
 
 
 def _split_lines(pieces: list[_Piece], page_index: int) -> list[Line]:
@@ -85,12 +90,6 @@ def _split_lines(pieces: list[_Piece], page_index: int) -> list[Line]:
     return [line for line in lines if line.text]
 
 
-@lru_cache(maxsize=256)
-def _style(font_name: str) -> tuple[bool, bool, bool]:
-    """(bold, italic, monospace) from a font name; a page uses few fonts, its pieces repeat them."""
-    return bool(_BOLD.search(font_name)), bool(_ITALIC.search(font_name)), bool(_MONO.search(font_name))
-
-
 def _make_line(pieces: list[_Piece], page_index: int) -> Line:
     text = "".join(p[0] for p in pieces).replace("\u00ad", "").replace("\t", " ")
     text = " ".join(text.split())
@@ -101,12 +100,12 @@ def _make_line(pieces: list[_Piece], page_index: int) -> Line:
     weight = sum(len(p[0]) for p in inked)
     lead = ""
     for piece in pieces:
-        if not piece[0].isspace() and not (piece[4] and _style(piece[4])[0]):
+        if not piece[0].isspace() and not (piece[4] and piece[5][0]):
             break
         lead += piece[0]
     styled = [0, 0, 0]  # characters set bold, italic, monospace
     for piece in inked:
-        for k, on in enumerate(_style(piece[4])):
+        for k, on in enumerate(piece[5]):
             if on:
                 styled[k] += len(piece[0])
     bold, italic, mono = (count >= 0.9 * weight for count in styled)

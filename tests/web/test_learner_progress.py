@@ -120,7 +120,7 @@ def test_reading_the_last_lesson_leads_to_the_quiz(app, learner_client, training
     page = learner_client.get(base).get_data(as_text=True)
     assert f"{training.lessons} of {training.lessons} lessons read" in page
     assert 'data-testid="resume"' not in page
-    assert "All lessons read: take the quiz" in learner_client.get("/my/training").get_data(as_text=True)
+    assert "All lessons read: go to the quiz" in learner_client.get("/my/training").get_data(as_text=True)
 
 
 def test_no_lesson_progress_on_someone_elses_enrolment_or_a_missing_lesson(

@@ -18,12 +18,13 @@ def test_quiz_settings_are_validated_and_saved(app, client, make_user) -> None:
     response = post(
         client,
         f"/modules/{module.id}/settings",
-        {"pass_mark": "70", "questions_per_attempt": "5", "max_attempts": ""},
+        {"pass_mark": "70", "questions_per_attempt": "5", "max_attempts": "", "time_limit_minutes": "20"},
     )
     assert response.status_code == 302
     with app.app_context():
         quiz = db.session.get(TrainingModule, module.id).quiz
         assert (quiz.pass_mark, quiz.questions_per_attempt, quiz.max_attempts) == (70, 5, None)
+        assert quiz.time_limit_minutes == 20
     assert "pass mark 70%" in client.get(f"/modules/{module.id}").get_data(as_text=True)
 
 

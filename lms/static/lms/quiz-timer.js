@@ -7,7 +7,7 @@
   var remaining = parseInt(box.getAttribute("data-remaining"), 10);
   var grace = parseInt(box.getAttribute("data-grace"), 10) || 0;
   if (isNaN(remaining)) { return; }
-  var clock = box.querySelector(".timer-clock");
+  var clock = document.getElementById("timer-clock");
   var shown = document.getElementById("timer-remaining");
   var loaded = box.querySelector(".timer-loaded");
   var live = document.getElementById("timer-announce");
@@ -29,12 +29,12 @@
   function tick() {
     var left = Math.max(0, remaining - Math.floor((now() - start) / 1000));
     shown.textContent = format(left);
-    if (left <= 60) { box.classList.add("timer-urgent"); }
+    if (left <= 60) { clock.classList.add("timer-urgent"); }
     while (milestones.length && left <= milestones[0][0]) {
       live.textContent = milestones.shift()[1];
     }
     if (left === 0) {
-      box.classList.add("timer-over");
+      clock.classList.add("timer-over");
       window.clearInterval(handle);
     }
   }
