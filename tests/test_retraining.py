@@ -129,7 +129,10 @@ def test_retraining_is_audited(organisation) -> None:
 
     module = new_revision_module()
     quiz_review.publish(module.id, None, "delta")
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sop_revision.effective"))
+    effective = select(AuditEvent).where(AuditEvent.action == "sop_revision.effective")
+    first, second = db.session.scalars(effective.order_by(AuditEvent.id)).all()
+    assert first.data == {"first_revision": True}
+    event = second
     assert event.data["mode"] == "delta" and event.data["retrained"] == 1 and event.data["started_over"] == 1
 
 

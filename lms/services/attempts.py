@@ -190,6 +190,13 @@ def submit_attempt(user_id: int, attempt_id: int, raw_answers: dict[int, Any]) -
         enrolment.status = "completed"
         enrolment.completed_at = attempt.submitted_at
         enrolment.score_percent = result.score_percent
+        audit.record(
+            "enrolment.complete",
+            "enrolment",
+            enrolment.id,
+            {"by": "quiz", "attempt_id": attempt.id, "score_percent": result.score_percent},
+            user_id,
+        )
     audit.record(
         "attempt.submit",
         "attempt",

@@ -93,6 +93,13 @@ def _enrol(user: User, assignment: Assignment, now: datetime, actor_id: int | No
     existing = latest_enrolment(user.id, assignment.module_id)
     if existing is not None:
         if existing.status != "completed" and due_at < existing.due_at:
+            audit.record(
+                "enrolment.due_change",
+                "enrolment",
+                existing.id,
+                {"old": existing.due_at, "new": due_at, "reason": f"required by {assignment.job_role.name}"},
+                actor_id,
+            )
             existing.due_at = due_at  # a second role that needs it sooner brings the deadline forward
         return 0
     create_enrolment(user, assignment.module, due_at, actor_id, assignment=assignment, now=now)

@@ -52,10 +52,18 @@ def make_effective(module: TrainingModule, mode: str | None, actor_id: int | Non
         raise InvalidInput("Choose how people trained on the previous revision are retrained.")
     new.status = "effective"
     if previous is None:
+        audit.record("sop_revision.effective", "sop_revision", new.id, {"first_revision": True}, actor_id)
         return Rollout(0, 0, None)
     _supersede(previous, actor_id)
     assignments = list(db.session.scalars(select(Assignment).where(Assignment.sop_id == new.sop_id)))
     for assignment in assignments:
+        audit.record(
+            "assignment.update",
+            "assignment",
+            assignment.id,
+            {"old_module_id": assignment.module_id, "new_module_id": module.id},
+            actor_id,
+        )
         assignment.module = module  # new joiners get the current revision, in full
     delta = build_delta_module(module, previous, actor_id) if mode == "delta" else None
     now = utcnow()

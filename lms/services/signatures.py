@@ -22,6 +22,7 @@ from lms.db import db, utcnow
 from lms.models import Acknowledgement, Attempt, Enrolment, SopRevision, User
 from lms.services import audit
 from lms.services.accounts import _hasher
+from lms.services.enrolments import complete_by_acknowledgement
 from lms.services.errors import InvalidInput, NotFound, ServiceError
 from lms.services.transactions import locked
 from sops.model import SopDocument
@@ -265,6 +266,10 @@ def _sign(
 ) -> Signed:
     existing = _find(user.id, subject)
     if existing is not None:
+        if kind == "revision" and complete_by_acknowledgement(
+            user.id, revision.id, existing.signed_at, user.id
+        ):
+            db.session.commit()  # an acknowledgement-only retraining opened after this signature
         return Signed(existing, created=False)
     until = locked_until(user, now)
     if until is not None:
@@ -304,6 +309,8 @@ def _sign(
         },
         user.id,
     )
+    if kind == "revision":  # a signed "read and understood" is what completes acknowledgement-only training
+        complete_by_acknowledgement(user.id, revision.id, now, user.id)
     db.session.commit()
     return Signed(signature, created=True)
 

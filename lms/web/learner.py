@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.forms.auth import ActionForm
-from lms.services import attempts, progress, transcript
+from lms.services import attempts, progress, signatures, transcript
 from lms.services.errors import Conflict, InvalidInput
 from lms.web.access import signed_in
 from lms.web.answers import AnswerFormError, parse_answers
@@ -43,7 +43,12 @@ def enrolment(enrolment_id: int) -> str:
         progress=read,
         timers=attempts.timers_of(read.enrolment),
         form=ActionForm(),
+        signature=_shown(signatures.revision_signature(current_user.id, read.enrolment.revision_id)),
     )
+
+
+def _shown(signature):
+    return signatures.manifestation(signature) if signature is not None else None
 
 
 @signed_in
@@ -132,6 +137,7 @@ def attempt_result(attempt_id: int) -> str | Response:
         attempt=attempt,
         answers=attempts.review(attempt),
         timer=attempts.timer_of(attempt),
+        signature=_shown(signatures.attempt_signature(current_user.id, attempt.id)),
     )
 
 
