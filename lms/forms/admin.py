@@ -22,3 +22,10 @@ class JoinRoleForm(FlaskForm):
 class JobRoleForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     department = StringField("Department", validators=[Optional(), Length(max=120)])
+    site = StringField("Site", validators=[Optional(), Length(max=120)])
+
+
+class TimezoneForm(FlaskForm):
+    timezone = SelectField(
+        "Your time zone", description="Your signatures and times are shown in it, next to UTC."
+    )

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SelectChoice,
@@ -62,6 +63,10 @@ class QuizSettingsForm(FlaskForm):
         "Attempts allowed",
         validators=[Optional(), NumberRange(min=1, max=100)],
         description="Empty: unlimited.",
+    )
+    partial_credit = BooleanField(
+        "Partial credit",
+        description="Multiple-response, ordering and matching items earn part of the mark if partly right.",
     )
     time_limit_minutes = IntegerField(
         "Time limit (minutes)",

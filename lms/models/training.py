@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import UTCDateTime, db, utcnow
@@ -67,6 +67,8 @@ class Quiz(db.Model):
     questions_per_attempt: Mapped[int | None] = mapped_column(Integer)
     max_attempts: Mapped[int | None] = mapped_column(Integer)
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer)  # None: no timer
+    # partial credit on multiple-response, ordering and matching items; False: all or nothing
+    partial_credit: Mapped[bool] = mapped_column(Boolean, default=True)
 
     module: Mapped[TrainingModule] = relationship(back_populates="quiz")
     questions: Mapped[list[Question]] = relationship(

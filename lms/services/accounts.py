@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import available_timezones
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -71,17 +72,25 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def create_job_role(name: str, department: str | None = None, actor_id: int | None = None) -> JobRole:
+def create_job_role(
+    name: str, department: str | None = None, actor_id: int | None = None, site: str | None = None
+) -> JobRole:
     name = name.strip()
     if not name:
         raise InvalidInput("A job role needs a name.")
     if db.session.scalar(select(JobRole.id).where(JobRole.name == name)):
         raise InvalidInput(f"A job role named '{name}' already exists.")
-    role = JobRole(name=name, department=(department or "").strip() or None)
+    role = JobRole(
+        name=name, department=(department or "").strip() or None, site=(site or "").strip() or None
+    )
     db.session.add(role)
     flush_unique(f"A job role named '{name}' already exists.")
     audit.record(
-        "job_role.create", "job_role", role.id, {"name": name, "department": role.department}, actor_id
+        "job_role.create",
+        "job_role",
+        role.id,
+        {"name": name, "department": role.department, "site": role.site},
+        actor_id,
     )
     db.session.commit()
     return role
@@ -149,3 +158,16 @@ def remove_from_job_role(user_id: int, job_role_id: int, actor_id: int | None = 
 
 def active_users() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+
+
+def set_timezone(user_id: int, zone: str) -> User:
+    """The zone a user's own times (e.g. their signatures) are shown in, besides UTC."""
+    if zone not in available_timezones():
+        raise InvalidInput(f"'{zone}' is not a time zone name such as Europe/Berlin.")
+    user = locked(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    audit.record("user.timezone", "user", user.id, {"old": user.timezone, "new": zone}, user_id)
+    user.timezone = zone
+    db.session.commit()
+    return user

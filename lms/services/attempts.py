@@ -176,7 +176,9 @@ def submit_attempt(user_id: int, attempt_id: int, raw_answers: dict[int, Any]) -
         raise Conflict("This attempt was already submitted; the first submission stands.")
     scored = []
     for item in questions:
-        score = score_response(item.type, item.options, item.answer, answers[item.id])
+        score = score_response(
+            item.type, item.options, item.answer, answers[item.id], partial=attempt.quiz.partial_credit
+        )
         db.session.add(
             Response(attempt_id=attempt.id, question_id=item.id, value=answers[item.id], score=score)
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 from lms.db import db, utcnow
 from lms.models import Question, TrainingModule
-from lms.services import audit, retraining
+from lms.services import audit, retraining, sop_import
 from lms.services.errors import InvalidInput, NotFound
 from quizzes.generate import generate_questions
 from quizzes.scoring import ResponseError, normalise_response
@@ -107,6 +107,7 @@ def update_settings(
     max_attempts: int | None,
     actor_id: int | None,
     time_limit_minutes: int | EllipsisType | None = ...,
+    partial_credit: bool | None = None,
 ) -> TrainingModule:
     """Pass mark, questions per attempt (None: all approved), attempt limit and time limit (None: none;
     left out: unchanged)."""
@@ -135,11 +136,14 @@ def update_settings(
         max_attempts,
     )
     quiz.time_limit_minutes = time_limit_minutes
+    if partial_credit is not None:
+        quiz.partial_credit = partial_credit
     after = {
         "pass_mark": pass_mark,
         "per_attempt": questions_per_attempt,
         "max": max_attempts,
         "minutes": time_limit_minutes,
+        "partial_credit": quiz.partial_credit,
     }
     audit.record("quiz.settings", "quiz", quiz.id, {"old": before, "new": after}, actor_id)
     db.session.commit()
@@ -195,10 +199,11 @@ def regenerate(question_id: int, actor_id: int | None) -> Question:
         )
     doc = SopDocument.from_dict(item.quiz.module.revision.structure)
     taken = {q.stem for q in item.quiz.questions}
+    corpus = sop_import.corpus_for(item.quiz.module.revision)
     fresh = [
         candidate
         for seed in range(1, 4)
-        for candidate in generate_questions(doc, count=60, seed=item.id * 7 + seed)
+        for candidate in generate_questions(doc, count=60, seed=item.id * 7 + seed, corpus=corpus)
         if candidate.source.step_id == item.step.key and candidate.stem not in taken
     ]
     if not fresh:

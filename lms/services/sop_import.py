@@ -146,7 +146,9 @@ def _draft_module(
     quiz = Quiz(pass_mark=pass_mark)
     module.quiz = quiz
     steps_by_key = {step.key: step for step in revision.steps}
-    for position, generated in enumerate(generate_questions(doc, count=QUESTION_POOL_SIZE)):
+    for position, generated in enumerate(
+        generate_questions(doc, count=QUESTION_POOL_SIZE, corpus=corpus_for(revision))
+    ):
         quiz.questions.append(
             Question(
                 position=position,
@@ -212,3 +214,17 @@ def list_sops(search: str = "") -> list[Sop]:
 
 def modules_of(revision_id: int) -> list[TrainingModule]:
     return list(db.session.scalars(select(TrainingModule).where(TrainingModule.revision_id == revision_id)))
+
+
+CORPUS_SIZE = 30
+
+
+def corpus_for(revision: SopRevision) -> list[SopDocument]:
+    """Other SOPs' current revisions: distractors and roles from the same slot in other procedures."""
+    others = db.session.scalars(
+        select(SopRevision)
+        .where(SopRevision.sop_id != revision.sop_id, SopRevision.status == "effective")
+        .order_by(SopRevision.id.desc())
+        .limit(CORPUS_SIZE)
+    )
+    return [SopDocument.from_dict(other.structure) for other in others]

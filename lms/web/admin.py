@@ -81,7 +81,9 @@ def job_roles() -> str | Response | tuple[str, int]:
     form = JobRoleForm()
     if form.validate_on_submit():
         try:
-            accounts.create_job_role(form.name.data or "", form.department.data, current_user.id)
+            accounts.create_job_role(
+                form.name.data or "", form.department.data, current_user.id, form.site.data
+            )
         except InvalidInput as error:
             form.name.errors.append(error.message)
             return render_template("lms/admin/job_roles.html", form=form, roles=accounts.job_roles()), 400

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
+from lms.forms.admin import TimezoneForm
 from lms.forms.auth import ActionForm, LoginForm
 from lms.services import accounts
 from lms.web.access import public, signed_in
@@ -17,6 +21,7 @@ def build() -> Blueprint:
     bp.add_url_rule("/login", view_func=login, methods=["GET", "POST"])
     bp.add_url_rule("/logout", view_func=logout, methods=["GET", "POST"])
     bp.add_url_rule("/", view_func=home, endpoint="home")
+    bp.add_url_rule("/account", view_func=account, methods=["GET", "POST"])
     return bp
 
 
@@ -54,3 +59,18 @@ def home() -> Response:
         "admin": "lms.admin.users",
     }.get(current_user.app_role, "lms.learner.dashboard")
     return redirect(url_for(destination))
+
+
+@signed_in
+def account() -> str | Response | tuple[str, int]:
+    """The signed-in user's own settings: the time zone their times are shown in."""
+    form = TimezoneForm(timezone=current_user.timezone)
+    form.timezone.choices = [SelectChoice(value=zone, label=zone) for zone in TIME_ZONES]
+    if form.validate_on_submit():
+        accounts.set_timezone(current_user.id, form.timezone.data or "UTC")
+        flash("Time zone saved.", "success")
+        return redirect(url_for("lms.auth.account"))
+    return render_template("lms/auth/account.html", form=form), form_status(form)
+
+
+TIME_ZONES = sorted(available_timezones())

@@ -159,6 +159,7 @@ def _settings_form(item, formdata=None) -> QuizSettingsForm:
         questions_per_attempt=quiz.questions_per_attempt,
         max_attempts=quiz.max_attempts,
         time_limit_minutes=quiz.time_limit_minutes,
+        partial_credit=quiz.partial_credit,
     )
 
 
@@ -175,6 +176,7 @@ def quiz_settings(module_id: int) -> Response | tuple[str, int]:
                 form.max_attempts.data,
                 current_user.id,
                 form.time_limit_minutes.data,
+                bool(form.partial_credit.data),
             )
         except InvalidInput as error:
             form.pass_mark.errors.append(error.message)

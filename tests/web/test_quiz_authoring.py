@@ -88,3 +88,37 @@ def test_regenerate_replaces_a_question_from_the_same_step(app, client, make_use
         ).status_code
         == 400
     )
+
+
+def test_partial_credit_can_be_switched_off(app, client, make_user) -> None:
+    """A half-right ordering answer earns part of the mark by default, nothing when partial credit is off."""
+    from lms.services import accounts, attempts, enrolments, quiz_review
+
+    with app.app_context():
+        role_id = accounts.create_job_role("Operators").id
+    learner = make_user("learner", [role_id])
+    login(client, make_user("trainer"))
+    module = upload_sample(client, app)
+    post(client, f"/modules/{module.id}/publish")
+    scores = {}
+    with app.app_context():
+        enrolments.assign_module_to_role(module.id, role_id, 7, None)
+        ordering = [
+            q for q in db.session.get(TrainingModule, module.id).quiz.questions if q.type == "ordering"
+        ]
+        assert ordering, "the LOTO quiz has an ordering question"
+        enrolment_id = enrolments.enrolments_for(learner.id)[0].id
+        for partial in (True, False):
+            quiz_review.update_settings(module.id, 100, None, None, None, partial_credit=partial)
+            attempt = attempts.start_attempt(learner.id, enrolment_id)
+            answers = {}
+            for q in attempts.questions_of(attempt):
+                right = q.answer if q.type != "numeric" else q.answer["value"]
+                if q.type == "ordering":  # swap the first two: the rest stay in place
+                    right = [right[1], right[0], *right[2:]]
+                answers[q.id] = attempts.as_displayed(attempt, q, right)
+            attempts.submit_attempt(learner.id, attempt.id, answers)
+            target = next(r for r in attempt.responses if r.question_id == ordering[0].id)
+            scores[partial] = target.score
+    assert 0 < scores[True] < 1
+    assert scores[False] == 0
