@@ -8,6 +8,7 @@ Unnumbered bullets are steps only when they tell someone to do something; lists 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from sops.inline import clean_inline
@@ -39,7 +40,7 @@ VERBS = frozenset(
     submit subscribe supervise swab swap switch take tag tap tell terminate test thank thaw tighten titrate
     toggle track train transfer transport trigger turn type uncap unlock unplug unregister unscrew update
     upload use validate vent verify visit vortex wait walk warm wash wear weigh wipe withdraw work wrap write
-    zero act be do fix stamp deactivate re-energize reenergize energize depress
+    zero act be do fix stamp support setup crop intake deactivate re-energize reenergize energize depress
     shutdown kill revert instate blacklist whitelist have
     """,
     )
@@ -67,6 +68,9 @@ _PREFIX = re.compile(r"^(?:re|pre|de|un)-", re.I)
 _WORD = re.compile(r"[A-Za-z'-]+")
 _NOUN_OF = re.compile(r"^\S+\s+of\b")
 _SLASH = re.compile(r"([A-Za-z]+)/")
+_TRAILING_QUESTION = re.compile(r"\s+[\u2014\u2013-]\s+[^\u2014\u2013]*\?$")  # "Confirm it — was it real?"
+_PLACE_LEAD = re.compile(r"^(?:from|in|on|via|using)\s+(?:the|a|an|your)\s+")  # "from the console select ..."
+_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it", "this", "that", "which", "who"})
 
 
 def first_word(text: str) -> str:
@@ -98,7 +102,13 @@ def reads_like_action(text: str, *, clean: bool = True) -> bool:
     if clean and is_command(text):
         return True
     plain = clean_inline(text) if clean else text
-    plain = strip_lead(plain.strip(" *-•\"'“"))
+    plain = plain.strip(" *-•\"'“")
+    label = _LABEL.match(plain)
+    if label and len(label.group(1).split()) >= 2 and _imperative(label.group(1)):
+        return True  # "Support each other: when ..., it is courteous to ..."
+    plain = strip_lead(plain)
+    if plain.endswith("?"):
+        plain = _TRAILING_QUESTION.sub("", plain)  # an order followed by the question it settles
     if not plain or plain.endswith("?"):
         return False
     if _OPENERS.match(plain):
@@ -111,4 +121,23 @@ def reads_like_action(text: str, *, clean: bool = True) -> bool:
     slash = _SLASH.match(plain)
     if slash and slash.group(1).lower() in VERBS:
         return True
-    return bool(_MODAL.search(plain) or _NEXT_STEP.search(plain))
+    if _MODAL.search(plain) or _NEXT_STEP.search(plain):
+        return True
+    return _after_place(plain)
+
+
+def _imperative(text: str) -> bool:
+    word = first_word(text)
+    return not _NOUN_OF.match(text) and (word in VERBS or _PREFIX.sub("", word) in VERBS)
+
+
+def _after_place(plain: str) -> bool:
+    """ "from the AWS console select ...": a place phrase, then the order (no comma between)."""
+    if not _PLACE_LEAD.match(plain):
+        return False
+    words = plain.split()[:10]
+    for before, word in itertools.pairwise(words[1:]):
+        clean = _WORD.match(word)
+        if clean and clean.group(0).lower() in VERBS and before.lower() not in _SUBJECTS and word.islower():
+            return True
+    return False

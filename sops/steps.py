@@ -37,7 +37,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(\[])")
 _SENTENCE_GAP = re.compile(r"[.!?]\s")  # cheap test whether `_SENTENCE` can split at all
 _NEGATED = re.compile(r"^(?:[\d.]+\s+)?(?:not|non)[\s-]", re.I)
 _PAREN_NOTE = re.compile(r"^\(.*\)\.?$", re.S)
-_POINTER = re.compile(r"^(?:read more|refer to|see|for more)\b", re.I)
+_POINTER = re.compile(r"^(?:read more|refer to|see|for more|find out)\b", re.I)
 _DOTTED = re.compile(r"\d+(?:\.\d+)+")
 _PARTICIPANTS = re.compile(
     r"^(?:participants?|roles?|responsible|responsibility|who|performed by|actors?)$", re.I
