@@ -149,6 +149,22 @@ def audit_verify_command() -> None:
         sys.exit(1)
 
 
+@lms_commands.command("item-analysis", with_appcontext=False)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@click.option("--irt", type=click.Choice(["rasch", "2pl"]), help="Also estimate IRT item parameters.")
+def item_analysis_command(file: str, as_json: bool, irt: str | None) -> None:
+    """Moodle-style item analysis of a marks CSV (header of item names, one row per attempt, cells 0-1)."""
+    from quizzes.psychometrics.report import AnalysisInputError, analyse_marks_file, format_table
+
+    try:
+        report = analyse_marks_file(file, irt=irt)
+    except AnalysisInputError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    click.echo(json.dumps(report, indent=2) if as_json else format_table(report))
+
+
 def _create_app():
     from lms.app import create_app
 

@@ -41,7 +41,7 @@ VERBS = frozenset(
     toggle track train transfer transport trigger turn type uncap unlock unplug unregister unscrew update
     upload use validate vent verify visit vortex wait walk warm wash wear weigh wipe withdraw work wrap write
     zero act be do fix stamp support setup crop intake deactivate re-energize reenergize energize depress
-    shutdown kill revert instate blacklist whitelist have
+    shutdown kill revert instate blacklist whitelist have include try treat
     """,
     )
 )
@@ -65,6 +65,15 @@ _LEAD_ADVERB = re.compile(
 )
 _NEXT_STEP = re.compile(r"\b(?:the next step is to|get started by|start by|begin by)\b", re.I)
 _PREFIX = re.compile(r"^(?:re|pre|de|un)-", re.I)
+# Words that are usually nouns: an order only with an object or particle ("Prefix all emails ...",
+# "Overview the timeline", "Figure out if ...", "Reach out to ..."), never "Figure 1." or "Overview".
+_NOUN_VERB = re.compile(
+    r"^(?:overview|prefix|figure|reach)\s+(?:out|the|a|an|all|any|each|every|your|this|these|those|our|their)\b",
+    re.I,
+)
+_NOT_COMPOUND = frozenset(
+    {"in", "on", "off", "out", "up", "over", "under", "after", "by", "self", "non", "well"}
+)
 _WORD = re.compile(r"[A-Za-z'-]+")
 _NOUN_OF = re.compile(r"^\S+\s+of\b")
 _SLASH = re.compile(r"([A-Za-z]+)/")
@@ -116,7 +125,9 @@ def reads_like_action(text: str, *, clean: bool = True) -> bool:
     word = first_word(plain)
     if _NOUN_OF.match(plain):  # "Review of the effectiveness": a noun, not an order
         return False
-    if word.split("/")[0] in VERBS or _PREFIX.sub("", word) in VERBS:
+    if word.split("/")[0] in VERBS or _PREFIX.sub("", word) in VERBS or _compound_verb(word):
+        return True
+    if _NOUN_VERB.match(plain):
         return True
     slash = _SLASH.match(plain)
     if slash and slash.group(1).lower() in VERBS:
@@ -124,6 +135,12 @@ def reads_like_action(text: str, *, clean: bool = True) -> bool:
     if _MODAL.search(plain) or _NEXT_STEP.search(plain):
         return True
     return _after_place(plain)
+
+
+def _compound_verb(word: str) -> bool:
+    """ "plasma-treat", "spot-check": a hyphenated verb whose last part is an order."""
+    head, _, tail = word.rpartition("-")
+    return bool(head) and head not in _NOT_COMPOUND and tail in VERBS
 
 
 def _imperative(text: str) -> bool:

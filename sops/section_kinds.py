@@ -73,7 +73,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "purpose",
         r"^purpose|purpose$|^summary\b|summary$|^objectives?\b|objectives?$|^aims?$|^goals?$|^abstract|"
-        r"^executive summary|rationale|^overview$|^introduction$|^background$|^intent$",
+        r"^executive summary|rationale|^overview$|^background$|^intent$|"
+        r"^introduction(?:$|\s+[\u2013\u2014-]\s)",  # "Introduction, a dash, a subtitle"
     ),
     ("scope", r"^scope\b|scope$|^applicabilit|^application$|^field of application|^general$|^coverage$"),
     (
