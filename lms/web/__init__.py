@@ -13,7 +13,7 @@ from wtforms.validators import ValidationError
 from lms.services.errors import ServiceError
 from lms.services.question_edit import answer_to_text
 from lms.services.transactions import discard_uncommitted
-from lms.web import admin, audit_log, auth, learner, reports, retraining, signatures, trainer
+from lms.web import admin, analytics, audit_log, auth, learner, reports, retraining, signatures, trainer
 from lms.web.access import enforce_access
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ def build_blueprint() -> Blueprint:
     bp.add_app_template_filter(
         lambda answer, question_type: answer_to_text(question_type, answer), "answer_text"
     )
-    for child in (auth, learner, retraining, trainer, reports, admin, signatures, audit_log):
+    for child in (auth, learner, retraining, trainer, reports, admin, signatures, audit_log, analytics):
         bp.register_blueprint(child.build())
     return bp
 

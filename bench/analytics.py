@@ -1,0 +1,504 @@
+"""Gap analytics benchmark (issue 6, "Scale"): the step x role gap aggregate against the bare SQL query.
+
+    .venv/bin/python bench/analytics.py [--quick] [--json] [--learners N] [--sops N] [--responses N]
+                                        [--roles N] [--steps N] [--repeat N] [--pg URL | TEST_DATABASE_URL]
+
+A synthetic organisation is written straight into a fresh, migrated database with SQL bulk inserts (not
+through the services, which would take hours at this size): job roles in departments, learners (a tenth
+hold two roles), SOPs with one effective revision, sections, steps, a published module and quiz with
+questions per step, enrolments, submitted attempts of 10 questions and their responses. A step's miss
+probability depends on the step (some are badly written) and the role (some were never taught).
+
+Measured, on SQLite (a temporary file) and on PostgreSQL when `--pg URL` or TEST_DATABASE_URL is given (a
+database of its own, dropped at the end), median of `--repeat` runs after a warm-up, in the same run:
+- `gap_aggregate`: `lms.analytics.gaps.step_role_frame()` (ORM-built query -> pandas frame) over the bare
+  hand-written SQL of the same GROUP BY, fetched through the raw driver cursor. Target: within 1.5x.
+- `gap_report`: `lms.analytics.gaps.gap_report()` (both aggregates, label look-ups, pandas shaping, the
+  SOP text) over the two bare aggregate queries. Target: within 1.5x.
+- `gap_page` (absolute seconds, and as a ratio for information): GET /analytics/gaps as a trainer, which
+  also builds the plotly figure and renders the template.
+The numbers from the service are checked against the bare query's before anything is timed.
+
+Defaults are smaller than the issue's 20,000 learners / 300 SOPs / 2,000,000 responses so that the
+benchmark finishes in a few minutes; pass `--learners 20000 --sops 300 --responses 2000000` for the full
+size. `--quick` is a tiny organisation (well under a minute). `--json` prints one JSON line last:
+{"benchmark": "analytics", "ratios": {...}, "targets": {...}, "meets_targets": bool, ...}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import flask_migrate  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from lms import create_app  # noqa: E402
+from lms.analytics import gaps  # noqa: E402
+from lms.config import normalise_database_url  # noqa: E402
+from lms.db import db  # noqa: E402
+from lms.models import (  # noqa: E402
+    Attempt,
+    Enrolment,
+    JobRole,
+    Question,
+    Quiz,
+    Response,
+    Sop,
+    SopRevision,
+    SopSection,
+    SopStep,
+    TrainingModule,
+    User,
+    user_job_roles,
+)
+from lms.services.accounts import hash_password  # noqa: E402
+
+TARGETS = {"gap_aggregate": 1.5, "gap_report": 1.5}
+QUESTIONS_PER_ATTEMPT = 10
+DEPARTMENTS = ("Laboratory", "Field", "Maintenance", "Quality", "Operations")
+BATCH = 20_000
+TRAINER_PASSWORD = "bench-trainer-password"  # noqa: S105 - a throwaway account in a throwaway database
+
+BARE_STEP_ROLE = """
+SELECT q.step_id, ujr.job_role_id, COUNT(r.id), SUM(CASE WHEN r.score < 1 THEN 1 ELSE 0 END)
+FROM lms_response r
+JOIN lms_attempt a ON a.id = r.attempt_id
+JOIN lms_question q ON q.id = r.question_id
+JOIN lms_user_job_role ujr ON ujr.user_id = a.user_id
+WHERE a.submitted_at IS NOT NULL AND q.step_id IS NOT NULL
+GROUP BY q.step_id, ujr.job_role_id
+"""
+
+BARE_STEP = """
+SELECT q.step_id, COUNT(r.id), SUM(CASE WHEN r.score < 1 THEN 1 ELSE 0 END),
+       COUNT(DISTINCT r.question_id), COUNT(DISTINCT CASE WHEN r.score < 1 THEN r.question_id END),
+       COUNT(DISTINCT a.user_id)
+FROM lms_response r
+JOIN lms_attempt a ON a.id = r.attempt_id
+JOIN lms_question q ON q.id = r.question_id
+WHERE a.submitted_at IS NOT NULL AND q.step_id IS NOT NULL
+GROUP BY q.step_id
+"""
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- the synthetic organisation ------------------------------------------------------------------------
+
+
+def build_organisation(args: argparse.Namespace) -> dict[str, int]:
+    """Bulk-insert the organisation into the app's database (inside an app context)."""
+    rng = random.Random(args.seed)
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    connection = db.session.connection()
+
+    def insert(table, rows: list[dict]) -> None:
+        for start in range(0, len(rows), BATCH):
+            connection.execute(table.insert(), rows[start : start + BATCH])
+
+    roles = [
+        {"id": i, "name": f"Role {i:03d}", "department": DEPARTMENTS[i % len(DEPARTMENTS)], "description": ""}
+        for i in range(1, args.roles + 1)
+    ]
+    insert(JobRole.__table__, roles)
+    untaught = {rng.randrange(1, args.roles + 1) for _ in range(max(1, args.roles // 5))}
+
+    users = [
+        {
+            "id": i,
+            "email": f"learner{i}@bench.example",
+            "name": f"Learner {i}",
+            "password_hash": "!",
+            "app_role": "learner",
+            "active": True,
+            "created_at": now,
+            "timezone": "UTC",
+            "signing_failures": 0,
+        }
+        for i in range(1, args.learners + 1)
+    ]
+    insert(User.__table__, users)
+    memberships, role_of = [], {}
+    for user in users:
+        chosen = rng.sample(range(1, args.roles + 1), 2 if rng.random() < 0.1 and args.roles > 1 else 1)
+        role_of[user["id"]] = chosen
+        memberships += [{"user_id": user["id"], "job_role_id": r, "joined_at": now} for r in chosen]
+    insert(user_job_roles, memberships)
+
+    sops, revisions, sections, steps, modules, quizzes, questions = [], [], [], [], [], [], []
+    step_difficulty: dict[int, float] = {}
+    questions_of_sop: dict[int, list[tuple[int, int]]] = {}
+    for s in range(1, args.sops + 1):
+        sops.append({"id": s, "code": f"BENCH-{s:04d}", "title": f"Benchmark SOP {s}", "created_at": now})
+        revisions.append(
+            {
+                "id": s,
+                "sop_id": s,
+                "label": "1.0",
+                "title": f"Benchmark SOP {s}",
+                "status": "effective",
+                "content_hash": f"{s:064d}",
+                "source_filename": f"bench-{s}.md",
+                "source_blob": b"",
+                "structure": {},
+                "imported_at": now,
+            }
+        )
+        modules.append({"id": s, "revision_id": s, "title": f"Benchmark SOP {s}", "status": "published"})
+        quizzes.append({"id": s, "module_id": s, "pass_mark": 80, "partial_credit": True})
+        for k in range(2):
+            section_id = 2 * s - 1 + k
+            sections.append(
+                {
+                    "id": section_id,
+                    "revision_id": s,
+                    "key": f"sec-{k + 1}",
+                    "position": k,
+                    "kind": "procedure",
+                    "heading": f"Procedure part {k + 1}",
+                    "text": "",
+                    "level": 1,
+                }
+            )
+        questions_of_sop[s] = []
+        for n in range(args.steps):
+            step_id = (s - 1) * args.steps + n + 1
+            steps.append(
+                {
+                    "id": step_id,
+                    "revision_id": s,
+                    "section_id": 2 * s - 1 + (n >= args.steps // 2),
+                    "key": f"step-{n + 1}",
+                    "position": n,
+                    "number": str(n + 1),
+                    "depth": 0,
+                    "text": f"Step {n + 1} of SOP {s}: do the thing at {20 + n} °C.",
+                    "warnings": [],
+                    "critical_values": [],
+                    "conditions": [],
+                }
+            )
+            step_difficulty[step_id] = 0.45 if rng.random() < 0.08 else rng.uniform(0.02, 0.15)
+            for _ in range(2):
+                question_id = len(questions) + 1
+                questions.append(
+                    {
+                        "id": question_id,
+                        "quiz_id": s,
+                        "position": len(questions_of_sop[s]),
+                        "type": "single_choice",
+                        "stem": f"Question {question_id}",
+                        "options": ["a", "b", "c", "d"],
+                        "answer": 0,
+                        "step_id": step_id,
+                        "status": "approved",
+                        "updated_at": now,
+                    }
+                )
+                questions_of_sop[s].append((question_id, step_id))
+    for table, rows in (
+        (Sop.__table__, sops),
+        (SopRevision.__table__, revisions),
+        (SopSection.__table__, sections),
+        (SopStep.__table__, steps),
+        (TrainingModule.__table__, modules),
+        (Quiz.__table__, quizzes),
+        (Question.__table__, questions),
+    ):
+        insert(table, rows)
+
+    attempts_wanted = max(1, args.responses // QUESTIONS_PER_ATTEMPT)
+    enrolments, attempts, responses = [], [], []
+    enrolment_of: dict[tuple[int, int], tuple[int, int]] = {}
+    for attempt_id in range(1, attempts_wanted + 1):
+        user_id = rng.randrange(1, args.learners + 1)
+        sop_id = rng.randrange(1, args.sops + 1)
+        enrolment_id, number = enrolment_of.get((user_id, sop_id), (len(enrolments) + 1, 0))
+        if number == 0:
+            enrolments.append(
+                {
+                    "id": enrolment_id,
+                    "user_id": user_id,
+                    "module_id": sop_id,
+                    "revision_id": sop_id,
+                    "status": "in_progress",
+                    "assigned_at": now - timedelta(days=400),
+                    "due_at": now + timedelta(days=14),
+                    "kind": "initial",
+                    "completion": "quiz",
+                    "cycle": 1,
+                }
+            )
+        enrolment_of[(user_id, sop_id)] = (enrolment_id, number + 1)
+        pool = questions_of_sop[sop_id]
+        shown = rng.sample(pool, min(QUESTIONS_PER_ATTEMPT, len(pool)))
+        penalty = 0.25 if any(r in untaught for r in role_of[user_id]) else 0.0
+        scores = []
+        for question_id, step_id in shown:
+            missed = rng.random() < min(0.95, step_difficulty[step_id] + penalty)
+            score = (0.5 if rng.random() < 0.2 else 0.0) if missed else 1.0
+            scores.append(score)
+            responses.append(
+                {
+                    "attempt_id": attempt_id,
+                    "question_id": question_id,
+                    "value": 1 if missed else 0,
+                    "score": score,
+                }
+            )
+        submitted = now - timedelta(days=rng.randrange(0, 365), minutes=rng.randrange(0, 1440))
+        percent = 100.0 * sum(scores) / len(scores)
+        attempts.append(
+            {
+                "id": attempt_id,
+                "enrolment_id": enrolment_id,
+                "user_id": user_id,
+                "quiz_id": sop_id,
+                "number": number + 1,
+                "question_ids": [q for q, _ in shown],
+                "option_orders": {},
+                "started_at": submitted - timedelta(minutes=15),
+                "submitted_at": submitted,
+                "score_percent": percent,
+                "passed": percent >= 80,
+            }
+        )
+    insert(Enrolment.__table__, enrolments)
+    insert(Attempt.__table__, attempts)
+    insert(Response.__table__, responses)
+    trainer_id = args.learners + 1
+    connection.execute(
+        User.__table__.insert(),
+        {
+            "id": trainer_id,
+            "email": "trainer@bench.example",
+            "name": "Bench Trainer",
+            "password_hash": hash_password(TRAINER_PASSWORD),
+            "app_role": "trainer",
+            "active": True,
+            "created_at": now,
+            "timezone": "UTC",
+            "signing_failures": 0,
+        },
+    )
+    db.session.commit()
+    with db.engine.connect() as fresh:  # planner statistics, as a maintained production database has
+        fresh.execute(text("ANALYZE"))
+        fresh.commit()
+    log(
+        f"  built {args.learners} learners, {args.roles} roles, {args.sops} SOPs, {len(steps)} steps, "
+        f"{len(attempts)} attempts, {len(responses)} responses in {time.perf_counter() - started:.1f} s"
+    )
+    return {"steps": len(steps), "attempts": len(attempts), "responses": len(responses)}
+
+
+# --- timing --------------------------------------------------------------------------------------------
+
+
+def bare(sql: str) -> list[tuple]:
+    """The query through the raw driver cursor: no ORM, no pandas."""
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+        cursor.close()
+        raw.commit()
+        return rows
+    finally:
+        raw.close()
+
+
+def median_seconds(work: Callable[[], object], repeat: int) -> float:
+    work()  # warm-up: caches, compiled statements, connection pool
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def check_same_numbers() -> None:
+    service = gaps.step_role_frame(gaps.GapFilters())
+    ours = {
+        (int(r.step_id), int(r.job_role_id)): (int(r.responses), int(r.misses)) for r in service.itertuples()
+    }
+    theirs = {(int(s), int(r)): (int(n), int(m)) for s, r, n, m in bare(BARE_STEP_ROLE)}
+    assert ours == theirs, "the service's step x role numbers differ from the bare SQL query's"
+    steps = gaps.step_frame(gaps.GapFilters())
+    ours_steps = {tuple(int(v) for v in row) for row in steps.itertuples(index=False)}
+    theirs_steps = {tuple(int(v) for v in row) for row in bare(BARE_STEP)}
+    assert ours_steps == theirs_steps, "the service's step totals differ from the bare SQL query's"
+
+
+def measure(app, repeat: int) -> dict[str, float]:
+    with app.app_context():
+        check_same_numbers()
+        everything = gaps.GapFilters()
+
+        def fresh(work: Callable[[], object]) -> Callable[[], object]:
+            def run() -> object:
+                try:
+                    return work()
+                finally:
+                    db.session.remove()
+
+            return run
+
+        seconds = {
+            "bare_step_role": median_seconds(lambda: bare(BARE_STEP_ROLE), repeat),
+            "gap_aggregate": median_seconds(fresh(lambda: gaps.step_role_frame(everything)), repeat),
+            "bare_both": median_seconds(lambda: (bare(BARE_STEP_ROLE), bare(BARE_STEP)), repeat),
+            "gap_report": median_seconds(fresh(lambda: gaps.gap_report(everything)), repeat),
+        }
+    client = app.test_client()
+    with app.app_context():
+        token = (
+            client.get("/login").get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
+        )
+    login = client.post(
+        "/login", data={"email": "trainer@bench.example", "password": TRAINER_PASSWORD, "csrf_token": token}
+    )
+    assert login.status_code == 302, "the benchmark trainer could not sign in"
+
+    def page() -> None:
+        response = client.get("/analytics/gaps")
+        assert response.status_code == 200 and b"gap-heatmap-data" in response.data
+
+    seconds["gap_page"] = median_seconds(page, repeat)
+    return seconds
+
+
+# --- backends ------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="sop-lms-bench-") as folder:
+        yield f"sqlite:///{folder}/bench.sqlite"
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    server = make_url(normalise_database_url(server_url))
+    name = f"sop_lms_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def run_backend(name: str, url: str, args: argparse.Namespace) -> dict:
+    with tempfile.TemporaryDirectory(prefix="sop-lms-bench-instance-") as instance:
+        app = create_app(
+            {"TESTING": False, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url}, instance_path=instance
+        )
+        try:
+            with app.app_context():
+                flask_migrate.upgrade()
+                size = build_organisation(args)
+            seconds = measure(app, args.repeat)
+        finally:
+            with app.app_context():
+                db.engine.dispose()
+    ratios = {
+        "gap_aggregate": seconds["gap_aggregate"] / seconds["bare_step_role"],
+        "gap_report": seconds["gap_report"] / seconds["bare_both"],
+        "gap_page": seconds["gap_page"] / seconds["bare_both"],
+    }
+    log(
+        f"  {name}: bare step x role {seconds['bare_step_role'] * 1000:.1f} ms, service aggregate "
+        f"{seconds['gap_aggregate'] * 1000:.1f} ms (x{ratios['gap_aggregate']:.2f}); bare both aggregates "
+        f"{seconds['bare_both'] * 1000:.1f} ms, gap_report {seconds['gap_report'] * 1000:.1f} ms "
+        f"(x{ratios['gap_report']:.2f}); page {seconds['gap_page'] * 1000:.1f} ms (x{ratios['gap_page']:.2f})"
+    )
+    return {"size": size, "seconds": seconds, "ratios": ratios}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=2000)
+    parser.add_argument("--sops", type=int, default=50)
+    parser.add_argument("--responses", type=int, default=200_000)
+    parser.add_argument("--roles", type=int, default=20)
+    parser.add_argument("--steps", type=int, default=15, help="steps per SOP (two questions each)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--quick", action="store_true", help="a tiny organisation, well under a minute")
+    parser.add_argument("--pg", default=os.environ.get("TEST_DATABASE_URL", "").strip() or None)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.learners, args.sops, args.responses, args.roles, args.steps = 100, 5, 5_000, 6, 8
+    backends = [("sqlite", sqlite_database())]
+    if args.pg:
+        backends.append(("postgresql", postgres_database(args.pg)))
+    else:
+        log("PostgreSQL not measured: pass --pg URL or set TEST_DATABASE_URL.")
+
+    results = {}
+    for name, database in backends:
+        log(f"{name}:")
+        with database as url:
+            results[name] = run_backend(name, url, args)
+
+    ratios = {
+        f"{backend}.{key}": round(value, 3)
+        for backend, r in results.items()
+        for key, value in r["ratios"].items()
+    }
+    targets = {f"{backend}.{key}": limit for backend in results for key, limit in TARGETS.items()}
+    meets = all(ratios[key] <= limit for key, limit in targets.items())
+    seconds = {
+        f"{backend}.{key}": round(value, 4)
+        for backend, r in results.items()
+        for key, value in r["seconds"].items()
+    }
+    for key, limit in targets.items():
+        log(f"{key}: x{ratios[key]:.2f} (target <= {limit}) {'ok' if ratios[key] <= limit else 'MISSED'}")
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "benchmark": "analytics",
+                    "ratios": ratios,
+                    "targets": targets,
+                    "meets_targets": meets,
+                    "seconds": seconds,
+                    "size": {backend: r["size"] for backend, r in results.items()},
+                    "learners": args.learners,
+                    "sops": args.sops,
+                }
+            )
+        )
+    return 0 if meets else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,477 @@
+"""Where people miss: quiz responses aggregated to the SOP step each question tests, by job role.
+
+Every aggregate is ONE GROUP BY query run by the database; pandas only reshapes the (small) results.
+
+Definitions
+- A *response* is one answer in a submitted attempt (every attempt counts, retakes included) to a question
+  linked to an SOP step. A *miss* is a response scored below full marks (`score < 1`), so partial credit
+  counts as a miss: the learner did not fully understand the step.
+- *By job role* counts a response once for every job role its learner holds now (as the completion report
+  does); the step totals (the SOP text badges, "steps to rewrite") count each response once.
+- Filters: SOP, job role, department (the learner holds a role of that department), and a date range on the
+  attempt's submission time (UTC days, both ends included).
+- A step is *misunderstood* (highlighted in the SOP text) when at least `MISUNDERSTOOD_RATE` of its
+  responses are misses.
+- A step is a *step to rewrite* when it is missed through at least `REWRITE_MIN_QUESTIONS` different
+  questions AND by people in at least `REWRITE_MIN_ROLES` different job roles, with at least
+  `REWRITE_MIN_RESPONSES` responses and an overall miss rate of at least `REWRITE_MIN_RATE`. One question
+  missed points at the question; one role missing points at that role's teaching; several questions and
+  several roles missing the same step point at the step's wording.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import and_, case, distinct, func, literal_column, select
+
+from lms.db import db
+from lms.models import (
+    Attempt,
+    JobRole,
+    Question,
+    Response,
+    Sop,
+    SopRevision,
+    SopSection,
+    SopStep,
+    user_job_roles,
+)
+
+MISUNDERSTOOD_RATE = 0.25
+REWRITE_MIN_QUESTIONS = 2
+REWRITE_MIN_ROLES = 2
+REWRITE_MIN_RESPONSES = 5
+REWRITE_MIN_RATE = 0.30
+MAX_HEATMAP_STEPS = 80  # beyond this the heatmap keeps the steps with the highest miss rate
+
+CSV_COLUMNS = (
+    "sop_code",
+    "revision",
+    "section",
+    "step",
+    "step_text",
+    "job_role",
+    "department",
+    "responses",
+    "misses",
+    "miss_rate_percent",
+)
+
+STEP_ROLE_COLUMNS = ["step_id", "job_role_id", "responses", "misses"]
+STEP_COLUMNS = ["step_id", "responses", "misses", "questions", "questions_missed", "learners"]
+
+
+@dataclass(frozen=True)
+class GapFilters:
+    sop_id: int | None = None
+    job_role_id: int | None = None
+    department: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def as_args(self) -> dict[str, str]:
+        """The query-string form of these filters (for links such as the CSV download)."""
+        values = {
+            "sop": self.sop_id,
+            "role": self.job_role_id,
+            "department": self.department,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+        }
+        return {key: str(value) for key, value in values.items() if value not in (None, "")}
+
+
+def parse_filters(args: Mapping[str, str]) -> tuple[GapFilters, list[str]]:
+    """Filters from a query string; a value that cannot be read is dropped and explained."""
+    errors: list[str] = []
+
+    def number(key: str, label: str) -> int | None:
+        raw = (args.get(key) or "").strip()
+        if not raw:
+            return None
+        if raw.isdigit() and len(raw) < 12:
+            return int(raw)
+        errors.append(f"Ignored the {label} filter: “{raw[:40]}” is not a valid choice.")
+        return None
+
+    def day(key: str, label: str) -> date | None:
+        raw = (args.get(key) or "").strip()
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            errors.append(f"Ignored the {label} date: “{raw[:40]}” is not a date (YYYY-MM-DD).")
+            return None
+
+    department = (args.get("department") or "").strip()[:120] or None
+    date_from, date_to = day("from", "from"), day("to", "to")
+    if date_from and date_to and date_from > date_to:
+        errors.append("The “from” date is after the “to” date: no attempt can match.")
+    return (
+        GapFilters(number("sop", "SOP"), number("role", "job role"), department, date_from, date_to),
+        errors,
+    )
+
+
+# --- the aggregates ------------------------------------------------------------------------------------
+
+
+def _missed():
+    """1 for a miss, else 0, as SQL literals: bound parameters would make PostgreSQL sum numerics."""
+    return case((Response.score < literal_column("1"), literal_column("1")), else_=literal_column("0"))
+
+
+def _responses_where(query, filters: GapFilters):
+    """Joins and conditions shared by every aggregate: submitted attempts, questions on a step, filters."""
+    query = (
+        query.join(Attempt, Attempt.id == Response.attempt_id)
+        .join(Question, Question.id == Response.question_id)
+        .where(Attempt.submitted_at.is_not(None), Question.step_id.is_not(None))
+    )
+    if filters.sop_id is not None:
+        query = query.join(SopStep, SopStep.id == Question.step_id).join(
+            SopRevision, and_(SopRevision.id == SopStep.revision_id, SopRevision.sop_id == filters.sop_id)
+        )
+    if filters.date_from is not None:
+        start = datetime.combine(filters.date_from, datetime.min.time(), tzinfo=UTC)
+        query = query.where(Attempt.submitted_at >= start)
+    if filters.date_to is not None:
+        end = datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+        query = query.where(Attempt.submitted_at < end)
+    return query
+
+
+def _role_conditions(filters: GapFilters) -> list:
+    conditions = []
+    if filters.job_role_id is not None:
+        conditions.append(user_job_roles.c.job_role_id == filters.job_role_id)
+    if filters.department is not None:
+        in_department = select(JobRole.id).where(JobRole.department == filters.department)
+        conditions.append(user_job_roles.c.job_role_id.in_(in_department))
+    return conditions
+
+
+def step_role_query(filters: GapFilters):
+    """Responses and misses per (SOP step, job role): the heatmap's numbers."""
+    query = select(
+        Question.step_id,
+        user_job_roles.c.job_role_id,
+        func.count(Response.id),
+        func.sum(_missed()),
+    ).select_from(Response)
+    query = _responses_where(query, filters).join(user_job_roles, user_job_roles.c.user_id == Attempt.user_id)
+    return query.where(*_role_conditions(filters)).group_by(Question.step_id, user_job_roles.c.job_role_id)
+
+
+def step_query(filters: GapFilters):
+    """Per SOP step, each response once: responses, misses, questions asked and missed, learners."""
+    query = select(
+        Question.step_id,
+        func.count(Response.id),
+        func.sum(_missed()),
+        func.count(distinct(Response.question_id)),
+        func.count(distinct(case((Response.score < literal_column("1"), Response.question_id), else_=None))),
+        func.count(distinct(Attempt.user_id)),
+    ).select_from(Response)
+    query = _responses_where(query, filters)
+    conditions = _role_conditions(filters)
+    if conditions:
+        members = select(user_job_roles.c.user_id).where(*conditions)
+        query = query.where(Attempt.user_id.in_(members))
+    return query.group_by(Question.step_id)
+
+
+def _frame(query, columns: list[str]) -> pd.DataFrame:
+    rows = db.session.execute(query).all()
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
+    return frame.astype(dict.fromkeys(columns, "int64"))
+
+
+def step_role_frame(filters: GapFilters) -> pd.DataFrame:
+    return _frame(step_role_query(filters), STEP_ROLE_COLUMNS)
+
+
+def step_frame(filters: GapFilters) -> pd.DataFrame:
+    return _frame(step_query(filters), STEP_COLUMNS)
+
+
+# --- the report ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class TextStep:
+    number: str
+    text: str
+    depth: int
+    responses: int
+    misses: int
+    miss_rate_percent: float | None
+    misunderstood: bool
+    to_rewrite: bool
+
+
+@dataclass
+class TextSection:
+    heading: str
+    steps: list[TextStep] = field(default_factory=list)
+
+
+@dataclass
+class SopText:
+    sop_code: str
+    title: str
+    revision: str
+    sections: list[TextSection]
+    chosen: bool  # the SOP filter picked it (otherwise: the SOP with the most misses)
+
+
+@dataclass
+class GapReport:
+    filters: GapFilters
+    cells: pd.DataFrame  # one row per (step, role) shown: exactly the heatmap, table and CSV numbers
+    steps: pd.DataFrame  # one row per step shown, in SOP order, with its totals
+    step_labels: list[str]
+    role_names: list[str]
+    total_steps: int
+    sop_text: SopText | None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.cells.empty
+
+    @property
+    def truncated(self) -> bool:
+        return self.total_steps > len(self.step_labels)
+
+    @property
+    def steps_to_rewrite(self) -> pd.DataFrame:
+        return self.steps[self.steps["to_rewrite"]] if not self.steps.empty else self.steps
+
+
+def _rate(misses: pd.Series, responses: pd.Series) -> pd.Series:
+    return (100.0 * misses / responses).round(1)
+
+
+def _step_info(step_ids: list[int]) -> pd.DataFrame:
+    columns = [
+        "step_id",
+        "sop_id",
+        "sop_code",
+        "revision_id",
+        "revision",
+        "section_position",
+        "section",
+        "position",
+        "step",
+        "step_text",
+    ]
+    if not step_ids:
+        return pd.DataFrame(columns=columns)
+    rows = db.session.execute(
+        select(
+            SopStep.id,
+            Sop.id,
+            Sop.code,
+            SopRevision.id,
+            SopRevision.label,
+            SopSection.position,
+            SopSection.heading,
+            SopStep.position,
+            SopStep.number,
+            SopStep.text,
+        )
+        .join(SopSection, SopSection.id == SopStep.section_id)
+        .join(SopRevision, SopRevision.id == SopStep.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(SopStep.id.in_(step_ids))
+    ).all()
+    return pd.DataFrame([tuple(row) for row in rows], columns=columns)
+
+
+def _labels(info: pd.DataFrame) -> pd.Series:
+    section = info["section"].map(lambda h: h if len(h) <= 28 else h[:27] + "…")
+    labels = info["sop_code"] + " " + info["revision"] + " · " + section + " " + info["step"].astype(str)
+    duplicated = labels.duplicated(keep=False)
+    return labels.where(~duplicated, labels + " (#" + info["step_id"].astype(str) + ")")
+
+
+def gap_report(filters: GapFilters) -> GapReport:
+    by_step_role = step_role_frame(filters)
+    by_step = step_frame(filters)
+
+    roles = pd.DataFrame(
+        [tuple(r) for r in db.session.execute(select(JobRole.id, JobRole.name, JobRole.department)).all()],
+        columns=["job_role_id", "job_role", "department"],
+    )
+    roles_missed = (
+        by_step_role[by_step_role["misses"] > 0].groupby("step_id")["job_role_id"].nunique()
+        if not by_step_role.empty
+        else pd.Series(dtype="int64")
+    )
+    steps = by_step.copy()
+    steps["roles_missed"] = steps["step_id"].map(roles_missed).fillna(0).astype("int64")
+    steps["miss_rate_percent"] = _rate(steps["misses"], steps["responses"])
+    steps["misunderstood"] = steps["misses"] >= MISUNDERSTOOD_RATE * steps["responses"]
+    steps["to_rewrite"] = (
+        (steps["questions_missed"] >= REWRITE_MIN_QUESTIONS)
+        & (steps["roles_missed"] >= REWRITE_MIN_ROLES)
+        & (steps["responses"] >= REWRITE_MIN_RESPONSES)
+        & (steps["misses"] >= REWRITE_MIN_RATE * steps["responses"])
+    )
+    rewrite_ids = set(steps.loc[steps["to_rewrite"], "step_id"].tolist())
+    # the heatmap shows the steps with role data; cap them at the worst MAX_HEATMAP_STEPS
+    steps = steps[steps["step_id"].isin(by_step_role["step_id"])]
+    total_steps = len(steps)
+    if total_steps > MAX_HEATMAP_STEPS:
+        steps = steps.sort_values(["miss_rate_percent", "responses"], ascending=False).head(MAX_HEATMAP_STEPS)
+
+    info = _step_info([int(s) for s in steps["step_id"]])
+    steps = steps.merge(info, on="step_id").sort_values(
+        ["sop_code", "revision_id", "section_position", "position"]
+    )
+    steps = steps.reset_index(drop=True)
+    steps["label"] = _labels(steps)
+
+    cells = by_step_role.merge(
+        steps[["step_id", "label", "sop_code", "revision", "section", "step", "step_text"]], on="step_id"
+    )
+    cells = cells.merge(roles, on="job_role_id")
+    cells["miss_rate_percent"] = _rate(cells["misses"], cells["responses"])
+    order = {label: i for i, label in enumerate(steps["label"])}
+    cells = (
+        cells.assign(_row=cells["label"].map(order))
+        .sort_values(["_row", "job_role"])
+        .drop(columns="_row")
+        .reset_index(drop=True)
+    )
+    role_names = sorted(cells["job_role"].unique().tolist())
+    return GapReport(
+        filters=filters,
+        cells=cells,
+        steps=steps,
+        step_labels=steps["label"].tolist(),
+        role_names=role_names,
+        total_steps=total_steps,
+        sop_text=_sop_text(filters, by_step, rewrite_ids),
+    )
+
+
+def _sop_text(filters: GapFilters, by_step: pd.DataFrame, rewrite_ids: set[int]) -> SopText | None:
+    """The SOP chosen in the filter (else the one with the most misses), its steps in document order."""
+    if by_step.empty and filters.sop_id is None:
+        return None
+    revision_of_step = {}
+    if not by_step.empty:
+        rows = db.session.execute(
+            select(SopStep.id, SopStep.revision_id, SopRevision.sop_id)
+            .join(SopRevision, SopRevision.id == SopStep.revision_id)
+            .where(SopStep.id.in_([int(s) for s in by_step["step_id"]]))
+        ).all()
+        revision_of_step = {step_id: (revision_id, sop_id) for step_id, revision_id, sop_id in rows}
+    located = by_step.assign(
+        revision_id=by_step["step_id"].map(lambda s: revision_of_step[s][0]),
+        sop_id=by_step["step_id"].map(lambda s: revision_of_step[s][1]),
+    )
+    if filters.sop_id is not None:
+        with_data = located[located["sop_id"] == filters.sop_id]
+        if not with_data.empty:
+            revision_id = int(with_data["revision_id"].max())  # the latest revision with answers
+        else:
+            revision_id = db.session.scalar(
+                select(func.max(SopRevision.id)).where(SopRevision.sop_id == filters.sop_id)
+            )
+            if revision_id is None:
+                return None
+    else:
+        revision_id = int(located.groupby("revision_id")["misses"].sum().idxmax())
+
+    revision = db.session.get(SopRevision, revision_id)
+    totals = by_step.set_index("step_id")
+    rows = db.session.execute(
+        select(SopStep, SopSection.heading)
+        .join(SopSection, SopSection.id == SopStep.section_id)
+        .where(SopStep.revision_id == revision_id)
+        .order_by(SopSection.position, SopStep.position)
+    ).all()
+    sections: list[TextSection] = []
+    for step, heading in rows:
+        if not sections or sections[-1].heading != heading:
+            sections.append(TextSection(heading))
+        responses = int(totals.at[step.id, "responses"]) if step.id in totals.index else 0
+        misses = int(totals.at[step.id, "misses"]) if step.id in totals.index else 0
+        rate = round(100.0 * misses / responses, 1) if responses else None
+        sections[-1].steps.append(
+            TextStep(
+                number=step.number,
+                text=step.text,
+                depth=step.depth,
+                responses=responses,
+                misses=misses,
+                miss_rate_percent=rate,
+                misunderstood=bool(responses) and misses >= MISUNDERSTOOD_RATE * responses,
+                to_rewrite=step.id in rewrite_ids,
+            )
+        )
+    return SopText(
+        revision.sop.code, revision.title, revision.label, sections, chosen=filters.sop_id is not None
+    )
+
+
+def filter_options() -> dict[str, list]:
+    """What the filter form offers: SOPs, job roles and departments."""
+    sops = db.session.execute(select(Sop.id, Sop.code, Sop.title).order_by(Sop.code)).all()
+    roles = db.session.execute(select(JobRole.id, JobRole.name).order_by(JobRole.name)).all()
+    departments = db.session.scalars(
+        select(JobRole.department)
+        .where(JobRole.department.is_not(None))
+        .distinct()
+        .order_by(JobRole.department)
+    ).all()
+    return {
+        "sops": [(s.id, f"{s.code} · {s.title}") for s in sops],
+        "roles": [(r.id, r.name) for r in roles],
+        "departments": [d for d in departments if d],
+    }
+
+
+def gap_csv(report: GapReport) -> str:
+    """The heatmap's numbers, one row per (step, role), formula-safe, with a UTF-8 byte-order mark."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in table_rows(report):
+        writer.writerow([_defuse_formula(str(row[column])) for column in CSV_COLUMNS])
+    return buffer.getvalue()
+
+
+def table_rows(report: GapReport) -> list[dict[str, str]]:
+    """The rows of the data table and the CSV, formatted once so both show the same text."""
+    return [
+        {
+            "label": cell.label,
+            "sop_code": cell.sop_code,
+            "revision": cell.revision,
+            "section": cell.section,
+            "step": cell.step,
+            "step_text": cell.step_text,
+            "job_role": cell.job_role,
+            "department": cell.department or "",
+            "responses": str(int(cell.responses)),
+            "misses": str(int(cell.misses)),
+            "miss_rate_percent": f"{cell.miss_rate_percent:.1f}",
+        }
+        for cell in report.cells.itertuples(index=False)
+    ]
+
+
+def _defuse_formula(value: str) -> str:
+    """Stop a step text like '=HYPERLINK(...)' from running as a formula when opened in a spreadsheet."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

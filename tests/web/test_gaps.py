@@ -1,0 +1,370 @@
+"""Comprehension gaps (issue 6): miss rate per SOP step and job role, aggregated in SQL, on a page with a
+plotly heatmap, the SOP text highlighted, a data table and a CSV of exactly the numbers shown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from lms.analytics import gaps
+from lms.db import db
+from lms.models import Attempt, JobRole, Question, Response, SopRevision, SopStep, TrainingModule, User
+from lms.services import accounts, attempts, enrolments, quiz_review, sop_import
+from lms.services.demo import _wrong_answer, right_answer
+from tests.conftest import DEMO_SOPS, PASSWORD, login
+
+QUBIT = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
+LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
+
+
+def take_quiz(user_id: int, module_id: int, wrong_questions: set[int]) -> int:
+    """One submitted attempt of the user's enrolment on the module, wrong exactly on `wrong_questions`."""
+    enrolment = next(e for e in enrolments.enrolments_for(user_id) if e.module_id == module_id)
+    attempt = attempts.start_attempt(user_id, enrolment.id)
+    answers = {}
+    for q in attempts.questions_of(attempt):
+        given = _wrong_answer(q.type, q.options, q.answer) if q.id in wrong_questions else None
+        answers[q.id] = attempts.as_displayed(
+            attempt, q, given if given is not None else right_answer(q.type, q.answer)
+        )
+    attempts.submit_attempt(user_id, attempt.id, answers)
+    return attempt.id
+
+
+def publish(name: str) -> TrainingModule:
+    revision = sop_import.import_sop((DEMO_SOPS / name).read_bytes(), name, None)
+    return sop_import.modules_of(revision.id)[0]
+
+
+@pytest.fixture
+def organisation(app: Flask) -> dict:
+    """Qubit for Lab and Field (Science), LOTO for Office (Admin). Step T of Qubit has two questions
+    (one written by hand): lab1 and `both` (Lab + Field) miss the first, field1 misses the second, lab2
+    misses none; step U (one question) is missed by lab1 and lab2 only. In LOTO one office worker misses
+    one question."""
+    with app.app_context():
+        lab = accounts.create_job_role("Lab", "Science")
+        field = accounts.create_job_role("Field", "Science")
+        office = accounts.create_job_role("Office", "Admin")
+        module = publish(QUBIT)
+        generated = [q for q in module.quiz.questions if q.type == "single_choice"]
+        template, other = (
+            generated[0],
+            next(q for q in module.quiz.questions if q.step_id != generated[0].step_id),
+        )
+        manual = quiz_review.add_question(
+            module.id,
+            "single_choice",
+            template.stem + " (asked again)",
+            template.options,
+            template.answer,
+            template.step_id,
+            None,
+        )
+        quiz_review.publish(module.id, None)
+        enrolments.assign_module_to_role(module.id, lab.id, 14, None)
+        enrolments.assign_module_to_role(module.id, field.id, 14, None)
+        loto = publish(LOTO)
+        quiz_review.publish(loto.id, None)
+        enrolments.assign_module_to_role(loto.id, office.id, 14, None)
+
+        people = {
+            key: accounts.create_user(f"{key}@example.org", key.title(), PASSWORD, "learner", roles).id
+            for key, roles in {
+                "lab1": [lab.id],
+                "lab2": [lab.id],
+                "field1": [field.id],
+                "both": [lab.id, field.id],
+                "office1": [office.id],
+            }.items()
+        }
+        q1, q2, u = template.id, manual.id, other.id
+        attempts_by = {
+            "lab1": take_quiz(people["lab1"], module.id, {q1, u}),
+            "lab2": take_quiz(people["lab2"], module.id, {u}),
+            "field1": take_quiz(people["field1"], module.id, {q2}),
+            "both": take_quiz(people["both"], module.id, {q1}),
+        }
+        loto_question = loto.quiz.questions[0]
+        take_quiz(people["office1"], loto.id, {loto_question.id})
+        return {
+            "sop": module.revision.sop_id,
+            "loto_sop": loto.revision.sop_id,
+            "revision": module.revision_id,
+            "step_t": template.step_id,
+            "step_u": other.step_id,
+            "lab": lab.id,
+            "field": field.id,
+            "office": office.id,
+            "attempts": attempts_by,
+            "people": people,
+        }
+
+
+def expected_cells(filters: gaps.GapFilters) -> dict[tuple[int, str], tuple[int, int]]:
+    """The same numbers computed in Python from the raw rows, independently of the SQL aggregate."""
+    cells: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    rows = db.session.execute(
+        select(Response, Attempt, Question, SopRevision.sop_id)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(Question, Question.id == Response.question_id)
+        .join(SopStep, SopStep.id == Question.step_id)
+        .join(SopRevision, SopRevision.id == SopStep.revision_id)
+    ).all()
+    for response, attempt, question, sop_id in rows:
+        if attempt.submitted_at is None or (filters.sop_id and sop_id != filters.sop_id):
+            continue
+        day = attempt.submitted_at.date()
+        if (filters.date_from and day < filters.date_from) or (filters.date_to and day > filters.date_to):
+            continue
+        for role in db.session.get(User, attempt.user_id).job_roles:
+            if filters.job_role_id and role.id != filters.job_role_id:
+                continue
+            if filters.department and role.department != filters.department:
+                continue
+            cell = cells[(question.step_id, role.name)]
+            cell[0] += 1
+            cell[1] += response.score < 1
+    return {key: (n, m) for key, (n, m) in cells.items()}
+
+
+def report_cells(report: gaps.GapReport) -> dict[tuple[int, str], tuple[int, int]]:
+    return {
+        (int(c.step_id), c.job_role): (int(c.responses), int(c.misses))
+        for c in report.cells.itertuples(index=False)
+    }
+
+
+@pytest.mark.parametrize(
+    "filter_kind", ["none", "sop", "role", "department", "dates_in", "dates_out", "everything"]
+)
+def test_the_sql_aggregate_matches_a_count_from_the_raw_rows(app, organisation, filter_kind) -> None:
+    with app.app_context():
+        attempt = db.session.get(Attempt, organisation["attempts"]["lab1"])
+        attempt.submitted_at = datetime(2024, 1, 10, 23, 59, tzinfo=UTC)
+        db.session.commit()
+        filters = {
+            "none": gaps.GapFilters(),
+            "sop": gaps.GapFilters(sop_id=organisation["sop"]),
+            "role": gaps.GapFilters(job_role_id=organisation["field"]),
+            "department": gaps.GapFilters(department="Science"),
+            "dates_in": gaps.GapFilters(
+                date_from=datetime(2024, 1, 10).date(), date_to=datetime(2024, 1, 10).date()
+            ),
+            "dates_out": gaps.GapFilters(date_to=datetime(2024, 1, 9).date()),
+            "everything": gaps.GapFilters(
+                organisation["sop"], organisation["lab"], "Science", datetime(2024, 1, 1).date(), None
+            ),
+        }[filter_kind]
+        report = gaps.gap_report(filters)
+        expected = expected_cells(filters)
+        assert report_cells(report) == expected
+        assert report.is_empty == (filter_kind == "dates_out")
+        if filter_kind == "dates_in":
+            assert {role for _, role in expected} == {"Lab"}  # only lab1's backdated attempt
+
+
+def test_step_totals_count_each_response_once_and_find_the_step_to_rewrite(app, organisation) -> None:
+    with app.app_context():
+        report = gaps.gap_report(gaps.GapFilters(sop_id=organisation["sop"]))
+        steps = report.steps.set_index("step_id")
+        t, u = steps.loc[organisation["step_t"]], steps.loc[organisation["step_u"]]
+        # step T: 4 learners x 2 questions, 3 misses through 2 questions, by Lab and Field
+        assert (t.responses, t.misses, t.questions, t.questions_missed, t.roles_missed, t.learners) == (
+            8,
+            3,
+            2,
+            2,
+            2,
+            4,
+        )
+        assert t.miss_rate_percent == 37.5 and t.misunderstood and t.to_rewrite
+        # step U: one question, missed by two Lab people only: misunderstood, but not a wording problem
+        assert (u.responses, u.misses, u.questions_missed, u.roles_missed) == (4, 2, 1, 1)
+        assert u.misunderstood and not u.to_rewrite
+        assert report.steps_to_rewrite["step_id"].tolist() == [organisation["step_t"]]
+        # the Lab cell of step T counts `both` in Lab and in Field
+        cells = report_cells(report)
+        assert cells[(organisation["step_t"], "Lab")] == (6, 2)
+        assert cells[(organisation["step_t"], "Field")] == (4, 2)
+
+
+def test_the_sop_text_lists_every_step_in_document_order_with_the_gaps_marked(app, organisation) -> None:
+    with app.app_context():
+        report = gaps.gap_report(gaps.GapFilters(sop_id=organisation["sop"]))
+        text = report.sop_text
+        revision = db.session.get(SopRevision, organisation["revision"])
+        in_order = [s.text for section in revision.sections for s in section.steps]
+        assert [s.text for section in text.sections for s in section.steps] == in_order
+        step_t = db.session.get(SopStep, organisation["step_t"])
+        shown = {s.text: s for section in text.sections for s in section.steps}
+        assert shown[step_t.text].misunderstood and shown[step_t.text].to_rewrite
+        assert shown[step_t.text].miss_rate_percent == 37.5
+        assert text.chosen and text.revision == revision.label
+
+
+def signed_in(client, make_user, app_role: str = "trainer"):
+    login(client, make_user(app_role))
+    return client
+
+
+@pytest.mark.parametrize("path", ["/analytics/gaps", "/analytics/gaps.csv", "/analytics/plotly.min.js"])
+def test_learners_are_refused_and_anonymous_users_sent_to_login(client, make_user, path) -> None:
+    assert "/login" in client.get(path).headers["Location"]
+    signed_in(client, make_user, "learner")
+    assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("app_role", ["trainer", "compliance", "admin"])
+def test_trainers_and_compliance_see_the_page_and_the_nav_link(client, make_user, app_role) -> None:
+    signed_in(client, make_user, app_role)
+    page = client.get("/analytics/gaps")
+    assert page.status_code == 200
+    assert 'href="/analytics/gaps">Gaps</a>' in page.get_data(as_text=True)
+
+
+def test_the_learner_nav_has_no_gaps_link(client, make_user) -> None:
+    signed_in(client, make_user, "learner")
+    assert "/analytics/gaps" not in client.get("/my/training").get_data(as_text=True)
+
+
+def test_with_no_data_the_page_says_so_and_draws_no_chart(client, make_user) -> None:
+    signed_in(client, make_user)
+    html = client.get("/analytics/gaps").get_data(as_text=True)
+    assert "No quiz answers match these filters yet" in html
+    assert "application/json" not in html and "plotly" not in html.lower()
+    body = client.get("/analytics/gaps.csv").get_data(as_text=True)
+    assert body == "\ufeff" + ",".join(gaps.CSV_COLUMNS) + "\r\n"
+
+
+def figure_of(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="gap-heatmap-data">(.*?)</script>', html, re.S)
+    assert found, "no figure data block"
+    return json.loads(found.group(1))
+
+
+def table_of(html: str) -> list[list[str]]:
+    body = re.search(r'<table id="gap-table">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    unescape = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&#34;": '"', "&#39;": "'"}
+
+    def text(cell: str) -> str:
+        for raw, char in unescape.items():
+            cell = cell.replace(raw, char)
+        return cell
+
+    return [[text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
+
+
+def test_with_one_learner_the_heatmap_table_and_csv_show_the_same_numbers(app, client, make_user) -> None:
+    with app.app_context():
+        role = accounts.create_job_role("Solo", "Science")
+        module = publish(QUBIT)
+        quiz_review.publish(module.id, None)
+        enrolments.assign_module_to_role(module.id, role.id, 14, None)
+        learner = accounts.create_user("solo@example.org", "Solo", PASSWORD, "learner", [role.id])
+        missed = module.quiz.questions[2]
+        take_quiz(learner.id, module.id, {missed.id})
+        missed_step = db.session.get(SopStep, missed.step_id).number
+    signed_in(client, make_user)
+    response = client.get("/analytics/gaps")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+
+    figure = figure_of(html)
+    heatmap = figure["data"][0]
+    assert heatmap["type"] == "scatter" and set(heatmap["x"]) == {"Solo"}
+    assert figure["layout"]["yaxis"]["categoryarray"] == heatmap["y"]  # one cell per step, in SOP order
+    table = table_of(html)
+    assert len(table) == len(heatmap["y"]) == len(set(heatmap["y"])) == 12
+    for row, label, rate, (misses, responses, _) in zip(
+        table, heatmap["y"], heatmap["marker"]["color"], heatmap["customdata"], strict=True
+    ):
+        assert label.endswith(f" {row[3]}") and row[0] in label
+        assert f"{rate:.1f}" == row[9] and [str(misses), str(responses)] == [row[8], row[7]]
+        assert row[5] == "Solo" and row[7] == "1"
+    assert sorted(row[9] for row in table) == ["0.0"] * 11 + ["100.0"]
+    assert next(r for r in table if r[9] == "100.0")[3] == missed_step
+
+    csv_response = client.get("/analytics/gaps.csv")
+    assert csv_response.mimetype == "text/csv"
+    body = csv_response.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    parsed = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert parsed[0] == list(gaps.CSV_COLUMNS)
+    assert parsed[1:] == table
+    assert "misunderstood" in html and "100.0% missed (1/1)" in html
+
+
+def test_the_filters_reach_the_page_the_csv_link_and_the_csv(app, client, make_user, organisation) -> None:
+    signed_in(client, make_user)
+    html = client.get(f"/analytics/gaps?sop={organisation['sop']}&role={organisation['field']}").get_data(
+        as_text=True
+    )
+    assert set(figure_of(html)["data"][0]["x"]) == {"Field"}
+    link = f"/analytics/gaps.csv?sop={organisation['sop']}&amp;role={organisation['field']}"
+    assert link in html
+    rows = list(csv.reader(io.StringIO(client.get(link.replace("&amp;", "&")).get_data(as_text=True))))
+    assert {row[5] for row in rows[1:]} == {"Field"}
+    assert len(rows) - 1 == len(table_of(html))
+    office = client.get("/analytics/gaps.csv?department=Admin").get_data(as_text=True)
+    assert {row[5] for row in list(csv.reader(io.StringIO(office)))[1:]} == {"Office"}
+
+
+def test_unreadable_filters_are_explained_and_ignored(client, make_user, organisation) -> None:
+    signed_in(client, make_user)
+    response = client.get("/analytics/gaps?sop=abc&from=yesterday&role=1e9")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert (
+        "Ignored the SOP filter" in html and "is not a date" in html and "Ignored the job role filter" in html
+    )
+    assert figure_of(html)["data"][0]["type"] == "scatter"
+
+
+def test_csv_cells_cannot_run_as_formulas(app, client, make_user, organisation) -> None:
+    with app.app_context():
+        role = db.session.get(JobRole, organisation["field"])
+        role.name, role.department = '=HYPERLINK("http://x")', "@evil"
+        db.session.commit()
+    signed_in(client, make_user, "compliance")
+    rows = list(csv.reader(io.StringIO(client.get("/analytics/gaps.csv").get_data(as_text=True))))
+    roles = {row[5] for row in rows[1:]}
+    assert '\'=HYPERLINK("http://x")' in roles and not any(r.startswith("=") for r in roles)
+    assert "'@evil" in {row[6] for row in rows[1:]}
+
+
+def test_the_page_needs_no_inline_script_and_no_cdn(client, make_user, organisation) -> None:
+    signed_in(client, make_user)
+    response = client.get("/analytics/gaps")
+    html = response.get_data(as_text=True)
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert 'src="/' in tag or 'type="application/json"' in tag, tag
+    assert "cdn." not in html and "https://" not in html
+    js = client.get("/analytics/plotly.min.js")
+    assert js.status_code == 200 and js.mimetype == "text/javascript" and len(js.data) > 1_000_000
+    assert js.headers["ETag"] and "max-age" in js.headers["Cache-Control"]
+    again = client.get("/analytics/plotly.min.js", headers={"If-None-Match": js.headers["ETag"].strip('"')})
+    assert again.status_code == 304
+    with client.get("/static/lms/figures.js") as script:
+        assert script.status_code == 200 and b"Plotly.newPlot" in script.data
+
+
+def test_the_figure_data_block_cannot_close_its_script_element(app, client, make_user, organisation) -> None:
+    with app.app_context():
+        role = db.session.get(JobRole, organisation["lab"])
+        role.name = "</script><script>alert(1)</script>"
+        db.session.commit()
+    signed_in(client, make_user)
+    html = client.get("/analytics/gaps").get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    assert "</script><script>alert(1)</script>" in figure_of(html)["data"][0]["x"]
