@@ -40,7 +40,7 @@ def update_question(
             "The module is published; its questions are locked so past results stay comparable."
         )
     stem, options, answer = _validated(item.type, stem, options, answer)
-    before = {"stem": item.stem, "options": item.options, "answer": item.answer}
+    before = sop_import.question_record(item)
     item.stem, item.options, item.answer = stem, options, answer
     item.origin = "edited"
     item.status = "draft"
@@ -49,7 +49,7 @@ def update_question(
         "question.update",
         "question",
         item.id,
-        {"old": before, "new": {"stem": stem, "options": options, "answer": answer}},
+        {"old": before, "new": sop_import.question_record(item)},
         actor_id,
     )
     db.session.commit()
@@ -215,7 +215,13 @@ def regenerate(question_id: int, actor_id: int | None) -> Question:
     item.type, item.stem, item.options, item.answer = best.type, best.stem, list(best.options), best.answer
     item.quote, item.quality, item.rationale = best.source.quote, best.quality, best.rationale
     item.origin, item.status, item.review_note, item.updated_at = "generated", "draft", "", utcnow()
-    audit.record("question.regenerate", "question", item.id, {"old": before, "new_stem": best.stem}, actor_id)
+    audit.record(
+        "question.regenerate",
+        "question",
+        item.id,
+        {"old": before, "new": sop_import.question_record(item)},
+        actor_id,
+    )
     db.session.commit()
     return item
 

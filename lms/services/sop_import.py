@@ -171,7 +171,22 @@ def _draft_module(
         {"revision_id": revision.id, "lessons": len(module.lessons), "questions": len(quiz.questions)},
         actor_id,
     )
+    for question in quiz.questions:
+        audit.record("question.create", "question", question.id, question_record(question), actor_id)
     return module
+
+
+def question_record(question: Question) -> dict:
+    """What the audit trail keeps of a question: everything a learner is asked and marked against."""
+    return {
+        "type": question.type,
+        "stem": question.stem,
+        "options": question.options,
+        "answer": question.answer,
+        "step": question.step.key if question.step else None,
+        "origin": question.origin or "generated",
+        "status": question.status or "draft",
+    }
 
 
 def _revision_label(sop: Sop, declared: str | None) -> str:

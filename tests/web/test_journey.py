@@ -38,6 +38,9 @@ def test_generated_quiz_is_traceable_and_mixed(app, client, make_user) -> None:
     with app.app_context():
         questions = db.session.get(TrainingModule, module.id).quiz.questions
         assert len(questions) >= 8
+        created = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "question.create")).all()
+        assert sorted(int(e.entity_id) for e in created) == sorted(q.id for q in questions)
+        assert all(e.data["stem"] and "answer" in e.data for e in created)
         assert len({q.type for q in questions}) >= 2
         for q in questions:
             assert q.step is not None, q.stem
