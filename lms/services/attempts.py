@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from lms.db import db, utcnow
 from lms.models import Attempt, AttemptDeadline, Enrolment, Question, Response
@@ -232,10 +232,6 @@ def review(attempt: Attempt) -> list[ReviewedAnswer]:
         for n, q in enumerate(questions_of(attempt), 1)
         if q.id in responses
     ]
-
-
-def attempts_used(enrolment: Enrolment) -> int:
-    return db.session.scalar(select(func.count(Attempt.id)).where(Attempt.enrolment_id == enrolment.id)) or 0
 
 
 # --- Timed attempts -------------------------------------------------------------------------------------
