@@ -21,8 +21,6 @@ Definitions
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -42,6 +40,7 @@ from lms.models import (
     SopStep,
     user_job_roles,
 )
+from lms.services.csv_export import csv_text
 
 MISUNDERSTOOD_RATE = 0.25
 REWRITE_MIN_QUESTIONS = 2
@@ -443,13 +442,7 @@ def filter_options() -> dict[str, list]:
 
 def gap_csv(report: GapReport) -> str:
     """The heatmap's numbers, one row per (step, role), formula-safe, with a UTF-8 byte-order mark."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in table_rows(report):
-        writer.writerow([_defuse_formula(str(row[column])) for column in CSV_COLUMNS])
-    return buffer.getvalue()
+    return csv_text(CSV_COLUMNS, ([row[column] for column in CSV_COLUMNS] for row in table_rows(report)))
 
 
 def table_rows(report: GapReport) -> list[dict[str, str]]:
@@ -470,8 +463,3 @@ def table_rows(report: GapReport) -> list[dict[str, str]]:
         }
         for cell in report.cells.itertuples(index=False)
     ]
-
-
-def _defuse_formula(value: str) -> str:
-    """Stop a step text like '=HYPERLINK(...)' from running as a formula when opened in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

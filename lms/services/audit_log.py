@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -16,6 +15,7 @@ from sqlalchemy import Select, String, cast, func, or_, select
 
 from lms.db import db
 from lms.models import AuditEvent, User
+from lms.services.csv_export import write_rows
 from lms.services.errors import InvalidInput
 
 PER_PAGE = 50
@@ -229,11 +229,7 @@ def export_csv(wanted: AuditFilter) -> IO[bytes]:
     """
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b")  # noqa: SIM115 (returned)
     text_out = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    text_out.write("\ufeff")  # byte-order mark: Excel then reads the file as UTF-8
-    writer = csv.writer(text_out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in _export_rows(wanted):
-        writer.writerow([_defuse_formula(value) for value in _csv_values(row)])
+    write_rows(text_out, CSV_COLUMNS, (_csv_values(row) for row in _export_rows(wanted)))
     text_out.flush()
     text_out.detach()  # keep `out` open for the response
     out.seek(0)
@@ -309,11 +305,6 @@ def readable_changes(data: Any, limit: int | None = None) -> list[Change]:
         if not (key in ("old", "new") and "old" in data and "new" in data):
             lines.append(Change(str(key), None, _shown(data[key], limit)))
     return lines
-
-
-def _defuse_formula(value: str) -> str:
-    """Stop a value like '=HYPERLINK(...)' from running as a formula when opened in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _shown(value: Any, limit: int | None) -> str:

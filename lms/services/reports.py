@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +9,7 @@ from sqlalchemy import and_, case, func, select
 
 from lms.db import db, utcnow
 from lms.models import Assignment, Enrolment, JobRole, Sop, SopRevision, User, user_job_roles
+from lms.services.csv_export import csv_text
 
 REPORT_COLUMNS = (
     "user",
@@ -103,15 +102,4 @@ def completion_rows(now: datetime | None = None) -> list[dict[str, str]]:
 
 
 def completion_csv(now: datetime | None = None) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # byte-order mark: Excel then reads the file as UTF-8 (names with accents)
-    writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in completion_rows(now):
-        writer.writerow({key: _defuse_formula(value) for key, value in row.items()})
-    return buffer.getvalue()
-
-
-def _defuse_formula(value: str) -> str:
-    """Stop a name like '=HYPERLINK(...)' from running as a formula when opened in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return csv_text(REPORT_COLUMNS, ([row[c] for c in REPORT_COLUMNS] for row in completion_rows(now)))
