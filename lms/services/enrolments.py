@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from lms.db import db, utcnow
 from lms.models import Assignment, Enrolment, JobRole, SopRevision, TrainingModule, User
@@ -168,7 +169,12 @@ def enrolments_for(user_id: int) -> list[Enrolment]:
     """A learner's training, soonest due first."""
     return list(
         db.session.scalars(
-            select(Enrolment).where(Enrolment.user_id == user_id).order_by(Enrolment.due_at, Enrolment.id)
+            select(Enrolment)
+            .where(Enrolment.user_id == user_id)
+            .options(
+                selectinload(Enrolment.revision), selectinload(Enrolment.module)
+            )  # the dashboard shows both
+            .order_by(Enrolment.due_at, Enrolment.id)
         )
     )
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import contains_eager
 
 from lms.db import db, utcnow
 from lms.models import Assignment, Enrolment, JobRole, Sop, SopRevision, User, user_job_roles
@@ -83,6 +84,7 @@ def completion_rows(now: datetime | None = None) -> list[dict[str, str]]:
         .join(SopRevision, Enrolment.revision_id == SopRevision.id)
         .join(Sop, SopRevision.sop_id == Sop.id)
         .outerjoin(pairs, pairs.c.enrolment_id == Enrolment.id)
+        .options(contains_eager(Enrolment.revision))  # display_status reads it: no query per row
         .order_by(User.name, Sop.code, pairs.c.role, Enrolment.id)
     )
     return [
