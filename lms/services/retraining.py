@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from lms.db import db, utcnow
 from lms.models import Assignment, Enrolment, Lesson, Question, Quiz, SopRevision, TrainingModule, User
-from lms.services import audit, revisions
+from lms.services import audit, revisions, sop_import
 from lms.services.enrolments import create_enrolment, due_date
 from lms.services.errors import InvalidInput
 
@@ -179,7 +179,7 @@ def _previous_effective(revision: SopRevision) -> SopRevision | None:
 def _supersede(previous: SopRevision, actor_id: int | None) -> None:
     """The old revision stops being trained on: its modules are retired, their history is kept."""
     previous.status = "superseded"
-    for module in db.session.scalars(select(TrainingModule).where(TrainingModule.revision_id == previous.id)):
+    for module in sop_import.modules_of(previous.id):
         if module.status != "retired":
             module.status = "retired"
             audit.record("module.retire", "module", module.id, {"reason": "revision superseded"}, actor_id)

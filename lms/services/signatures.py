@@ -68,12 +68,7 @@ class Signed:
 def signable_revision(user_id: int, revision_id: int) -> SopRevision:
     """A revision the user is enrolled on; any other (or a missing one) is indistinguishable: NotFound."""
     revision = db.session.get(SopRevision, revision_id)
-    enrolled = db.session.scalar(
-        select(Enrolment.id)
-        .where(Enrolment.user_id == user_id, Enrolment.revision_id == revision_id)
-        .limit(1)
-    )
-    if revision is None or enrolled is None:
+    if revision is None or enrolment_id_for(user_id, revision_id) is None:
         raise NotFound("No such SOP revision among your training.")
     return revision
 
