@@ -14,6 +14,8 @@ import plotly.offline
 from markupsafe import Markup
 
 from lms.analytics.gaps import GapReport
+from lms.analytics.items import ItemReport
+from quizzes.psychometrics.review import NEAR_ZERO_DISCRIMINATION
 
 # white (nobody missed) to deep red (everybody missed), readable as grey levels too
 MISS_SCALE = [[0.0, "#f7f7f7"], [0.25, "#fddbc7"], [0.5, "#f4a582"], [0.75, "#d6604d"], [1.0, "#67001f"]]
@@ -97,3 +99,49 @@ def plotly_js() -> tuple[bytes, str]:
     """plotly.min.js from the installed plotly package (read once) and its ETag."""
     body = plotly.offline.get_plotlyjs().encode("utf-8")
     return body, hashlib.sha256(body).hexdigest()[:32]
+
+
+def item_scatter(report: ItemReport) -> go.Figure | None:
+    """Each question as a point: facility (x) against discrimination index (y), questions to review in red.
+
+    The shaded band is Moodle's "barely discriminates" zone (below `NEAR_ZERO_DISCRIMINATION`). Questions
+    without a discrimination index (everyone scored the same) are left out; the data table lists them.
+    """
+    shown = [row for row in report.rows if row.facility is not None and row.discrimination_index is not None]
+    if not shown:
+        return None
+    flagged = [bool(row.reasons) for row in shown]
+    figure = go.Figure(
+        go.Scatter(
+            x=[row.facility for row in shown],
+            y=[row.discrimination_index for row in shown],
+            mode="markers+text",
+            text=[f"Q{row.position}" for row in shown],
+            textposition="top center",
+            marker={
+                "size": 11,
+                "color": ["#b3261e" if f else "#1f5fa8" for f in flagged],
+                "symbol": ["diamond" if f else "circle" for f in flagged],
+                "line": {"width": 1, "color": "#222222"},
+            },
+            customdata=[
+                [row.position, row.attempts, row.stem if len(row.stem) <= 90 else row.stem[:87] + "..."]
+                for row in shown
+            ],
+            hovertemplate=(
+                "<b>Q%{customdata[0]}</b> (%{customdata[1]} attempts)<br>%{customdata[2]}<br>"
+                "facility %{x:.1f}% · discrimination %{y:.1f}%<extra></extra>"
+            ),
+        )
+    )
+    figure.add_hrect(y0=-100, y1=NEAR_ZERO_DISCRIMINATION, fillcolor="#fdecea", line_width=0, layer="below")
+    figure.update_layout(
+        height=420,
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        xaxis={"title": {"text": "facility index (% of marks scored)"}, "range": [-5, 105]},
+        yaxis={"title": {"text": "discrimination index (%)"}, "range": [-105, 105], "automargin": True},
+        plot_bgcolor="#ffffff",
+        showlegend=False,
+        font={"family": "system-ui, sans-serif", "size": 12},
+    )
+    return figure

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from lms.db import db
 from lms.models import AuditEvent, User
 from lms.services.csv_export import write_rows
 from lms.services.errors import InvalidInput
+from lms.services.paging import Page, clamp_page
 
 PER_PAGE = 50
 EXPORT_BATCH = 2000
@@ -109,34 +109,7 @@ class AuditRow:
     changes: list[Change] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    """One page of events, newest first (shaped like Flask-SQLAlchemy's Pagination for the pager macro)."""
-
-    items: list[AuditRow]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
+AuditPage = Page[AuditRow]
 
 
 def _filtered(query: Select, wanted: AuditFilter) -> Select:
@@ -205,7 +178,7 @@ def search(wanted: AuditFilter, page: int = 1, per_page: int = PER_PAGE) -> Audi
         wanted,
     )
     total = db.session.scalar(count_query) or 0
-    page = max(1, min(page, max(1, math.ceil(total / per_page))))
+    page = clamp_page(page, total, per_page)
     query = _events(wanted).order_by(AuditEvent.id.desc()).limit(per_page).offset((page - 1) * per_page)
     items = [_row(found, SHOWN_VALUE_CHARS) for found in db.session.execute(query)]
     return AuditPage(items, page, per_page, total)

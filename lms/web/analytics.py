@@ -1,10 +1,11 @@
-"""Comprehension gaps for trainers and compliance officers: heatmap, SOP text, data table and CSV."""
+"""Analytics for trainers and compliance officers: comprehension gaps (heatmap, SOP text) and the item
+analysis of each quiz, each figure with a data table and a CSV of the numbers shown."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
-from lms.analytics import figures, gaps
+from lms.analytics import figures, gaps, items
 from lms.web.access import allow
 
 READERS = ("trainer", "compliance")
@@ -14,6 +15,10 @@ def build() -> Blueprint:
     bp = Blueprint("analytics", __name__, url_prefix="/analytics")
     bp.add_url_rule("/gaps", view_func=gap_page)
     bp.add_url_rule("/gaps.csv", view_func=gap_csv)
+    bp.add_url_rule("/quizzes", view_func=quiz_list)
+    bp.add_url_rule("/quizzes/<int:quiz_id>", view_func=item_page)
+    bp.add_url_rule("/quizzes/<int:quiz_id>/items.csv", view_func=item_csv)
+    bp.add_url_rule("/quizzes/<int:quiz_id>/options.csv", view_func=option_csv)
     bp.add_url_rule("/plotly.min.js", view_func=plotly_js)
     return bp
 
@@ -45,11 +50,54 @@ def gap_page() -> str:
 @allow(*READERS)
 def gap_csv() -> Response:
     filters, _errors = gaps.parse_filters(request.args)
+    return _csv(gaps.gap_csv(gaps.gap_report(filters)), "step-gaps-by-role.csv")
+
+
+def _csv(body: str, filename: str) -> Response:
     return Response(
-        gaps.gap_csv(gaps.gap_report(filters)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="step-gaps-by-role.csv"'},
+        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
+
+
+@allow(*READERS)
+def quiz_list() -> str:
+    search = request.args.get("q", "")
+    page = items.quizzes_with_results(search, request.args.get("page", 1, type=int))
+    return render_template("lms/analytics/quizzes.html", page=page, search=search)
+
+
+def _item_report(quiz_id: int) -> items.ItemReport:
+    report = items.item_report(quiz_id, items.parse_which(request.args.get("attempts")))
+    if report is None:
+        abort(404)
+    return report
+
+
+@allow(*READERS)
+def item_page(quiz_id: int) -> str:
+    report = _item_report(quiz_id)
+    figure = figures.item_scatter(report)
+    return render_template(
+        "lms/analytics/items.html",
+        report=report,
+        rows=items.item_table(report),
+        option_rows=items.option_table(report),
+        figure=figures.figure_data(figure) if figure is not None else None,
+        which_labels=items.WHICH_LABELS,
+        thresholds=items.review_thresholds(),
+    )
+
+
+@allow(*READERS)
+def item_csv(quiz_id: int) -> Response:
+    report = _item_report(quiz_id)
+    return _csv(items.item_csv(report), f"item-analysis-quiz-{quiz_id}-{report.which}-attempts.csv")
+
+
+@allow(*READERS)
+def option_csv(quiz_id: int) -> Response:
+    report = _item_report(quiz_id)
+    return _csv(items.option_csv(report), f"option-counts-quiz-{quiz_id}-{report.which}-attempts.csv")
 
 
 @allow(*READERS)

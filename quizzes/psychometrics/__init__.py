@@ -6,9 +6,16 @@ response matrices (rows = attempts, columns = items) as pandas DataFrames.
 """
 
 from quizzes.psychometrics.attempts import select_attempts
-from quizzes.psychometrics.classical import ItemAnalysis, ItemStats, TestStats, item_analysis
+from quizzes.psychometrics.classical import (
+    ItemAnalysis,
+    ItemStats,
+    TestStats,
+    item_analysis,
+    pooled_item_analysis,
+)
 from quizzes.psychometrics.distractors import distractor_table
 from quizzes.psychometrics.marks_csv import MarksFileError, read_marks_csv
+from quizzes.psychometrics.review import review_reasons
 
 __all__ = [
     "ItemAnalysis",
@@ -17,6 +24,8 @@ __all__ = [
     "TestStats",
     "distractor_table",
     "item_analysis",
+    "pooled_item_analysis",
     "read_marks_csv",
+    "review_reasons",
     "select_attempts",
 ]

@@ -170,3 +170,33 @@ def item_analysis(
     ]
     sum_of_mark_variance = sum(i.mark_variance or 0.0 for i in items)
     return ItemAnalysis(items, _test_stats(total, len(names), sum_of_mark_variance))
+
+
+def pooled_item_analysis(
+    marks: pd.DataFrame,
+    slots: pd.DataFrame,
+    max_marks: Mapping[str, float] | float = 1.0,
+    options: Mapping[str, int] | None = None,
+) -> ItemAnalysis:
+    """Moodle's statistics for a quiz whose attempts drew different questions from a pool.
+
+    Moodle handles random questions by position ("slot"): the whole-test statistics (alpha, error ratio,
+    standard error) come from the slot matrix, where every attempt has a mark in every slot whatever
+    question it drew there, and each question drawn into a slot gets its own row computed over the attempts
+    that drew it, with the attempt's other marks as the "rest". We do the same:
+
+    `marks`: one row per attempt, one column per question, NaN where the attempt did not draw it.
+    `slots`: the same attempts (same index), one column per position in the attempt, no missing value.
+    Effective weights are left out (None): they compare items that share every attempt.
+    """
+    values = marks.to_numpy(dtype=float)
+    total = slots.to_numpy(dtype=float).sum(axis=1)
+    if len(total) != len(values) or not marks.index.equals(slots.index):
+        raise ValueError("marks and slots must describe the same attempts, in the same order")
+    items = []
+    for j, name in enumerate(str(c) for c in marks.columns):
+        seen = ~np.isnan(values[:, j])
+        max_mark = float(max_marks if isinstance(max_marks, int | float) else max_marks[name])
+        stats, _ = _item_stats(name, values[seen, j], total[seen], max_mark, (options or {}).get(name))
+        items.append(stats)
+    return ItemAnalysis(items, item_analysis(slots).test)

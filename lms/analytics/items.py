@@ -1,0 +1,541 @@
+"""Item analysis of one quiz as the app's trainers see it: Moodle's statistics per question, the questions to
+review and why, and which options each job role picks.
+
+The database does the selecting and counting (which attempts, one mark per response, option counts per role
+in a GROUP BY); `quizzes.psychometrics` computes the statistics on the small matrix that comes back (one row
+per attempt of one quiz). Definitions:
+- *First attempts*: each learner's first submitted attempt at the quiz, the honest measure of what the
+  training taught; *all attempts*: every submitted attempt, retakes included (the pool as used).
+- A quiz is *pooled* when some attempt did not draw every question it has answers for (a pool smaller than
+  the quiz, or questions added later): then each question's row is computed over the attempts that drew it
+  and the whole-test statistics over the positions in the attempt (see `pooled_item_analysis`), and a Rasch
+  difficulty puts the questions on one scale.
+- Option counts by role count a response once for each job role its learner holds now, as the gap report
+  does; the "All learners" rows count it once.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+from sqlalchemy import Text, cast, func, or_, select
+
+from lms.db import db
+from lms.models import (
+    Attempt,
+    JobRole,
+    Question,
+    Quiz,
+    Response,
+    Sop,
+    SopRevision,
+    SopStep,
+    TrainingModule,
+    user_job_roles,
+)
+from lms.services.csv_export import csv_text
+from lms.services.paging import Page, clamp_page
+from quizzes.psychometrics import (
+    ItemAnalysis,
+    TestStats,
+    item_analysis,
+    pooled_item_analysis,
+    review,
+    review_reasons,
+)
+
+Which = Literal["first", "all"]
+WHICH_LABELS = {"first": "First attempts", "all": "All attempts"}
+ALL_LEARNERS = "All learners"
+NO_ROLE = "No job role"
+CHOICE_TYPES = ("single_choice", "true_false", "multiple_response")
+MIN_IRT_ATTEMPTS = 30  # fewer and a Rasch fit is mostly noise
+QUIZZES_PER_PAGE = 25
+
+ITEM_CSV_COLUMNS = (
+    "position",
+    "question_id",
+    "type",
+    "step",
+    "stem",
+    "attempts",
+    "facility_percent",
+    "sd_percent",
+    "random_guess_percent",
+    "discrimination_index_percent",
+    "discriminative_efficiency_percent",
+    "rasch_difficulty",
+    "review",
+)
+DISTRACTOR_CSV_COLUMNS = ("position", "question_id", "stem", "group", "option", "is_key", "count", "percent")
+
+
+# --- the list of quizzes with results -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizSummary:
+    quiz_id: int
+    sop_code: str
+    sop_title: str
+    revision: str
+    module_title: str
+    attempts: int
+    learners: int
+    mean_score: float | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.sop_code} revision {self.revision} · {self.module_title}"
+
+
+def _summary_query():
+    return (
+        select(
+            Quiz.id,
+            Sop.code,
+            Sop.title,
+            SopRevision.label,
+            TrainingModule.title,
+            func.count(Attempt.id),
+            func.count(func.distinct(Attempt.user_id)),
+            func.avg(Attempt.score_percent),
+        )
+        .select_from(Attempt)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .join(TrainingModule, TrainingModule.id == Quiz.module_id)
+        .join(SopRevision, SopRevision.id == TrainingModule.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(Attempt.submitted_at.is_not(None))
+        .group_by(Quiz.id, Sop.code, Sop.title, SopRevision.label, TrainingModule.title)
+    )
+
+
+def _summary(row) -> QuizSummary:
+    quiz_id, code, title, revision, module_title, attempts, learners, mean = row
+    return QuizSummary(
+        quiz_id,
+        code,
+        title,
+        revision,
+        module_title,
+        attempts,
+        learners,
+        None if mean is None else float(mean),
+    )
+
+
+def quizzes_with_results(search: str = "", page: int = 1, per_page: int = QUIZZES_PER_PAGE) -> Page:
+    """Quizzes with a submitted attempt, most attempted first; `search` matches the SOP code or title."""
+    query = _summary_query()
+    words = search.strip()[:100]
+    if words:
+        query = query.where(
+            or_(Sop.code.icontains(words, autoescape=True), Sop.title.icontains(words, autoescape=True))
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = clamp_page(page, total, per_page)
+    rows = db.session.execute(
+        query.order_by(func.count(Attempt.id).desc(), Sop.code, Quiz.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page([_summary(row) for row in rows], page, per_page, total)
+
+
+def quiz_summary(quiz_id: int) -> QuizSummary | None:
+    """The quiz's headline, or None when it does not exist; a quiz with no attempts yet has zero counts."""
+    row = db.session.execute(_summary_query().where(Quiz.id == quiz_id)).first()
+    if row is not None:
+        return _summary(row)
+    found = db.session.execute(
+        select(Quiz.id, Sop.code, Sop.title, SopRevision.label, TrainingModule.title)
+        .join(TrainingModule, TrainingModule.id == Quiz.module_id)
+        .join(SopRevision, SopRevision.id == TrainingModule.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(Quiz.id == quiz_id)
+    ).first()
+    return None if found is None else QuizSummary(*found, 0, 0, None)
+
+
+# --- the aggregates -------------------------------------------------------------------------------------
+
+
+def attempts_condition(quiz_id: int, which: Which):
+    """The attempts analysed: submitted attempts at the quiz; with "first", each learner's earliest one."""
+    conditions = [Attempt.quiz_id == quiz_id, Attempt.submitted_at.is_not(None)]
+    if which == "first":
+        firsts = (
+            select(func.min(Attempt.id))
+            .where(Attempt.quiz_id == quiz_id, Attempt.submitted_at.is_not(None))
+            .group_by(Attempt.user_id)
+        )
+        conditions.append(Attempt.id.in_(firsts))
+    return conditions
+
+
+def marks_query(quiz_id: int, which: Which):
+    """One row per response of the analysed attempts: attempt, question, mark (fraction of the question)."""
+    return (
+        select(Response.attempt_id, Response.question_id, Response.score)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .where(*attempts_condition(quiz_id, which))
+    )
+
+
+def drawn_query(quiz_id: int, which: Which):
+    """The questions each analysed attempt drew, in the order shown: its positions ("slots")."""
+    return select(Attempt.id, Attempt.question_ids).where(*attempts_condition(quiz_id, which))
+
+
+def choices_by_role_query(quiz_id: int, which: Which):
+    """How many times each answer was given to each choice question, per job role of the learner."""
+    answer = cast(Response.value, Text)
+    return (
+        select(Response.question_id, user_job_roles.c.job_role_id, answer, func.count(Response.id))
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(Question, Question.id == Response.question_id)
+        .outerjoin(user_job_roles, user_job_roles.c.user_id == Attempt.user_id)
+        .where(*attempts_condition(quiz_id, which), Question.type.in_(CHOICE_TYPES))
+        .group_by(Response.question_id, user_job_roles.c.job_role_id, answer)
+    )
+
+
+def choices_query(quiz_id: int, which: Which):
+    """The same counts over all learners, each response once."""
+    answer = cast(Response.value, Text)
+    return (
+        select(Response.question_id, answer, func.count(Response.id))
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(Question, Question.id == Response.question_id)
+        .where(*attempts_condition(quiz_id, which), Question.type.in_(CHOICE_TYPES))
+        .group_by(Response.question_id, answer)
+    )
+
+
+# --- the report -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    question_id: int
+    position: int
+    type: str
+    stem: str
+    step: str  # the SOP step number it tests ("" for none)
+    step_text: str
+    attempts: int
+    facility: float | None
+    sd: float | None
+    random_guess: float | None
+    discrimination_index: float | None
+    discriminative_efficiency: float | None
+    rasch_difficulty: float | None
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    question_id: int
+    position: int
+    stem: str
+    group: str
+    option: str
+    is_key: bool
+    count: int
+    percent: float  # of the answers to that question given by that group
+
+
+@dataclass
+class ItemReport:
+    quiz: QuizSummary
+    which: Which
+    attempts: int
+    learners: int
+    pooled: bool
+    test: TestStats | None
+    rows: list[ItemRow]
+    options: list[OptionCount]
+    irt_note: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+    @property
+    def to_review(self) -> list[ItemRow]:
+        return [row for row in self.rows if row.reasons]
+
+    @property
+    def groups(self) -> list[str]:
+        return list(dict.fromkeys(option.group for option in self.options))
+
+
+def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The attempts x questions marks (NaN: not drawn) and the attempts x positions marks."""
+    marks = pd.DataFrame(
+        [tuple(r) for r in db.session.execute(marks_query(quiz_id, which))],
+        columns=["attempt", "question", "score"],
+    )
+    if marks.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    by_question = marks.pivot(index="attempt", columns="question", values="score").sort_index()
+    drawn = dict(db.session.execute(drawn_query(quiz_id, which)).all())
+    score = {(a, q): s for a, q, s in marks.itertuples(index=False)}
+    width = max(len(ids) for ids in drawn.values())
+    slots = pd.DataFrame(
+        [
+            [score.get((attempt, q), 0.0) for q in drawn[attempt]] + [0.0] * (width - len(drawn[attempt]))
+            for attempt in by_question.index
+        ],
+        index=by_question.index,
+        columns=[f"position {i + 1}" for i in range(width)],
+    )
+    return by_question, slots
+
+
+def _analysis(by_question: pd.DataFrame, slots: pd.DataFrame, options: dict[str, int]) -> ItemAnalysis:
+    named = by_question.set_axis([str(c) for c in by_question.columns], axis=1)
+    if named.isna().to_numpy().any():
+        return pooled_item_analysis(named, slots, options=options)
+    return item_analysis(named, options=options)
+
+
+def _rasch(by_question: pd.DataFrame) -> tuple[dict[int, float], str]:
+    """Rasch difficulty per question (full marks = right) for a pooled quiz, or why there is none."""
+    attempts = len(by_question)
+    if attempts < MIN_IRT_ATTEMPTS:
+        return {}, f"Rasch difficulty needs at least {MIN_IRT_ATTEMPTS} attempts; this view has {attempts}."
+    right = (by_question >= 1).astype(float).where(by_question.notna())
+    usable = [q for q in right.columns if right[q].notna().sum() >= 2 and right[q].dropna().nunique() == 2]
+    if len(usable) < 2:
+        return {}, "Rasch difficulty needs at least two questions that some got right and some got wrong."
+    from quizzes.psychometrics.irt import fit_irt  # scipy/girth: only when a pooled quiz is shown
+
+    fit = fit_irt(right[usable], model="rasch")
+    skipped = len(right.columns) - len(usable)
+    note = "Rasch difficulty (logits; higher is harder) from girth's marginal maximum likelihood."
+    if skipped:
+        note += f" {skipped} question(s) everyone got right or wrong cannot be placed and show no value."
+    return {int(q): float(b) for q, b in zip(usable, fit.b, strict=True)}, note
+
+
+def _answer_label(question: Question, raw: str) -> list[str]:
+    """The option text(s) an answer stored as JSON text picks; unreadable answers read as given."""
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return [str(raw)]
+    if question.type == "true_false":
+        return ["True" if value else "False"]
+    picks = value if isinstance(value, list) else [value]
+    labels = []
+    for pick in picks:
+        if isinstance(pick, int) and 0 <= pick < len(question.options):
+            labels.append(question.options[pick])
+        else:
+            labels.append(str(pick))
+    return labels
+
+
+def _key_labels(question: Question) -> set[str]:
+    if question.type == "true_false":
+        return {"True" if question.answer else "False"}
+    keys = question.answer if isinstance(question.answer, list) else [question.answer]
+    return {question.options[int(k)] for k in keys if 0 <= int(k) < len(question.options)}
+
+
+def _all_options(question: Question) -> list[str]:
+    return ["True", "False"] if question.type == "true_false" else list(question.options)
+
+
+def _option_counts(
+    quiz_id: int, which: Which, questions: dict[int, Question], position: dict[int, int]
+) -> list[OptionCount]:
+    """Option counts per question for all learners, then per job role; unchosen options show 0."""
+    role_names = dict(db.session.execute(select(JobRole.id, JobRole.name)).all())
+    counted: dict[tuple[int, str], dict[str, int]] = {}
+    answered: dict[tuple[int, str], int] = {}
+
+    def add(question_id: int, group: str, raw: str, count: int) -> None:
+        key = (question_id, group)
+        answered[key] = answered.get(key, 0) + count
+        tally = counted.setdefault(key, dict.fromkeys(_all_options(questions[question_id]), 0))
+        for label in _answer_label(questions[question_id], raw):
+            tally[label] = tally.get(label, 0) + count
+
+    for question_id, raw, count in db.session.execute(choices_query(quiz_id, which)):
+        add(question_id, ALL_LEARNERS, raw, count)
+    for question_id, role_id, raw, count in db.session.execute(choices_by_role_query(quiz_id, which)):
+        add(question_id, role_names.get(role_id, NO_ROLE) if role_id is not None else NO_ROLE, raw, count)
+
+    def order(key: tuple[int, str]) -> tuple[int, int, str]:
+        return position[key[0]], key[1] != ALL_LEARNERS, key[1]
+
+    rows = []
+    for key in sorted(counted, key=order):
+        question = questions[key[0]]
+        keys = _key_labels(question)
+        for label, count in counted[key].items():
+            rows.append(
+                OptionCount(
+                    question.id,
+                    position[question.id],
+                    question.stem,
+                    key[1],
+                    label,
+                    label in keys,
+                    count,
+                    round(100.0 * count / answered[key], 1) if answered[key] else 0.0,
+                )
+            )
+    return rows
+
+
+def _top_distractor(
+    options: list[OptionCount], question_id: int
+) -> tuple[int | None, tuple[str, int] | None]:
+    """The key's count and the most chosen wrong option among all learners (single-answer questions)."""
+    mine = [o for o in options if o.question_id == question_id and o.group == ALL_LEARNERS]
+    keys = [o for o in mine if o.is_key]
+    wrong = [o for o in mine if not o.is_key]
+    if len(keys) != 1 or not wrong:
+        return None, None
+    top = max(wrong, key=lambda o: o.count)
+    return keys[0].count, (top.option, top.count)
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else value
+
+
+def item_report(quiz_id: int, which: Which = "first") -> ItemReport | None:
+    """The item analysis of one quiz, or None when the quiz does not exist."""
+    summary = quiz_summary(quiz_id)
+    if summary is None:
+        return None
+    by_question, slots = _matrices(quiz_id, which)
+    if by_question.empty:
+        return ItemReport(summary, which, 0, 0, False, None, [], [])
+    ids = [int(q) for q in by_question.columns]
+    questions = {
+        q.id: q
+        for q in db.session.scalars(select(Question).where(Question.id.in_(ids)).order_by(Question.position))
+    }
+    steps = {
+        step_id: (number, text)
+        for step_id, number, text in db.session.execute(
+            select(SopStep.id, SopStep.number, SopStep.text).where(
+                SopStep.id.in_([q.step_id for q in questions.values() if q.step_id])
+            )
+        )
+    }
+    ordered = sorted(ids, key=lambda q: (questions[q].position, q))
+    position = {q: i + 1 for i, q in enumerate(ordered)}
+    guess = {str(q): 2 if questions[q].type == "true_false" else len(questions[q].options) for q in ids}
+    guess = {
+        q: n for q, n in guess.items() if questions[int(q)].type in ("single_choice", "true_false") and n
+    }
+    analysis = _analysis(by_question, slots, guess)
+    pooled = bool(by_question.isna().to_numpy().any())
+    rasch, irt_note = _rasch(by_question) if pooled else ({}, "")
+    options = _option_counts(quiz_id, which, questions, position)
+    stats = {int(s.item): s for s in analysis.items}
+    rows = []
+    for q in ordered:
+        question, s = questions[q], stats[q]
+        key_count, top = _top_distractor(options, q) if question.type != "multiple_response" else (None, None)
+        rows.append(
+            ItemRow(
+                question_id=q,
+                position=position[q],
+                type=question.type,
+                stem=question.stem,
+                step=steps.get(question.step_id, ("", ""))[0],
+                step_text=steps.get(question.step_id, ("", ""))[1],
+                attempts=s.s,
+                facility=_finite(s.facility),
+                sd=_finite(s.sd),
+                random_guess=_finite(s.random_guess_score),
+                discrimination_index=_finite(s.discrimination_index),
+                discriminative_efficiency=_finite(s.discriminative_efficiency),
+                rasch_difficulty=rasch.get(q),
+                reasons=review_reasons(s, key_count, top),
+            )
+        )
+    learners = db.session.scalar(
+        select(func.count(func.distinct(Attempt.user_id))).where(*attempts_condition(quiz_id, which))
+    )
+    return ItemReport(
+        summary, which, len(by_question), learners or 0, pooled, analysis.test, rows, options, irt_note
+    )
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def item_table(report: ItemReport) -> list[dict[str, str]]:
+    """The rows of the item data table and its CSV, formatted once so both show the same text."""
+    return [
+        {
+            "position": str(row.position),
+            "question_id": str(row.question_id),
+            "type": row.type.replace("_", " "),
+            "step": row.step,
+            "stem": row.stem,
+            "attempts": str(row.attempts),
+            "facility_percent": _number(row.facility),
+            "sd_percent": _number(row.sd),
+            "random_guess_percent": _number(row.random_guess),
+            "discrimination_index_percent": _number(row.discrimination_index),
+            "discriminative_efficiency_percent": _number(row.discriminative_efficiency),
+            "rasch_difficulty": _number(row.rasch_difficulty, 2),
+            "review": " ".join(row.reasons),
+        }
+        for row in report.rows
+    ]
+
+
+def item_csv(report: ItemReport) -> str:
+    return csv_text(ITEM_CSV_COLUMNS, ([r[c] for c in ITEM_CSV_COLUMNS] for r in item_table(report)))
+
+
+def option_table(report: ItemReport) -> list[dict[str, str]]:
+    return [
+        {
+            "position": str(o.position),
+            "question_id": str(o.question_id),
+            "stem": o.stem,
+            "group": o.group,
+            "option": o.option,
+            "is_key": "yes" if o.is_key else "no",
+            "count": str(o.count),
+            "percent": f"{o.percent:.1f}",
+        }
+        for o in report.options
+    ]
+
+
+def option_csv(report: ItemReport) -> str:
+    return csv_text(
+        DISTRACTOR_CSV_COLUMNS, ([r[c] for c in DISTRACTOR_CSV_COLUMNS] for r in option_table(report))
+    )
+
+
+def review_thresholds() -> dict[str, float]:
+    """The rules behind "questions to review", for the page to state them."""
+    return {
+        "min_attempts": review.MIN_ATTEMPTS,
+        "discrimination": review.NEAR_ZERO_DISCRIMINATION,
+        "easy": review.TOO_EASY_FACILITY,
+        "hard": review.TOO_HARD_FACILITY,
+    }
+
+
+def parse_which(raw: str | None) -> Which:
+    return "all" if raw == "all" else "first"
