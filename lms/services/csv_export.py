@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 BYTE_ORDER_MARK = "\ufeff"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-\d+(?:\.\d+)?")
 
 
 def defuse_formula(value: str) -> str:
-    """Stop a value like '=HYPERLINK(...)' from running as a formula when the file is opened."""
-    return "'" + value if value[:1] in _FORMULA_STARTS else value
+    """Stop a value like '=HYPERLINK(...)' from running as a formula when the file is opened. A plain
+    number such as "-92.7" (a negative discrimination index) stays a number: it cannot run anything."""
+    if value[:1] not in _FORMULA_STARTS or _PLAIN_NUMBER.fullmatch(value):
+        return value
+    return "'" + value
 
 
 def write_rows(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

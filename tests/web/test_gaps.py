@@ -16,32 +16,13 @@ from sqlalchemy import select
 
 from lms.analytics import gaps
 from lms.db import db
-from lms.models import Attempt, JobRole, Question, Response, SopRevision, SopStep, TrainingModule, User
-from lms.services import accounts, attempts, enrolments, quiz_review, sop_import
-from lms.services.demo import _wrong_answer, right_answer
-from tests.conftest import DEMO_SOPS, PASSWORD, login
+from lms.models import Attempt, JobRole, Question, Response, SopRevision, SopStep, User
+from lms.services import accounts, enrolments, quiz_review
+from tests.conftest import PASSWORD, login
+from tests.web.quiz_takers import publish, take_quiz
 
 QUBIT = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
 LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
-
-
-def take_quiz(user_id: int, module_id: int, wrong_questions: set[int]) -> int:
-    """One submitted attempt of the user's enrolment on the module, wrong exactly on `wrong_questions`."""
-    enrolment = next(e for e in enrolments.enrolments_for(user_id) if e.module_id == module_id)
-    attempt = attempts.start_attempt(user_id, enrolment.id)
-    answers = {}
-    for q in attempts.questions_of(attempt):
-        given = _wrong_answer(q.type, q.options, q.answer) if q.id in wrong_questions else None
-        answers[q.id] = attempts.as_displayed(
-            attempt, q, given if given is not None else right_answer(q.type, q.answer)
-        )
-    attempts.submit_attempt(user_id, attempt.id, answers)
-    return attempt.id
-
-
-def publish(name: str) -> TrainingModule:
-    revision = sop_import.import_sop((DEMO_SOPS / name).read_bytes(), name, None)
-    return sop_import.modules_of(revision.id)[0]
 
 
 @pytest.fixture

@@ -1,0 +1,331 @@
+"""Item analysis in the app (issue 6): Moodle's statistics per question of a real quiz, on first or all
+attempts, the questions to review with their reasons, options chosen by job role, and the pages and CSVs that
+show them. The statistics themselves are checked against hand-worked cases in tests/quizzes; here the app's
+SQL selection and reshaping is checked against a matrix built independently from the raw rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from lms.analytics import items
+from lms.db import db
+from lms.models import Attempt, Question, Quiz, Response
+from lms.services import accounts, enrolments, quiz_review
+from quizzes.psychometrics import item_analysis
+from tests.conftest import PASSWORD, login
+from tests.web.quiz_takers import publish, take_quiz
+
+LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
+QUBIT = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
+
+
+@pytest.fixture
+def results(app: Flask) -> dict:
+    """The 12-question LOTO quiz taken by four Operations and two Office learners.
+
+    Q1 (single choice) is missed by the strong learners (ops1, ops2: only Q1 wrong; ops3, off2) and got right
+    by the weak ones (ops4, off1): negative discrimination, and its one distractor (4 picks) beats the key
+    (2). Q12 is right for everyone. Q5 is missed only by the two weak learners: it discriminates well.
+    ops4 fails and retakes with everything right, so "all attempts" has 7 attempts and "first" has 6.
+    """
+    with app.app_context():
+        ops = accounts.create_job_role("Operations", "Plant")
+        office = accounts.create_job_role("Office", "Admin")
+        module = publish(LOTO)
+        quiz_review.publish(module.id, None)
+        for role in (ops, office):
+            enrolments.assign_module_to_role(module.id, role.id, 14, None)
+        q = [question.id for question in module.quiz.questions]
+        weak = {q[2], q[3], q[4], q[5], q[6]}
+        plan = {
+            "ops1": ([ops.id], {q[0]}),
+            "ops2": ([ops.id], {q[0]}),
+            "ops3": ([ops.id], {q[0], q[2], q[3]}),
+            "ops4": ([ops.id], weak),
+            "off1": ([office.id], weak | {q[7]}),
+            "off2": ([office.id], {q[0], q[8], q[2]}),
+        }
+        people = {}
+        for key, (roles, wrong) in plan.items():
+            people[key] = accounts.create_user(f"{key}@example.org", key, PASSWORD, "learner", roles).id
+            take_quiz(people[key], module.id, wrong)
+        take_quiz(people["ops4"], module.id, set())
+        return {"quiz": module.quiz.id, "questions": q, "people": people, "module": module.id}
+
+
+def independent_matrix(quiz_id: int, which: str):
+    """Attempts x questions marks straight from the ORM rows, with first attempts picked in Python."""
+    attempts = db.session.scalars(
+        select(Attempt)
+        .where(Attempt.quiz_id == quiz_id, Attempt.submitted_at.is_not(None))
+        .order_by(Attempt.id)
+    ).all()
+    if which == "first":
+        firsts: dict[int, Attempt] = {}
+        for attempt in attempts:
+            firsts.setdefault(attempt.user_id, attempt)
+        attempts = sorted(firsts.values(), key=lambda a: a.id)
+    rows = {a.id: {r.question_id: r.score for r in a.responses} for a in attempts}
+    import pandas as pd
+
+    return pd.DataFrame.from_dict(rows, orient="index").sort_index()
+
+
+@pytest.mark.parametrize("which", ["first", "all"])
+def test_the_statistics_are_moodles_on_the_attempts_chosen(app, results, which) -> None:
+    with app.app_context():
+        report = items.item_report(results["quiz"], which)
+        matrix = independent_matrix(results["quiz"], which)
+        expected = item_analysis(matrix.set_axis([str(c) for c in matrix.columns], axis=1))
+        assert report.attempts == len(matrix) == (6 if which == "first" else 7)
+        assert report.learners == 6 and not report.pooled
+        by_id = {row.question_id: row for row in report.rows}
+        assert [row.question_id for row in report.rows] == results["questions"]
+        for stats in expected.items:
+            row = by_id[int(stats.item)]
+            assert row.attempts == stats.s
+            assert row.facility == pytest.approx(stats.facility)
+            assert row.sd == pytest.approx(stats.sd)
+            for name in ("discrimination_index", "discriminative_efficiency"):
+                if getattr(stats, name) is None:
+                    assert getattr(row, name) is None
+                else:
+                    assert getattr(row, name) == pytest.approx(getattr(stats, name))
+        assert report.test.alpha == pytest.approx(expected.test.alpha)
+        assert report.test.standard_error == pytest.approx(expected.test.standard_error)
+
+
+def test_the_retake_changes_the_all_attempts_view_only(app, results) -> None:
+    with app.app_context():
+        first = {r.question_id: r for r in items.item_report(results["quiz"], "first").rows}
+        every = {r.question_id: r for r in items.item_report(results["quiz"], "all").rows}
+        q5 = results["questions"][4]
+        assert first[q5].facility == pytest.approx(100 * 4 / 6)  # ops4 and off1 missed it the first time
+        assert every[q5].facility == pytest.approx(100 * 5 / 7)  # ops4's retake got it right
+
+
+def test_questions_to_review_name_their_reasons(app, results) -> None:
+    with app.app_context():
+        report = items.item_report(results["quiz"], "first")
+        rows = {row.question_id: row for row in report.rows}
+        q = results["questions"]
+        q1_reasons = " ".join(rows[q[0]].reasons)
+        assert rows[q[0]].discrimination_index < 0
+        assert "Negative discrimination" in q1_reasons
+        assert "chosen 4 times, the right answer 2" in q1_reasons
+        assert any("Almost everyone gets it right" in reason for reason in rows[q[11]].reasons)
+        assert rows[q[4]].discrimination_index > 50 and rows[q[4]].reasons == []
+        assert {row.question_id for row in report.to_review} == {
+            r.question_id for r in report.rows if r.reasons
+        }
+
+
+def test_option_counts_by_role_match_a_count_of_the_answers(app, results) -> None:
+    with app.app_context():
+        report = items.item_report(results["quiz"], "first")
+        q1 = db.session.get(Question, results["questions"][0])
+        key, distractor = q1.options[int(q1.answer)], q1.options[(int(q1.answer) + 1) % len(q1.options)]
+        counts = {
+            (o.group, o.option): (o.count, o.percent, o.is_key)
+            for o in report.options
+            if o.question_id == q1.id
+        }
+        assert counts[(items.ALL_LEARNERS, key)] == (2, pytest.approx(33.3), True)
+        assert counts[(items.ALL_LEARNERS, distractor)] == (4, pytest.approx(66.7), False)
+        assert counts[("Operations", key)][0] == 1 and counts[("Operations", distractor)][0] == 3
+        assert counts[("Office", key)][0] == 1 and counts[("Office", distractor)][0] == 1
+        unchosen = [o for o in q1.options if o not in (key, distractor)]
+        assert all(counts[(items.ALL_LEARNERS, option)][0] == 0 for option in unchosen)
+
+        # every choice question: the "All learners" counts equal a count of the stored answers
+        first_ids = {min(ids) for ids in _attempts_by_user(results["quiz"]).values()}
+        for question in db.session.scalars(
+            select(Question).where(Question.quiz_id == results["quiz"], Question.type.in_(items.CHOICE_TYPES))
+        ):
+            answers = db.session.scalars(
+                select(Response.value).where(
+                    Response.question_id == question.id, Response.attempt_id.in_(first_ids)
+                )
+            ).all()
+            expected = Counter()
+            for value in answers:
+                picks = value if isinstance(value, list) else [value]
+                for pick in picks:
+                    expected[
+                        "True" if pick is True else "False" if pick is False else question.options[pick]
+                    ] += 1
+            shown = {
+                o.option: o.count
+                for o in report.options
+                if o.question_id == question.id and o.group == items.ALL_LEARNERS and o.count
+            }
+            assert shown == dict(expected), question.stem
+
+
+def _attempts_by_user(quiz_id: int) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for attempt_id, user_id in db.session.execute(
+        select(Attempt.id, Attempt.user_id).where(
+            Attempt.quiz_id == quiz_id, Attempt.submitted_at.is_not(None)
+        )
+    ):
+        found.setdefault(user_id, []).append(attempt_id)
+    return found
+
+
+def test_a_pool_counts_each_question_over_the_attempts_that_drew_it(app) -> None:
+    with app.app_context():
+        role = accounts.create_job_role("Lab", "Science")
+        module = publish(QUBIT)
+        quiz_review.publish(module.id, None)
+        quiz = db.session.get(Quiz, module.quiz.id)
+        quiz.questions_per_attempt = 5
+        db.session.commit()
+        enrolments.assign_module_to_role(module.id, role.id, 14, None)
+        for n in range(8):
+            user = accounts.create_user(f"pool{n}@example.org", f"Pool {n}", PASSWORD, "learner", [role.id])
+            drawn = [q.id for q in module.quiz.questions]
+            take_quiz(user.id, module.id, set(drawn[n % 3 :: 3]))
+        report = items.item_report(quiz.id, "first")
+        assert report.pooled and report.attempts == 8 and report.test.items == 5
+        drew = Counter(q for ids in db.session.scalars(select(Attempt.question_ids)) for q in ids)
+        assert {row.question_id: row.attempts for row in report.rows} == dict(drew)
+        assert "at least 30 attempts" in report.irt_note
+        assert all(row.rasch_difficulty is None for row in report.rows)
+
+
+# --- the pages ---------------------------------------------------------------------------------------------
+
+
+def signed_in(client, make_user, app_role: str = "trainer"):
+    login(client, make_user(app_role))
+    return client
+
+
+def table(html: str, table_id: str) -> list[list[str]]:
+    body = re.search(rf'<table id="{table_id}">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    unescape = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&#34;": '"', "&#39;": "'"}
+
+    def text(cell: str) -> str:
+        cell = re.sub(r"<[^>]+>", "", cell).strip()
+        for raw, char in unescape.items():
+            cell = cell.replace(raw, char)
+        return cell
+
+    return [
+        [text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
+def csv_rows(body: str) -> list[dict[str, str]]:
+    assert body.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(body[1:])))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/analytics/quizzes",
+        "/analytics/quizzes/1",
+        "/analytics/quizzes/1/items.csv",
+        "/analytics/quizzes/1/options.csv",
+    ],
+)
+def test_learners_are_refused_and_anonymous_users_sent_to_login(client, make_user, path) -> None:
+    assert "/login" in client.get(path).headers["Location"]
+    signed_in(client, make_user, "learner")
+    assert client.get(path).status_code == 403
+
+
+def test_an_unknown_quiz_is_not_found(client, make_user) -> None:
+    signed_in(client, make_user, "compliance")
+    assert client.get("/analytics/quizzes/987654").status_code == 404
+    assert client.get("/analytics/quizzes/987654/items.csv").status_code == 404
+
+
+def test_with_no_attempts_the_pages_say_so(app, client, make_user) -> None:
+    with app.app_context():
+        module = publish(LOTO)
+        quiz_review.publish(module.id, None)
+        quiz_id = module.quiz.id
+    signed_in(client, make_user)
+    assert "No quiz has a submitted attempt yet" in client.get("/analytics/quizzes").get_data(as_text=True)
+    html = client.get(f"/analytics/quizzes/{quiz_id}").get_data(as_text=True)
+    assert "Nobody has submitted this quiz yet" in html and "application/json" not in html
+    assert client.get(f"/analytics/quizzes/{quiz_id}/items.csv").get_data(as_text=True) == (
+        "\ufeff" + ",".join(items.ITEM_CSV_COLUMNS) + "\r\n"
+    )
+
+
+def test_with_one_learner_the_page_shows_facilities_and_no_spread(app, client, make_user) -> None:
+    with app.app_context():
+        role = accounts.create_job_role("Solo", "Plant")
+        module = publish(LOTO)
+        quiz_review.publish(module.id, None)
+        enrolments.assign_module_to_role(module.id, role.id, 14, None)
+        user = accounts.create_user("solo@example.org", "Solo", PASSWORD, "learner", [role.id])
+        first = module.quiz.questions[0].id
+        take_quiz(user.id, module.id, {first})
+        quiz_id = module.quiz.id
+    signed_in(client, make_user)
+    html = client.get(f"/analytics/quizzes/{quiz_id}").get_data(as_text=True)
+    assert "With a single attempt no spread" in html
+    rows = table(html, "item-table")
+    assert rows[0][5] == "0.0" and all(row[5] == "100.0" for row in rows[1:])
+    assert all(row[8] == "" for row in rows)  # no discrimination index from one attempt
+    assert "No question has a discrimination index yet" in html and 'id="item-scatter"' not in html
+
+
+def test_the_list_the_table_and_the_csv_show_the_same_numbers(app, client, make_user, results) -> None:
+    signed_in(client, make_user)
+    listing = client.get("/analytics/quizzes").get_data(as_text=True)
+    assert table(listing, "quiz-table")[0][3:5] == ["7", "6"]
+    assert "No quiz with results matches" in client.get("/analytics/quizzes?q=zz-nothing").get_data(
+        as_text=True
+    )
+    assert "quiz-table" in client.get("/analytics/quizzes?q=lockout").get_data(as_text=True)
+
+    quiz = results["quiz"]
+    for which, attempts_shown in (("first", "6"), ("all", "7")):
+        html = client.get(f"/analytics/quizzes/{quiz}?attempts={which}").get_data(as_text=True)
+        assert re.search(rf"<dt>Attempts</dt><dd>{attempts_shown}</dd>", html)
+        shown = table(html, "item-table")
+        exported = csv_rows(
+            client.get(f"/analytics/quizzes/{quiz}/items.csv?attempts={which}").get_data(as_text=True)
+        )
+        assert [
+            [
+                r["position"],
+                r["step"],
+                r["attempts"],
+                r["facility_percent"],
+                r["discrimination_index_percent"],
+            ]
+            for r in exported
+        ] == [[row[0], row[2], row[4], row[5], row[8]] for row in shown]
+        options = csv_rows(
+            client.get(f"/analytics/quizzes/{quiz}/options.csv?attempts={which}").get_data(as_text=True)
+        )
+        assert [[r["position"], r["group"], r["option"], r["count"], r["percent"]] for r in options] == [
+            [row[0], row[1], row[2], row[4], row[5]] for row in table(html, "option-table")
+        ]
+    assert "Negative discrimination" in html and "figures.js" in html
+
+
+@pytest.mark.parametrize(("app_role", "can_edit"), [("trainer", True), ("compliance", False)])
+def test_only_trainers_get_a_link_to_edit_a_question_to_review(
+    client, make_user, results, app_role, can_edit
+) -> None:
+    signed_in(client, make_user, app_role)
+    html = client.get(f"/analytics/quizzes/{results['quiz']}").get_data(as_text=True)
+    link = f"/questions/{results['questions'][0]}/edit"
+    assert (link in html) is can_edit
+    assert "<script>" not in html and "cdn" not in html.lower()
