@@ -7,6 +7,7 @@ Pages embed a figure as JSON in a `<script type="application/json">` data block 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import cache
 
 import plotly.graph_objects as go
@@ -15,6 +16,7 @@ from markupsafe import Markup
 
 from lms.analytics.gaps import GapReport
 from lms.analytics.items import ItemReport
+from lms.analytics.overview import STATUS_LABELS, STATUSES, Overview
 from quizzes.psychometrics.review import NEAR_ZERO_DISCRIMINATION
 
 # white (nobody missed) to deep red (everybody missed), readable as grey levels too
@@ -143,5 +145,115 @@ def item_scatter(report: ItemReport) -> go.Figure | None:
         plot_bgcolor="#ffffff",
         showlegend=False,
         font={"family": "system-ui, sans-serif", "size": 12},
+    )
+    return figure
+
+
+STATUS_COLOURS = {
+    "completed": "#2e7d32",
+    "in_progress": "#1f5fa8",
+    "not_started": "#9e9e9e",
+    "overdue": "#b3261e",
+}
+_BASE_LAYOUT = {
+    "plot_bgcolor": "#ffffff",
+    "font": {"family": "system-ui, sans-serif", "size": 12},
+    "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+}
+
+
+def completion_bars(report: Overview, links: Callable[[str, int], str]) -> go.Figure | None:
+    """Current training per job role, stacked by status; clicking a segment lists the people in it.
+
+    `links(status, job_role_id)` gives the drill-down address; it travels in `customdata` and the page's
+    figures.js follows it (layout.meta.drill), while the data table carries the same links for keyboards.
+    """
+    if not report.completion:
+        return None
+    roles = [r.job_role for r in report.completion]
+    figure = go.Figure(
+        [
+            go.Bar(
+                name=STATUS_LABELS[status],
+                y=roles,
+                x=[r.counts[status] for r in report.completion],
+                orientation="h",
+                marker={"color": STATUS_COLOURS[status]},
+                customdata=[[links(status, r.job_role_id)] for r in report.completion],
+                hovertemplate="%{y}: %{x} " + STATUS_LABELS[status].lower() + "<extra></extra>",
+            )
+            for status in STATUSES
+        ]
+    )
+    figure.update_layout(
+        barmode="stack",
+        height=max(260, 120 + 36 * len(roles)),
+        xaxis={"title": {"text": "SOP trainings (person and SOP)"}},
+        yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+        legend={"orientation": "h", "y": -0.15},
+        meta={"drill": True},
+        **_BASE_LAYOUT,
+    )
+    return figure
+
+
+def score_bars(report: Overview, links: Callable[[int], str]) -> go.Figure | None:
+    """First-attempt scores in 10-point bands, split into passed and not passed; bars drill down."""
+    if not report.first_attempts:
+        return None
+    labels = [b.label for b in report.scores]
+    traces = []
+    for name, values, colour in (
+        ("Passed", [b.passed for b in report.scores], STATUS_COLOURS["completed"]),
+        ("Not passed", [b.first_attempts - b.passed for b in report.scores], STATUS_COLOURS["overdue"]),
+    ):
+        traces.append(
+            go.Bar(
+                name=name,
+                x=labels,
+                y=values,
+                marker={"color": colour},
+                customdata=[[links(b.index)] for b in report.scores],
+                hovertemplate="%{x}: %{y} first attempts " + name.lower() + "<extra></extra>",
+            )
+        )
+    figure = go.Figure(traces)
+    figure.update_layout(
+        barmode="stack",
+        height=340,
+        xaxis={"title": {"text": "first-attempt score"}, "type": "category"},
+        yaxis={"title": {"text": "first attempts"}, "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.25},
+        meta={"drill": True},
+        **_BASE_LAYOUT,
+    )
+    return figure
+
+
+def trend_lines(report: Overview) -> go.Figure | None:
+    """First-attempt pass rate per SOP, one line per SOP across its revisions in order."""
+    if not report.trend:
+        return None
+    figure = go.Figure()
+    for code in dict.fromkeys(t.sop_code for t in report.trend):
+        points = [t for t in report.trend if t.sop_code == code]
+        figure.add_trace(
+            go.Scatter(
+                name=code,
+                x=[t.order for t in points],
+                y=[t.pass_rate for t in points],
+                mode="lines+markers",
+                customdata=[[t.revision, t.passed, t.first_attempts] for t in points],
+                hovertemplate=(
+                    f"<b>{code}</b> revision %{{customdata[0]}}<br>%{{y:.1f}}% passed first time "
+                    "(%{customdata[1]} of %{customdata[2]})<extra></extra>"
+                ),
+            )
+        )
+    figure.update_layout(
+        height=360,
+        xaxis={"title": {"text": "revision (1 = earliest with results)"}, "dtick": 1, "rangemode": "tozero"},
+        yaxis={"title": {"text": "first-attempt pass rate (%)"}, "range": [0, 105]},
+        **_BASE_LAYOUT,
     )
     return figure

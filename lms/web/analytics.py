@@ -3,9 +3,9 @@ analysis of each quiz, each figure with a data table and a CSV of the numbers sh
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from lms.analytics import figures, gaps, items
+from lms.analytics import figures, gaps, items, overview
 from lms.web.access import allow
 
 READERS = ("trainer", "compliance")
@@ -13,6 +13,9 @@ READERS = ("trainer", "compliance")
 
 def build() -> Blueprint:
     bp = Blueprint("analytics", __name__, url_prefix="/analytics")
+    bp.add_url_rule("/", view_func=overview_page)
+    bp.add_url_rule("/overview/<any(completion, scores, trend):name>.csv", view_func=overview_csv)
+    bp.add_url_rule("/learners", view_func=drill_down)
     bp.add_url_rule("/gaps", view_func=gap_page)
     bp.add_url_rule("/gaps.csv", view_func=gap_csv)
     bp.add_url_rule("/quizzes", view_func=quiz_list)
@@ -21,6 +24,77 @@ def build() -> Blueprint:
     bp.add_url_rule("/quizzes/<int:quiz_id>/options.csv", view_func=option_csv)
     bp.add_url_rule("/plotly.min.js", view_func=plotly_js)
     return bp
+
+
+def _drill_links(filters: gaps.GapFilters):
+    """Addresses of the learners behind a completion segment (status, role) or a score band."""
+    args = filters.as_args()
+
+    def by_status(status: str, job_role_id: int) -> str:
+        return url_for("lms.analytics.drill_down", **{**args, "role": str(job_role_id), "status": status})
+
+    def by_band(band: int) -> str:
+        return url_for("lms.analytics.drill_down", **{**args, "band": str(band)})
+
+    return by_status, by_band
+
+
+@allow(*READERS)
+def overview_page() -> str:
+    filters, errors = gaps.parse_filters(request.args)
+    report = overview.overview(filters)
+    by_status, by_band = _drill_links(filters)
+    drawn = {
+        "completion": figures.completion_bars(report, by_status),
+        "scores": figures.score_bars(report, by_band),
+        "trend": figures.trend_lines(report),
+    }
+    return render_template(
+        "lms/analytics/overview.html",
+        report=report,
+        figures={name: figures.figure_data(f) for name, f in drawn.items() if f is not None},
+        completion_rows=overview.completion_table(report),
+        score_rows=overview.scores_table(report),
+        trend_rows=overview.trend_table(report),
+        by_status=by_status,
+        by_band=by_band,
+        statuses=overview.STATUSES,
+        status_labels=overview.STATUS_LABELS,
+        errors=errors,
+        options=gaps.filter_options(),
+        filters=filters,
+    )
+
+
+@allow(*READERS)
+def overview_csv(name: str) -> Response:
+    filters, _errors = gaps.parse_filters(request.args)
+    return _csv(overview.figure_csv(overview.overview(filters), name), f"{name}.csv")
+
+
+@allow(*READERS)
+def drill_down() -> str:
+    filters, errors = gaps.parse_filters(request.args)
+    page_number = request.args.get("page", 1, type=int)
+    status, band = request.args.get("status"), request.args.get("band", type=int)
+    if status in overview.STATUSES:
+        page = overview.learners_by_status(filters, status, page_number)
+        what = overview.STATUS_LABELS[status].lower() + " training"
+    elif band is not None and 0 <= band < len(overview.SCORE_BANDS):
+        page = overview.learners_by_band(filters, band, page_number)
+        what = f"first attempts scoring {overview.band_label(band)}"
+    else:
+        abort(404)
+    return render_template(
+        "lms/analytics/learners.html",
+        page=page,
+        what=what,
+        errors=errors,
+        filters=filters,
+        options=gaps.filter_options(),
+        args={**filters.as_args(), **({"status": status} if status else {"band": str(band)})},
+        by_status=status is not None,
+    )
 
 
 @allow(*READERS)

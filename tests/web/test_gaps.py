@@ -209,12 +209,12 @@ def test_trainers_and_compliance_see_the_page_and_the_nav_link(client, make_user
     signed_in(client, make_user, app_role)
     page = client.get("/analytics/gaps")
     assert page.status_code == 200
-    assert 'href="/analytics/gaps">Gaps</a>' in page.get_data(as_text=True)
+    assert 'href="/analytics/">Analytics</a>' in page.get_data(as_text=True)
 
 
 def test_the_learner_nav_has_no_gaps_link(client, make_user) -> None:
     signed_in(client, make_user, "learner")
-    assert "/analytics/gaps" not in client.get("/my/training").get_data(as_text=True)
+    assert "/analytics/" not in client.get("/my/training").get_data(as_text=True)
 
 
 def test_with_no_data_the_page_says_so_and_draws_no_chart(client, make_user) -> None:

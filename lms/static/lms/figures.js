@@ -4,6 +4,17 @@
 (function () {
   "use strict";
   if (!window.Plotly) { return; }
+  /* A drill-down figure carries the address of the learners behind each bar as customdata[0]; only a
+     same-site path is followed. The data table under each figure has the same links for keyboards. */
+  function followClicks(target) {
+    target.on("plotly_click", function (event) {
+      var point = event && event.points && event.points[0];
+      var href = point && point.customdata && point.customdata[0];
+      if (typeof href === "string" && href.charAt(0) === "/" && href.charAt(1) !== "/") {
+        window.location.assign(href);
+      }
+    });
+  }
   var targets = document.querySelectorAll("[data-figure]");
   Array.prototype.forEach.call(targets, function (target) {
     var block = document.getElementById(target.getAttribute("data-figure"));
@@ -15,6 +26,9 @@
       displaylogo: false,
       /* the mode bar needs plotly's injected stylesheet, which the CSP (rightly) blocks */
       displayModeBar: false
-    }).then(function () { target.setAttribute("data-rendered", "true"); });
+    }).then(function () {
+      target.setAttribute("data-rendered", "true");
+      if (figure.layout && figure.layout.meta && figure.layout.meta.drill) { followClicks(target); }
+    });
   });
 })();

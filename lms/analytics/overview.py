@@ -1,0 +1,379 @@
+"""The analytics overview: where training stands (completion and overdue by job role), how learners score on
+their first attempt, and whether each SOP's first-attempt pass rate moved from one revision to the next.
+
+Each figure is one GROUP BY in the database; Python only labels and orders the handful of rows. The filters
+are the gap report's (`gaps.GapFilters`): SOP, job role, department and a date range, read as follows:
+- completion counts current training (enrolments on a revision that is not superseded), once for every job
+  role that requires it of its learner (as the completion report does); the date range is on the due date;
+- scores and the trend count each learner's first submitted attempt at each quiz, once; the date range is on
+  its submission; the role and department filters keep the learners who hold such a role now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import case, func, literal_column, select
+
+from lms.analytics.gaps import GapFilters
+from lms.db import db, utcnow
+from lms.models import (
+    Attempt,
+    Enrolment,
+    JobRole,
+    Quiz,
+    Sop,
+    SopRevision,
+    TrainingModule,
+    User,
+    user_job_roles,
+)
+from lms.services.csv_export import csv_text
+from lms.services.paging import Page, clamp_page
+from lms.services.reports import required_through_roles
+
+STATUSES = ("completed", "in_progress", "not_started", "overdue")
+STATUS_LABELS = {
+    "completed": "Completed",
+    "in_progress": "In progress",
+    "not_started": "Not started",
+    "overdue": "Overdue",
+}
+SCORE_BANDS = tuple((10 * i, 10 * i + 10) for i in range(10))  # [lo, hi); the last band includes 100
+TREND_MAX_SOPS = 12  # unfiltered, the trend draws the SOPs with the most first attempts
+DRILL_PER_PAGE = 50
+
+COMPLETION_CSV = ("job_role", "department", *STATUSES, "total", "completed_percent")
+SCORES_CSV = ("score_band", "first_attempts", "passed")
+TREND_CSV = ("sop_code", "revision", "revision_order", "first_attempts", "passed", "pass_rate_percent")
+
+
+def _day_start(day) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+
+def _in_range(column, filters: GapFilters) -> list:
+    conditions = []
+    if filters.date_from is not None:
+        conditions.append(column >= _day_start(filters.date_from))
+    if filters.date_to is not None:
+        conditions.append(column < _day_start(filters.date_to + timedelta(days=1)))
+    return conditions
+
+
+def _status(now: datetime):
+    """The display status (see `Enrolment.display_status`) as SQL, for enrolments on current revisions."""
+    return case(
+        (Enrolment.status == "completed", literal_column("'completed'")),
+        (Enrolment.due_at < now, literal_column("'overdue'")),
+        (Enrolment.status == "in_progress", literal_column("'in_progress'")),
+        else_=literal_column("'not_started'"),
+    )
+
+
+def _completion_base(filters: GapFilters, now: datetime):
+    """(role, enrolment, status) rows for current training that the filters keep."""
+    pairs = required_through_roles().subquery()
+    status = _status(now).label("status")
+    query = (
+        select(pairs.c.job_role_id, Enrolment.id.label("enrolment_id"), status)
+        .select_from(pairs)
+        .join(Enrolment, Enrolment.id == pairs.c.enrolment_id)
+        .join(SopRevision, SopRevision.id == Enrolment.revision_id)
+        .where(SopRevision.status != "superseded", *_in_range(Enrolment.due_at, filters))
+    )
+    if filters.sop_id is not None:
+        query = query.where(SopRevision.sop_id == filters.sop_id)
+    if filters.job_role_id is not None:
+        query = query.where(pairs.c.job_role_id == filters.job_role_id)
+    if filters.department is not None:
+        query = query.where(
+            pairs.c.job_role_id.in_(select(JobRole.id).where(JobRole.department == filters.department))
+        )
+    return query
+
+
+def completion_query(filters: GapFilters, now: datetime):
+    base = _completion_base(filters, now).subquery()
+    return (
+        select(JobRole.id, JobRole.name, JobRole.department, base.c.status, func.count())
+        .join(base, base.c.job_role_id == JobRole.id)
+        .group_by(JobRole.id, JobRole.name, JobRole.department, base.c.status)
+    )
+
+
+def _first_attempts(filters: GapFilters):
+    """Each learner's first submitted attempt at each quiz, with its quiz's SOP revision, filtered."""
+    first_ids = (
+        select(func.min(Attempt.id))
+        .where(Attempt.submitted_at.is_not(None))
+        .group_by(Attempt.user_id, Attempt.quiz_id)
+    )
+    query = (
+        select(Attempt.id, Attempt.user_id, Attempt.score_percent, Attempt.passed, TrainingModule.revision_id)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .join(TrainingModule, TrainingModule.id == Quiz.module_id)
+        .where(Attempt.id.in_(first_ids), *_in_range(Attempt.submitted_at, filters))
+    )
+    if filters.sop_id is not None:
+        query = query.join(SopRevision, SopRevision.id == TrainingModule.revision_id).where(
+            SopRevision.sop_id == filters.sop_id
+        )
+    roles = []
+    if filters.job_role_id is not None:
+        roles.append(user_job_roles.c.job_role_id == filters.job_role_id)
+    if filters.department is not None:
+        roles.append(
+            user_job_roles.c.job_role_id.in_(
+                select(JobRole.id).where(JobRole.department == filters.department)
+            )
+        )
+    if roles:
+        query = query.where(Attempt.user_id.in_(select(user_job_roles.c.user_id).where(*roles)))
+    return query
+
+
+def scores_query(filters: GapFilters):
+    firsts = _first_attempts(filters).subquery()
+    band = _band_of(firsts.c.score_percent)
+    passed = case((firsts.c.passed.is_(True), literal_column("1")), else_=literal_column("0"))
+    return select(band.label("band"), func.count(), func.sum(passed)).group_by(band)
+
+
+def _band_of(score):
+    whens = [
+        (score >= literal_column(str(lo)), literal_column(str(i)))
+        for i, (lo, _hi) in reversed(list(enumerate(SCORE_BANDS)))
+    ]
+    return case(*whens, else_=literal_column("0"))
+
+
+def trend_query(filters: GapFilters):
+    firsts = _first_attempts(filters).subquery()
+    passed = case((firsts.c.passed.is_(True), literal_column("1")), else_=literal_column("0"))
+    return (
+        select(Sop.id, Sop.code, SopRevision.id, SopRevision.label, func.count(), func.sum(passed))
+        .select_from(firsts)
+        .join(SopRevision, SopRevision.id == firsts.c.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .group_by(Sop.id, Sop.code, SopRevision.id, SopRevision.label)
+    )
+
+
+# --- the report -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleStatus:
+    job_role_id: int
+    job_role: str
+    department: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def completed_percent(self) -> float:
+        return round(100.0 * self.counts["completed"] / self.total, 1) if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class ScoreBand:
+    index: int
+    label: str
+    first_attempts: int
+    passed: int
+
+
+@dataclass(frozen=True)
+class RevisionPassRate:
+    sop_id: int
+    sop_code: str
+    revision_id: int
+    revision: str
+    order: int  # 1 for the SOP's earliest revision shown, 2 for the next...
+    first_attempts: int
+    passed: int
+
+    @property
+    def pass_rate(self) -> float:
+        return round(100.0 * self.passed / self.first_attempts, 1) if self.first_attempts else 0.0
+
+
+@dataclass
+class Overview:
+    filters: GapFilters
+    completion: list[RoleStatus]
+    scores: list[ScoreBand]
+    trend: list[RevisionPassRate]
+    trend_sops_hidden: int  # SOPs left out of the trend (beyond TREND_MAX_SOPS)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.completion and not any(b.first_attempts for b in self.scores)
+
+    @property
+    def first_attempts(self) -> int:
+        return sum(b.first_attempts for b in self.scores)
+
+
+def band_label(index: int) -> str:
+    lo, hi = SCORE_BANDS[index]
+    return f"{lo}-{hi}%" if index == len(SCORE_BANDS) - 1 else f"{lo}-{hi - 1}%"
+
+
+def completion(filters: GapFilters, now: datetime | None = None) -> list[RoleStatus]:
+    found: dict[int, RoleStatus] = {}
+    for role_id, name, department, status, count in db.session.execute(
+        completion_query(filters, now or utcnow())
+    ):
+        row = found.setdefault(
+            role_id, RoleStatus(role_id, name, department or "", dict.fromkeys(STATUSES, 0))
+        )
+        row.counts[status] += count
+    return sorted(found.values(), key=lambda r: (r.job_role.lower(), r.job_role_id))
+
+
+def scores(filters: GapFilters) -> list[ScoreBand]:
+    counted = {int(band): (int(n), int(p or 0)) for band, n, p in db.session.execute(scores_query(filters))}
+    return [ScoreBand(i, band_label(i), *counted.get(i, (0, 0))) for i in range(len(SCORE_BANDS))]
+
+
+def trend(filters: GapFilters) -> tuple[list[RevisionPassRate], int]:
+    rows = db.session.execute(trend_query(filters)).all()
+    attempts_by_sop: dict[int, int] = {}
+    for sop_id, _code, _rev, _label, n, _p in rows:
+        attempts_by_sop[sop_id] = attempts_by_sop.get(sop_id, 0) + n
+    kept = sorted(attempts_by_sop, key=lambda s: -attempts_by_sop[s])[:TREND_MAX_SOPS]
+    result, order = [], {}
+    for sop_id, code, revision_id, label, n, p in sorted(rows, key=lambda r: (r[1], r[2])):
+        if sop_id not in kept:
+            continue
+        order[sop_id] = order.get(sop_id, 0) + 1
+        result.append(RevisionPassRate(sop_id, code, revision_id, label, order[sop_id], int(n), int(p or 0)))
+    return result, len(attempts_by_sop) - len(kept)
+
+
+def overview(filters: GapFilters, now: datetime | None = None) -> Overview:
+    trend_rows, hidden = trend(filters)
+    return Overview(filters, completion(filters, now), scores(filters), trend_rows, hidden)
+
+
+# --- tables and CSVs: the numbers each figure shows ---------------------------------------------------------
+
+
+def completion_table(report: Overview) -> list[dict[str, str]]:
+    return [
+        {
+            "job_role": r.job_role,
+            "department": r.department,
+            **{s: str(r.counts[s]) for s in STATUSES},
+            "total": str(r.total),
+            "completed_percent": f"{r.completed_percent:.1f}",
+        }
+        for r in report.completion
+    ]
+
+
+def scores_table(report: Overview) -> list[dict[str, str]]:
+    return [
+        {"score_band": b.label, "first_attempts": str(b.first_attempts), "passed": str(b.passed)}
+        for b in report.scores
+    ]
+
+
+def trend_table(report: Overview) -> list[dict[str, str]]:
+    return [
+        {
+            "sop_code": t.sop_code,
+            "revision": t.revision,
+            "revision_order": str(t.order),
+            "first_attempts": str(t.first_attempts),
+            "passed": str(t.passed),
+            "pass_rate_percent": f"{t.pass_rate:.1f}",
+        }
+        for t in report.trend
+    ]
+
+
+CSV_TABLES = {
+    "completion": (COMPLETION_CSV, completion_table),
+    "scores": (SCORES_CSV, scores_table),
+    "trend": (TREND_CSV, trend_table),
+}
+
+
+def figure_csv(report: Overview, name: str) -> str:
+    columns, table = CSV_TABLES[name]
+    return csv_text(columns, ([row[c] for c in columns] for row in table(report)))
+
+
+# --- drill-down: the learners behind a bar ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    name: str
+    email: str
+    sop_code: str
+    revision: str
+    detail: str  # status or score
+    date: datetime | None  # due date or submission time
+
+
+def learners_by_status(
+    filters: GapFilters,
+    status: str,
+    page: int = 1,
+    now: datetime | None = None,
+    per_page: int = DRILL_PER_PAGE,
+) -> Page:
+    """The people behind one completion bar: enrolments with that status in that role (the filters' role)."""
+    base = _completion_base(filters, now or utcnow()).subquery()
+    ids = select(base.c.enrolment_id).where(base.c.status == status).distinct()
+    query = (
+        select(User.name, User.email, Sop.code, SopRevision.label, Enrolment.due_at)
+        .select_from(Enrolment)
+        .join(User, User.id == Enrolment.user_id)
+        .join(SopRevision, SopRevision.id == Enrolment.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(Enrolment.id.in_(ids))
+    )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = clamp_page(page, total, per_page)
+    rows = db.session.execute(
+        query.order_by(Enrolment.due_at, User.name, Enrolment.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    label = STATUS_LABELS[status]
+    return Page([LearnerRow(n, e, c, r, label, due) for n, e, c, r, due in rows], page, per_page, total)
+
+
+def learners_by_band(filters: GapFilters, band: int, page: int = 1, per_page: int = DRILL_PER_PAGE) -> Page:
+    """The first attempts behind one score bar, lowest score first."""
+    firsts = _first_attempts(filters).subquery()
+    query = (
+        select(
+            User.name, User.email, Sop.code, SopRevision.label, firsts.c.score_percent, Attempt.submitted_at
+        )
+        .select_from(firsts)
+        .join(Attempt, Attempt.id == firsts.c.id)
+        .join(User, User.id == firsts.c.user_id)
+        .join(SopRevision, SopRevision.id == firsts.c.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(_band_of(firsts.c.score_percent) == band)
+    )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = clamp_page(page, total, per_page)
+    rows = db.session.execute(
+        query.order_by(firsts.c.score_percent, User.name, firsts.c.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page(
+        [LearnerRow(n, e, c, r, f"{score:.1f}%", at) for n, e, c, r, score, at in rows], page, per_page, total
+    )
