@@ -252,7 +252,11 @@ def trend_lines(report: Overview) -> go.Figure | None:
         )
     figure.update_layout(
         height=360,
-        xaxis={"title": {"text": "revision (1 = earliest with results)"}, "dtick": 1, "rangemode": "tozero"},
+        xaxis={
+            "title": {"text": "revision (1 = earliest with results)"},
+            "dtick": 1,
+            "range": [0.5, max(t.order for t in report.trend) + 0.5],
+        },
         yaxis={"title": {"text": "first-attempt pass rate (%)"}, "range": [0, 105]},
         **_BASE_LAYOUT,
     )

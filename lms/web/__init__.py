@@ -13,7 +13,18 @@ from wtforms.validators import ValidationError
 from lms.services.errors import ServiceError
 from lms.services.question_edit import answer_to_text
 from lms.services.transactions import discard_uncommitted
-from lms.web import admin, analytics, audit_log, auth, learner, reports, retraining, signatures, trainer
+from lms.web import (
+    admin,
+    analytics,
+    audit_log,
+    auth,
+    learner,
+    policy,
+    reports,
+    retraining,
+    signatures,
+    trainer,
+)
 from lms.web.access import enforce_access
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -67,10 +78,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
-    # every script, style and font is served by sop-lms itself
-    "Content-Security-Policy": (
-        "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
-    ),
+    "Content-Security-Policy": policy.STRICT,  # a figure page sets its own (policy.figure_page)
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from lms.analytics import figures, gaps, items, overview
+from lms.web import policy
 from lms.web.access import allow
 
 READERS = ("trainer", "compliance")
@@ -40,7 +41,7 @@ def _drill_links(filters: gaps.GapFilters):
 
 
 @allow(*READERS)
-def overview_page() -> str:
+def overview_page() -> Response:
     filters, errors = gaps.parse_filters(request.args)
     report = overview.overview(filters)
     by_status, by_band = _drill_links(filters)
@@ -49,20 +50,22 @@ def overview_page() -> str:
         "scores": figures.score_bars(report, by_band),
         "trend": figures.trend_lines(report),
     }
-    return render_template(
-        "lms/analytics/overview.html",
-        report=report,
-        figures={name: figures.figure_data(f) for name, f in drawn.items() if f is not None},
-        completion_rows=overview.completion_table(report),
-        score_rows=overview.scores_table(report),
-        trend_rows=overview.trend_table(report),
-        by_status=by_status,
-        by_band=by_band,
-        statuses=overview.STATUSES,
-        status_labels=overview.STATUS_LABELS,
-        errors=errors,
-        options=gaps.filter_options(),
-        filters=filters,
+    return policy.figure_page(
+        render_template(
+            "lms/analytics/overview.html",
+            report=report,
+            figures={name: figures.figure_data(f) for name, f in drawn.items() if f is not None},
+            completion_rows=overview.completion_table(report),
+            score_rows=overview.scores_table(report),
+            trend_rows=overview.trend_table(report),
+            by_status=by_status,
+            by_band=by_band,
+            statuses=overview.STATUSES,
+            status_labels=overview.STATUS_LABELS,
+            errors=errors,
+            options=gaps.filter_options(),
+            filters=filters,
+        )
     )
 
 
@@ -98,26 +101,28 @@ def drill_down() -> str:
 
 
 @allow(*READERS)
-def gap_page() -> str:
+def gap_page() -> Response:
     filters, errors = gaps.parse_filters(request.args)
     report = gaps.gap_report(filters)
     figure = figures.gap_heatmap(report)
-    return render_template(
-        "lms/analytics/gaps.html",
-        report=report,
-        rows=gaps.table_rows(report),
-        figure=figures.figure_data(figure) if figure is not None else None,
-        errors=errors,
-        options=gaps.filter_options(),
-        filters=filters,
-        thresholds={
-            "misunderstood": round(100 * gaps.MISUNDERSTOOD_RATE),
-            "questions": gaps.REWRITE_MIN_QUESTIONS,
-            "roles": gaps.REWRITE_MIN_ROLES,
-            "responses": gaps.REWRITE_MIN_RESPONSES,
-            "rate": round(100 * gaps.REWRITE_MIN_RATE),
-            "max_steps": gaps.MAX_HEATMAP_STEPS,
-        },
+    return policy.figure_page(
+        render_template(
+            "lms/analytics/gaps.html",
+            report=report,
+            rows=gaps.table_rows(report),
+            figure=figures.figure_data(figure) if figure is not None else None,
+            errors=errors,
+            options=gaps.filter_options(),
+            filters=filters,
+            thresholds={
+                "misunderstood": round(100 * gaps.MISUNDERSTOOD_RATE),
+                "questions": gaps.REWRITE_MIN_QUESTIONS,
+                "roles": gaps.REWRITE_MIN_ROLES,
+                "responses": gaps.REWRITE_MIN_RESPONSES,
+                "rate": round(100 * gaps.REWRITE_MIN_RATE),
+                "max_steps": gaps.MAX_HEATMAP_STEPS,
+            },
+        )
     )
 
 
@@ -148,17 +153,19 @@ def _item_report(quiz_id: int) -> items.ItemReport:
 
 
 @allow(*READERS)
-def item_page(quiz_id: int) -> str:
+def item_page(quiz_id: int) -> Response:
     report = _item_report(quiz_id)
     figure = figures.item_scatter(report)
-    return render_template(
-        "lms/analytics/items.html",
-        report=report,
-        rows=items.item_table(report),
-        option_rows=items.option_table(report),
-        figure=figures.figure_data(figure) if figure is not None else None,
-        which_labels=items.WHICH_LABELS,
-        thresholds=items.review_thresholds(),
+    return policy.figure_page(
+        render_template(
+            "lms/analytics/items.html",
+            report=report,
+            rows=items.item_table(report),
+            option_rows=items.option_table(report),
+            figure=figures.figure_data(figure) if figure is not None else None,
+            which_labels=items.WHICH_LABELS,
+            thresholds=items.review_thresholds(),
+        )
     )
 
 
