@@ -9,7 +9,7 @@ per attempt of one quiz). Definitions:
 - A quiz is *pooled* when some attempt did not draw every question it has answers for (a pool smaller than
   the quiz, or questions added later): then each question's row is computed over the attempts that drew it
   and the whole-test statistics over the positions in the attempt (see `pooled_item_analysis`), and a Rasch
-  difficulty puts the questions on one scale.
+  difficulty (on request: it is a model fit) puts the questions on one scale.
 - Option counts by role count a response once for each job role its learner holds now, as the gap report
   does; the "All learners" rows count it once.
 """
@@ -260,7 +260,7 @@ class ItemReport:
     test: TestStats | None
     rows: list[ItemRow]
     options: list[OptionCount]
-    irt_note: str = ""
+    irt_note: str = ""  # set when Rasch difficulties were asked for: how they were estimated, or why not
 
     @property
     def is_empty(self) -> bool:
@@ -413,8 +413,9 @@ def _finite(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else value
 
 
-def item_report(quiz_id: int, which: Which = "first") -> ItemReport | None:
-    """The item analysis of one quiz, or None when the quiz does not exist."""
+def item_report(quiz_id: int, which: Which = "first", irt: bool = False) -> ItemReport | None:
+    """The item analysis of one quiz, or None when the quiz does not exist. `irt` adds Rasch difficulties
+    (a model fit: seconds on a large pool, so only when asked)."""
     summary = quiz_summary(quiz_id)
     if summary is None:
         return None
@@ -442,7 +443,7 @@ def item_report(quiz_id: int, which: Which = "first") -> ItemReport | None:
     }
     analysis = _analysis(by_question, slots, guess)
     pooled = bool(by_question.isna().to_numpy().any())
-    rasch, irt_note = _rasch(by_question) if pooled else ({}, "")
+    rasch, irt_note = _rasch(by_question) if irt else ({}, "")
     options = _option_counts(quiz_id, which, questions, position)
     stats = {int(s.item): s for s in analysis.items}
     rows = []

@@ -146,7 +146,9 @@ def quiz_list() -> str:
 
 
 def _item_report(quiz_id: int) -> items.ItemReport:
-    report = items.item_report(quiz_id, items.parse_which(request.args.get("attempts")))
+    report = items.item_report(
+        quiz_id, items.parse_which(request.args.get("attempts")), irt=request.args.get("irt") == "rasch"
+    )
     if report is None:
         abort(404)
     return report

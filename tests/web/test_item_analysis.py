@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections import Counter
 
@@ -197,8 +198,48 @@ def test_a_pool_counts_each_question_over_the_attempts_that_drew_it(app) -> None
         assert report.pooled and report.attempts == 8 and report.test.items == 5
         drew = Counter(q for ids in db.session.scalars(select(Attempt.question_ids)) for q in ids)
         assert {row.question_id: row.attempts for row in report.rows} == dict(drew)
-        assert "at least 30 attempts" in report.irt_note
-        assert all(row.rasch_difficulty is None for row in report.rows)
+        assert report.irt_note == "" and all(row.rasch_difficulty is None for row in report.rows)
+        asked = items.item_report(quiz.id, "first", irt=True)
+        assert "at least 30 attempts" in asked.irt_note
+        assert all(row.rasch_difficulty is None for row in asked.rows)
+
+
+def test_rasch_difficulty_on_request_orders_questions_as_their_facility_does(app, client, make_user) -> None:
+    """With every attempt answering every question, Rasch difficulty is a decreasing function of the number
+    of right answers; a question everyone got right cannot be placed and says so."""
+    with app.app_context():
+        role = accounts.create_job_role("Crew", "Plant")
+        module = publish(LOTO)
+        quiz_review.publish(module.id, None)
+        enrolments.assign_module_to_role(module.id, role.id, 14, None)
+        q = [question.id for question in module.quiz.questions]
+        for n in range(32):  # question k is missed by the learners n with n % (k + 2) == 0, Q12 by nobody
+            user = accounts.create_user(f"crew{n}@example.org", f"Crew {n}", PASSWORD, "learner", [role.id])
+            take_quiz(user.id, module.id, {q[k] for k in range(11) if n % (k + 2) == 0})
+        quiz_id = module.quiz.id
+        report = items.item_report(quiz_id, "first", irt=True)
+        placed = [row for row in report.rows if row.rasch_difficulty is not None]
+        assert len(placed) == 11 and report.rows[11].rasch_difficulty is None
+        assert "1 question(s) everyone got right or wrong" in report.irt_note
+        # Rasch reads full marks as right (partial credit as wrong): count those from the stored responses
+        right = Counter(
+            question_id
+            for question_id, score in db.session.execute(select(Response.question_id, Response.score))
+            if score >= 1
+        )
+        ranked = sorted(placed, key=lambda row: right[row.question_id])
+        for easier, harder in itertools.pairwise(reversed(ranked)):
+            if right[easier.question_id] > right[harder.question_id]:
+                assert easier.rasch_difficulty < harder.rasch_difficulty
+    signed_in(client, make_user)
+    html = client.get(f"/analytics/quizzes/{quiz_id}").get_data(as_text=True)
+    assert "Rasch difficulty</th>" not in html and "irt=rasch" in html
+    html = client.get(f"/analytics/quizzes/{quiz_id}?irt=rasch").get_data(as_text=True)
+    assert "Rasch difficulty</th>" in html and 'id="irt-note"' in html
+    exported = csv_rows(
+        client.get(f"/analytics/quizzes/{quiz_id}/items.csv?irt=rasch").get_data(as_text=True)
+    )
+    assert [r["rasch_difficulty"] for r in exported] == [row[10] for row in table(html, "item-table")]
 
 
 # --- the pages ---------------------------------------------------------------------------------------------
