@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 from sqlalchemy import and_, case, distinct, func, literal_column, select
 
+from lms.analytics import fetch
 from lms.db import db
 from lms.models import (
     Attempt,
@@ -188,7 +189,7 @@ def step_query(filters: GapFilters):
 
 
 def _frame(query, columns: list[str]) -> pd.DataFrame:
-    rows = db.session.execute(query).all()
+    rows = fetch(query)
     frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
     return frame.astype(dict.fromkeys(columns, "int64"))
 

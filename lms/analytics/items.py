@@ -24,6 +24,7 @@ from typing import Literal
 import pandas as pd
 from sqlalchemy import Text, cast, func, or_, select
 
+from lms.analytics import fetch
 from lms.db import db
 from lms.models import (
     Attempt,
@@ -278,13 +279,13 @@ class ItemReport:
 def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The attempts x questions marks (NaN: not drawn) and the attempts x positions marks."""
     marks = pd.DataFrame(
-        [tuple(r) for r in db.session.execute(marks_query(quiz_id, which))],
+        [tuple(r) for r in fetch(marks_query(quiz_id, which))],
         columns=["attempt", "question", "score"],
     )
     if marks.empty:
         return pd.DataFrame(), pd.DataFrame()
     by_question = marks.pivot(index="attempt", columns="question", values="score").sort_index()
-    drawn = dict(db.session.execute(drawn_query(quiz_id, which)).all())
+    drawn = dict(fetch(drawn_query(quiz_id, which)))
     score = {(a, q): s for a, q, s in marks.itertuples(index=False)}
     width = max(len(ids) for ids in drawn.values())
     slots = pd.DataFrame(
@@ -361,16 +362,23 @@ def _option_counts(
     counted: dict[tuple[int, str], dict[str, int]] = {}
     answered: dict[tuple[int, str], int] = {}
 
+    labels: dict[tuple[int, str], list[str]] = {}  # each distinct answer is read once, not once per role
+
     def add(question_id: int, group: str, raw: str, count: int) -> None:
         key = (question_id, group)
         answered[key] = answered.get(key, 0) + count
-        tally = counted.setdefault(key, dict.fromkeys(_all_options(questions[question_id]), 0))
-        for label in _answer_label(questions[question_id], raw):
+        tally = counted.get(key)
+        if tally is None:
+            tally = counted[key] = dict.fromkeys(_all_options(questions[question_id]), 0)
+        picked = labels.get((question_id, raw))
+        if picked is None:
+            picked = labels[(question_id, raw)] = _answer_label(questions[question_id], raw)
+        for label in picked:
             tally[label] = tally.get(label, 0) + count
 
-    for question_id, raw, count in db.session.execute(choices_query(quiz_id, which)):
+    for question_id, raw, count in fetch(choices_query(quiz_id, which)):
         add(question_id, ALL_LEARNERS, raw, count)
-    for question_id, role_id, raw, count in db.session.execute(choices_by_role_query(quiz_id, which)):
+    for question_id, role_id, raw, count in fetch(choices_by_role_query(quiz_id, which)):
         add(question_id, role_names.get(role_id, NO_ROLE) if role_id is not None else NO_ROLE, raw, count)
 
     def order(key: tuple[int, str]) -> tuple[int, int, str]:

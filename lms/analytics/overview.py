@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, func, literal_column, select
 
+from lms.analytics import fetch
 from lms.analytics.gaps import GapFilters
 from lms.db import db, utcnow
 from lms.models import (
@@ -103,19 +104,22 @@ def completion_query(filters: GapFilters, now: datetime):
     )
 
 
-def _first_attempts(filters: GapFilters):
-    """Each learner's first submitted attempt at each quiz, with its quiz's SOP revision, filtered."""
+def _first_attempts(filters: GapFilters, with_revision: bool = True):
+    """Each learner's first submitted attempt at each quiz (with its quiz's SOP revision), filtered. The
+    quiz -> module join is left out when neither the revision nor the SOP filter needs it."""
     first_ids = (
         select(func.min(Attempt.id))
         .where(Attempt.submitted_at.is_not(None))
         .group_by(Attempt.user_id, Attempt.quiz_id)
     )
-    query = (
-        select(Attempt.id, Attempt.user_id, Attempt.score_percent, Attempt.passed, TrainingModule.revision_id)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .join(TrainingModule, TrainingModule.id == Quiz.module_id)
-        .where(Attempt.id.in_(first_ids), *_in_range(Attempt.submitted_at, filters))
-    )
+    columns = [Attempt.id, Attempt.user_id, Attempt.score_percent, Attempt.passed]
+    query = select(*columns).where(Attempt.id.in_(first_ids), *_in_range(Attempt.submitted_at, filters))
+    if with_revision or filters.sop_id is not None:
+        query = (
+            query.add_columns(TrainingModule.revision_id)
+            .join(Quiz, Quiz.id == Attempt.quiz_id)
+            .join(TrainingModule, TrainingModule.id == Quiz.module_id)
+        )
     if filters.sop_id is not None:
         query = query.join(SopRevision, SopRevision.id == TrainingModule.revision_id).where(
             SopRevision.sop_id == filters.sop_id
@@ -135,7 +139,7 @@ def _first_attempts(filters: GapFilters):
 
 
 def scores_query(filters: GapFilters):
-    firsts = _first_attempts(filters).subquery()
+    firsts = _first_attempts(filters, with_revision=False).subquery()
     band = _band_of(firsts.c.score_percent)
     passed = case((firsts.c.passed.is_(True), literal_column("1")), else_=literal_column("0"))
     return select(band.label("band"), func.count(), func.sum(passed)).group_by(band)
@@ -227,9 +231,7 @@ def band_label(index: int) -> str:
 
 def completion(filters: GapFilters, now: datetime | None = None) -> list[RoleStatus]:
     found: dict[int, RoleStatus] = {}
-    for role_id, name, department, status, count in db.session.execute(
-        completion_query(filters, now or utcnow())
-    ):
+    for role_id, name, department, status, count in fetch(completion_query(filters, now or utcnow())):
         row = found.setdefault(
             role_id, RoleStatus(role_id, name, department or "", dict.fromkeys(STATUSES, 0))
         )
@@ -238,12 +240,12 @@ def completion(filters: GapFilters, now: datetime | None = None) -> list[RoleSta
 
 
 def scores(filters: GapFilters) -> list[ScoreBand]:
-    counted = {int(band): (int(n), int(p or 0)) for band, n, p in db.session.execute(scores_query(filters))}
+    counted = {int(band): (int(n), int(p or 0)) for band, n, p in fetch(scores_query(filters))}
     return [ScoreBand(i, band_label(i), *counted.get(i, (0, 0))) for i in range(len(SCORE_BANDS))]
 
 
 def trend(filters: GapFilters) -> tuple[list[RevisionPassRate], int]:
-    rows = db.session.execute(trend_query(filters)).all()
+    rows = fetch(trend_query(filters))
     attempts_by_sop: dict[int, int] = {}
     for sop_id, _code, _rev, _label, n, _p in rows:
         attempts_by_sop[sop_id] = attempts_by_sop.get(sop_id, 0) + n
