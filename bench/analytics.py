@@ -508,7 +508,7 @@ def check_item_numbers(quiz_id: int) -> None:
         if o.group == items.ALL_LEARNERS and o.count
     }
     theirs = {(int(q), "abcd"[int(v)]): int(n) for q, v, n in choices}
-    assert counted == theirs, f"option counts differ: {sorted(counted.items())[:4]} {sorted(theirs.items())[:4]}"
+    assert counted == theirs, "option counts differ"
 
 
 def signed_in_client(app):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from lms.analytics import gaps, overview
 from lms.db import db, utcnow
 from lms.models import Attempt, Enrolment, JobRole, Sop, User
 from lms.services import demo, reports
@@ -17,7 +18,8 @@ def test_seed_demo_builds_a_working_organisation(app_ctx) -> None:
     assert summary.job_roles == db.session.scalar(select(func.count(JobRole.id))) == len(demo.JOB_ROLES)
     assert summary.sops == db.session.scalar(select(func.count(Sop.id))) == 11
     expected_enrolments = sum(len(files) * headcount for _, files, headcount in demo.JOB_ROLES.values())
-    assert summary.enrolments == expected_enrolments
+    retrained = demo.JOB_ROLES["IT Operations Engineer"][2]  # revision 2 of the on-call SOP retrains them all
+    assert summary.enrolments == expected_enrolments + retrained
     assert summary.attempts == db.session.scalar(select(func.count(Attempt.id))) > 20
     app_roles = set(db.session.scalars(select(User.app_role)))
     assert app_roles == {"admin", "trainer", "compliance", "learner"}
@@ -32,6 +34,9 @@ def test_seed_demo_builds_a_working_organisation(app_ctx) -> None:
     own = db.session.scalars(select(Enrolment).where(Enrolment.user_id == learner.id))
     mine = [e.display_status(now) for e in own]
     assert mine.count("completed") == 1 and "overdue" not in mine and len(mine) >= 2
+    trend = overview.overview(gaps.GapFilters()).trend
+    on_call = [t for t in trend if t.sop_code == "DOC-BEING-CALL"]
+    assert [(t.revision, t.order) for t in on_call] == [("1", 1), ("2", 2)] and on_call[1].first_attempts >= 3
     for attempt in db.session.scalars(select(Attempt)):
         assert attempt.submitted_at is not None and attempt.submitted_at <= now
         assert attempt.submitted_at >= attempt.enrolment.assigned_at
