@@ -146,18 +146,19 @@ ITEM_ATTEMPTS = (
     "a.quiz_id = {quiz} AND a.submitted_at IS NOT NULL AND a.id IN (SELECT MIN(id) FROM lms_attempt "
     "WHERE quiz_id = {quiz} AND submitted_at IS NOT NULL GROUP BY user_id)"
 )
+CHOICE_TYPES = "('single_choice', 'scenario', 'true_false', 'multiple_response')"
 BARE_ITEM = (
     "SELECT r.attempt_id, r.question_id, r.score FROM lms_response r "
     "JOIN lms_attempt a ON a.id = r.attempt_id WHERE " + ITEM_ATTEMPTS,
     "SELECT a.id, a.question_ids FROM lms_attempt a WHERE " + ITEM_ATTEMPTS,
     "SELECT r.question_id, CAST(r.value AS TEXT), COUNT(r.id) FROM lms_response r "
     "JOIN lms_attempt a ON a.id = r.attempt_id JOIN lms_question q ON q.id = r.question_id "
-    "WHERE " + ITEM_ATTEMPTS + " AND q.type IN ('single_choice', 'true_false', 'multiple_response') "
+    "WHERE " + ITEM_ATTEMPTS + " AND q.type IN " + CHOICE_TYPES + " "
     "GROUP BY r.question_id, CAST(r.value AS TEXT)",
     "SELECT r.question_id, ujr.job_role_id, CAST(r.value AS TEXT), COUNT(r.id) FROM lms_response r "
     "JOIN lms_attempt a ON a.id = r.attempt_id JOIN lms_question q ON q.id = r.question_id "
     "LEFT JOIN lms_user_job_role ujr ON ujr.user_id = a.user_id "
-    "WHERE " + ITEM_ATTEMPTS + " AND q.type IN ('single_choice', 'true_false', 'multiple_response') "
+    "WHERE " + ITEM_ATTEMPTS + " AND q.type IN " + CHOICE_TYPES + " "
     "GROUP BY r.question_id, ujr.job_role_id, CAST(r.value AS TEXT)",
 )
 LARGEST_QUIZ = "SELECT quiz_id FROM lms_attempt GROUP BY quiz_id ORDER BY COUNT(*) DESC, quiz_id LIMIT 1"

@@ -53,7 +53,8 @@ Which = Literal["first", "all"]
 WHICH_LABELS = {"first": "First attempts", "all": "All attempts"}
 ALL_LEARNERS = "All learners"
 NO_ROLE = "No job role"
-CHOICE_TYPES = ("single_choice", "true_false", "multiple_response")
+CHOICE_TYPES = ("single_choice", "scenario", "true_false", "multiple_response")
+SINGLE_ANSWER = ("single_choice", "scenario")
 MIN_IRT_ATTEMPTS = 30  # fewer and a Rasch fit is mostly noise
 QUIZZES_PER_PAGE = 25
 
@@ -271,10 +272,6 @@ class ItemReport:
     def to_review(self) -> list[ItemRow]:
         return [row for row in self.rows if row.reasons]
 
-    @property
-    def groups(self) -> list[str]:
-        return list(dict.fromkeys(option.group for option in self.options))
-
 
 def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The attempts x questions marks (NaN: not drawn) and the attempts x positions marks."""
@@ -307,7 +304,7 @@ def _analysis(by_question: pd.DataFrame, slots: pd.DataFrame, options: dict[str,
 
 
 def _rasch(by_question: pd.DataFrame) -> tuple[dict[int, float], str]:
-    """Rasch difficulty per question (full marks = right) for a pooled quiz, or why there is none."""
+    """Rasch difficulty per question (full marks count as right), or why there is none."""
     attempts = len(by_question)
     if attempts < MIN_IRT_ATTEMPTS:
         return {}, f"Rasch difficulty needs at least {MIN_IRT_ATTEMPTS} attempts; this view has {attempts}."
@@ -315,9 +312,12 @@ def _rasch(by_question: pd.DataFrame) -> tuple[dict[int, float], str]:
     usable = [q for q in right.columns if right[q].notna().sum() >= 2 and right[q].dropna().nunique() == 2]
     if len(usable) < 2:
         return {}, "Rasch difficulty needs at least two questions that some got right and some got wrong."
-    from quizzes.psychometrics.irt import fit_irt  # scipy/girth: only when a pooled quiz is shown
+    from quizzes.psychometrics.irt import fit_irt  # scipy/girth: imported only when asked for
 
-    fit = fit_irt(right[usable], model="rasch")
+    try:
+        fit = fit_irt(right[usable], model="rasch")
+    except ValueError as error:
+        return {}, f"Rasch difficulty could not be estimated: {error}"
     skipped = len(right.columns) - len(usable)
     note = "Rasch difficulty (logits; higher is harder) from girth's marginal maximum likelihood."
     if skipped:
@@ -445,9 +445,10 @@ def item_report(quiz_id: int, which: Which = "first", irt: bool = False) -> Item
     }
     ordered = sorted(ids, key=lambda q: (questions[q].position, q))
     position = {q: i + 1 for i, q in enumerate(ordered)}
-    guess = {str(q): 2 if questions[q].type == "true_false" else len(questions[q].options) for q in ids}
-    guess = {
-        q: n for q, n in guess.items() if questions[int(q)].type in ("single_choice", "true_false") and n
+    guess = {  # Moodle's random guess score: 1 / options, for single-answer choice questions
+        str(q): 2 if question.type == "true_false" else len(question.options)
+        for q, question in questions.items()
+        if question.type == "true_false" or (question.type in SINGLE_ANSWER and question.options)
     }
     analysis = _analysis(by_question, slots, guess)
     pooled = bool(by_question.isna().to_numpy().any())
