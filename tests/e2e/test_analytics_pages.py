@@ -15,18 +15,18 @@ from tests.web.quiz_takers import publish, take_quiz
 
 pytestmark = pytest.mark.e2e
 
-LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
+CAPA = "qms-capa-procedure.md"  # no other browser test imports it (the live server is shared)
 
 
 @pytest.fixture(scope="module")
 def results(live_app) -> dict[str, int]:
-    """A LOTO quiz for one job role, taken by six learners who miss different questions (names unique to
+    """A CAPA quiz for one job role, taken by six learners who miss different questions (names unique to
     this module, since the live server is shared by the session)."""
     with live_app.app_context():
         role = accounts.create_job_role("Charts Operator", "Charts Plant")
         accounts.create_user("charts.qa@e2e.example", "Cleo Compliance", PASSWORD, "compliance")
         accounts.create_user("charts.trainer@e2e.example", "Chris Trainer", PASSWORD, "trainer")
-        module = publish(LOTO)
+        module = publish(CAPA)
         quiz_review.publish(module.id, None)
         enrolments.assign_module_to_role(module.id, role.id, 14, None)
         questions = [q.id for q in module.quiz.questions]
@@ -110,7 +110,7 @@ def test_the_item_analysis_and_gaps_pages_render_in_the_browser(desktop, live_se
     problems = watch_console(page)
     sign_in(page, live_server, "charts.trainer@e2e.example")
     page.goto(f"{live_server}/analytics/quizzes")
-    page.get_by_role("link", name="DOC-APPENDIX-1910-147").first.click()
+    page.get_by_role("link", name="DOC-CORRECTIVE-PREVENTIVE").first.click()
     page.wait_for_selector("#item-scatter[data-rendered='true'] svg.main-svg")
     assert page.locator("#item-scatter .scatterlayer .point").count() >= 5
     assert page.locator("#test-stats div", has_text="Attempts").locator("dd").inner_text() == "5"
