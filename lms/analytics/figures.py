@@ -23,8 +23,9 @@ from quizzes.psychometrics.review import NEAR_ZERO_DISCRIMINATION
 MISS_SCALE = [[0.0, "#f7f7f7"], [0.25, "#fddbc7"], [0.5, "#f4a582"], [0.75, "#d6604d"], [1.0, "#67001f"]]
 
 
-def gap_heatmap(report: GapReport) -> go.Figure | None:
+def gap_heatmap(report: GapReport, links: Callable[[int, int], str]) -> go.Figure | None:
     """Miss rate per SOP step (rows, in SOP order) and job role (columns); None when there is nothing.
+    `links(step_id, job_role_id)` is where a click on a cell goes (the learners who missed it).
 
     Drawn as square SVG markers rather than a plotly `heatmap` trace: that trace paints a `data:` image,
     which the `default-src 'self'` Content-Security-Policy blocks. Empty cells: nobody in that role answered.
@@ -53,12 +54,19 @@ def gap_heatmap(report: GapReport) -> go.Figure | None:
                 "showscale": True,
             },
             customdata=[
-                [int(m), int(n), t]
-                for m, n, t in zip(cells["misses"], cells["responses"], short, strict=True)
+                [links(int(s), int(r)), int(m), int(n), t]
+                for s, r, m, n, t in zip(
+                    cells["step_id"],
+                    cells["job_role_id"],
+                    cells["misses"],
+                    cells["responses"],
+                    short,
+                    strict=True,
+                )
             ],
             hovertemplate=(
-                "<b>%{y}</b> · %{x}<br>%{customdata[2]}<br>missed %{marker.color:.1f}% "
-                "(%{customdata[0]} of %{customdata[1]} responses)<extra></extra>"
+                "<b>%{y}</b> · %{x}<br>%{customdata[3]}<br>missed %{marker.color:.1f}% "
+                "(%{customdata[1]} of %{customdata[2]} responses)<extra></extra>"
             ),
         )
     )
@@ -84,6 +92,7 @@ def gap_heatmap(report: GapReport) -> go.Figure | None:
         },
         plot_bgcolor="#ffffff",
         font={"family": "system-ui, sans-serif", "size": 12},
+        meta={"drill": True},
     )
     return figure
 

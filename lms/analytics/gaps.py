@@ -123,12 +123,12 @@ def parse_filters(args: Mapping[str, str]) -> tuple[GapFilters, list[str]]:
 # --- the aggregates ------------------------------------------------------------------------------------
 
 
-def _missed():
+def missed():
     """1 for a miss, else 0, as SQL literals: bound parameters would make PostgreSQL sum numerics."""
     return case((Response.score < literal_column("1"), literal_column("1")), else_=literal_column("0"))
 
 
-def _responses_where(query, filters: GapFilters):
+def responses_where(query, filters: GapFilters):
     """Joins and conditions shared by every aggregate: submitted attempts, questions on a step, filters."""
     query = (
         query.join(Attempt, Attempt.id == Response.attempt_id)
@@ -164,9 +164,9 @@ def step_role_query(filters: GapFilters):
         Question.step_id,
         user_job_roles.c.job_role_id,
         func.count(Response.id),
-        func.sum(_missed()),
+        func.sum(missed()),
     ).select_from(Response)
-    query = _responses_where(query, filters).join(user_job_roles, user_job_roles.c.user_id == Attempt.user_id)
+    query = responses_where(query, filters).join(user_job_roles, user_job_roles.c.user_id == Attempt.user_id)
     return query.where(*_role_conditions(filters)).group_by(Question.step_id, user_job_roles.c.job_role_id)
 
 
@@ -175,12 +175,12 @@ def step_query(filters: GapFilters):
     query = select(
         Question.step_id,
         func.count(Response.id),
-        func.sum(_missed()),
+        func.sum(missed()),
         func.count(distinct(Response.question_id)),
         func.count(distinct(case((Response.score < literal_column("1"), Response.question_id), else_=None))),
         func.count(distinct(Attempt.user_id)),
     ).select_from(Response)
-    query = _responses_where(query, filters)
+    query = responses_where(query, filters)
     conditions = _role_conditions(filters)
     if conditions:
         members = select(user_job_roles.c.user_id).where(*conditions)
@@ -446,10 +446,12 @@ def gap_csv(report: GapReport) -> str:
     return csv_text(CSV_COLUMNS, ([row[column] for column in CSV_COLUMNS] for row in table_rows(report)))
 
 
-def table_rows(report: GapReport) -> list[dict[str, str]]:
+def table_rows(report: GapReport) -> list[dict]:
     """The rows of the data table and the CSV, formatted once so both show the same text."""
     return [
         {
+            "step_id": int(cell.step_id),
+            "job_role_id": int(cell.job_role_id),
             "label": cell.label,
             "sop_code": cell.sop_code,
             "revision": cell.revision,

@@ -18,7 +18,7 @@ from sqlalchemy import case, func, literal_column, select
 
 from lms.analytics import fetch
 from lms.analytics.gaps import GapFilters
-from lms.db import db, utcnow
+from lms.db import utcnow
 from lms.models import (
     Attempt,
     Enrolment,
@@ -27,11 +27,9 @@ from lms.models import (
     Sop,
     SopRevision,
     TrainingModule,
-    User,
     user_job_roles,
 )
 from lms.services.csv_export import csv_text
-from lms.services.paging import Page, clamp_page
 from lms.services.reports import required_through_roles
 
 STATUSES = ("completed", "in_progress", "not_started", "overdue")
@@ -43,7 +41,6 @@ STATUS_LABELS = {
 }
 SCORE_BANDS = tuple((10 * i, 10 * i + 10) for i in range(10))  # [lo, hi); the last band includes 100
 TREND_MAX_SOPS = 12  # unfiltered, the trend draws the SOPs with the most first attempts
-DRILL_PER_PAGE = 50
 
 COMPLETION_CSV = ("job_role", "department", *STATUSES, "total", "completed_percent")
 SCORES_CSV = ("score_band", "first_attempts", "passed")
@@ -73,7 +70,7 @@ def _status(now: datetime):
     )
 
 
-def _completion_base(filters: GapFilters, now: datetime):
+def completion_base(filters: GapFilters, now: datetime):
     """(role, enrolment, status) rows for current training that the filters keep."""
     pairs = required_through_roles().subquery()
     status = _status(now).label("status")
@@ -96,7 +93,7 @@ def _completion_base(filters: GapFilters, now: datetime):
 
 
 def completion_query(filters: GapFilters, now: datetime):
-    base = _completion_base(filters, now).subquery()
+    base = completion_base(filters, now).subquery()
     return (
         select(JobRole.id, JobRole.name, JobRole.department, base.c.status, func.count())
         .join(base, base.c.job_role_id == JobRole.id)
@@ -104,7 +101,7 @@ def completion_query(filters: GapFilters, now: datetime):
     )
 
 
-def _first_attempts(filters: GapFilters, with_revision: bool = True):
+def first_attempts(filters: GapFilters, with_revision: bool = True):
     """Each learner's first submitted attempt at each quiz (with its quiz's SOP revision), filtered. The
     quiz -> module join is left out when neither the revision nor the SOP filter needs it."""
     first_ids = (
@@ -139,13 +136,13 @@ def _first_attempts(filters: GapFilters, with_revision: bool = True):
 
 
 def scores_query(filters: GapFilters):
-    firsts = _first_attempts(filters, with_revision=False).subquery()
-    band = _band_of(firsts.c.score_percent)
+    firsts = first_attempts(filters, with_revision=False).subquery()
+    band = band_of(firsts.c.score_percent)
     passed = case((firsts.c.passed.is_(True), literal_column("1")), else_=literal_column("0"))
     return select(band.label("band"), func.count(), func.sum(passed)).group_by(band)
 
 
-def _band_of(score):
+def band_of(score):
     whens = [
         (score >= literal_column(str(lo)), literal_column(str(i)))
         for i, (lo, _hi) in reversed(list(enumerate(SCORE_BANDS)))
@@ -154,7 +151,7 @@ def _band_of(score):
 
 
 def trend_query(filters: GapFilters):
-    firsts = _first_attempts(filters).subquery()
+    firsts = first_attempts(filters).subquery()
     passed = case((firsts.c.passed.is_(True), literal_column("1")), else_=literal_column("0"))
     return (
         select(Sop.id, Sop.code, SopRevision.id, SopRevision.label, func.count(), func.sum(passed))
@@ -311,71 +308,3 @@ CSV_TABLES = {
 def figure_csv(report: Overview, name: str) -> str:
     columns, table = CSV_TABLES[name]
     return csv_text(columns, ([row[c] for c in columns] for row in table(report)))
-
-
-# --- drill-down: the learners behind a bar ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LearnerRow:
-    name: str
-    email: str
-    sop_code: str
-    revision: str
-    detail: str  # status or score
-    date: datetime | None  # due date or submission time
-
-
-def learners_by_status(
-    filters: GapFilters,
-    status: str,
-    page: int = 1,
-    now: datetime | None = None,
-    per_page: int = DRILL_PER_PAGE,
-) -> Page:
-    """The people behind one completion bar: enrolments with that status in that role (the filters' role)."""
-    base = _completion_base(filters, now or utcnow()).subquery()
-    ids = select(base.c.enrolment_id).where(base.c.status == status).distinct()
-    query = (
-        select(User.name, User.email, Sop.code, SopRevision.label, Enrolment.due_at)
-        .select_from(Enrolment)
-        .join(User, User.id == Enrolment.user_id)
-        .join(SopRevision, SopRevision.id == Enrolment.revision_id)
-        .join(Sop, Sop.id == SopRevision.sop_id)
-        .where(Enrolment.id.in_(ids))
-    )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = clamp_page(page, total, per_page)
-    rows = db.session.execute(
-        query.order_by(Enrolment.due_at, User.name, Enrolment.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    label = STATUS_LABELS[status]
-    return Page([LearnerRow(n, e, c, r, label, due) for n, e, c, r, due in rows], page, per_page, total)
-
-
-def learners_by_band(filters: GapFilters, band: int, page: int = 1, per_page: int = DRILL_PER_PAGE) -> Page:
-    """The first attempts behind one score bar, lowest score first."""
-    firsts = _first_attempts(filters).subquery()
-    query = (
-        select(
-            User.name, User.email, Sop.code, SopRevision.label, firsts.c.score_percent, Attempt.submitted_at
-        )
-        .select_from(firsts)
-        .join(Attempt, Attempt.id == firsts.c.id)
-        .join(User, User.id == firsts.c.user_id)
-        .join(SopRevision, SopRevision.id == firsts.c.revision_id)
-        .join(Sop, Sop.id == SopRevision.sop_id)
-        .where(_band_of(firsts.c.score_percent) == band)
-    )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = clamp_page(page, total, per_page)
-    rows = db.session.execute(
-        query.order_by(firsts.c.score_percent, User.name, firsts.c.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return Page(
-        [LearnerRow(n, e, c, r, f"{score:.1f}%", at) for n, e, c, r, score, at in rows], page, per_page, total
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from lms.analytics import figures, gaps, items, overview
+from lms.analytics import drill, figures, gaps, items, overview
 from lms.web import policy
 from lms.web.access import allow
 
@@ -80,12 +80,19 @@ def drill_down() -> str:
     filters, errors = gaps.parse_filters(request.args)
     page_number = request.args.get("page", 1, type=int)
     status, band = request.args.get("status"), request.args.get("band", type=int)
+    step = request.args.get("step", type=int)
     if status in overview.STATUSES:
-        page = overview.learners_by_status(filters, status, page_number)
-        what = overview.STATUS_LABELS[status].lower() + " training"
+        page = drill.learners_by_status(filters, status, page_number)
+        what, detail, date = overview.STATUS_LABELS[status].lower() + " training", "Status", "Due (UTC)"
+        kind = {"status": status}
     elif band is not None and 0 <= band < len(overview.SCORE_BANDS):
-        page = overview.learners_by_band(filters, band, page_number)
-        what = f"first attempts scoring {overview.band_label(band)}"
+        page = drill.learners_by_band(filters, band, page_number)
+        what, detail, date = f"first attempts scoring {overview.band_label(band)}", "Score", "Submitted (UTC)"
+        kind = {"band": str(band)}
+    elif step is not None and filters.job_role_id is not None and (label := drill.step_label(step)):
+        page = drill.learners_missing_step(filters, step, filters.job_role_id, page_number)
+        what, detail, date = f"learners who missed {label}", "Answers", "Last submitted (UTC)"
+        kind = {"step": str(step)}
     else:
         abort(404)
     return render_template(
@@ -95,8 +102,9 @@ def drill_down() -> str:
         errors=errors,
         filters=filters,
         options=gaps.filter_options(),
-        args={**filters.as_args(), **({"status": status} if status else {"band": str(band)})},
-        by_status=status is not None,
+        args={**filters.as_args(), **kind},
+        detail_heading=detail,
+        date_heading=date,
     )
 
 
@@ -104,11 +112,17 @@ def drill_down() -> str:
 def gap_page() -> Response:
     filters, errors = gaps.parse_filters(request.args)
     report = gaps.gap_report(filters)
-    figure = figures.gap_heatmap(report)
+    args = filters.as_args()
+
+    def missed_by(step_id: int, job_role_id: int) -> str:
+        return url_for("lms.analytics.drill_down", **{**args, "step": str(step_id), "role": str(job_role_id)})
+
+    figure = figures.gap_heatmap(report, missed_by)
     return policy.figure_page(
         render_template(
             "lms/analytics/gaps.html",
             report=report,
+            missed_by=missed_by,
             rows=gaps.table_rows(report),
             figure=figures.figure_data(figure) if figure is not None else None,
             errors=errors,

@@ -120,6 +120,11 @@ def test_the_item_analysis_and_gaps_pages_render_in_the_browser(desktop, live_se
     assert page.get_by_role("link", name="All attempts").get_attribute("aria-current") == "page"
     page.get_by_role("link", name="Comprehension gaps").click()
     page.wait_for_selector("#gap-heatmap[data-rendered='true'] svg.main-svg")
+    cell = page.locator("#gap-heatmap .scatterlayer .point").first.bounding_box()
+    assert cell, "no heatmap cell drawn"
+    page.mouse.click(cell["x"] + cell["width"] / 2, cell["y"] + cell["height"] / 2)
+    page.wait_for_url(re.compile(r"/analytics/learners\?.*step=\d+"))
+    assert "learners who missed step" in page.get_by_role("heading", level=1).inner_text()
     assert not problems, "\n".join(problems)
 
 

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from lms.analytics import gaps, overview
+from lms.analytics import drill, gaps, overview
 from lms.db import db, utcnow
 from lms.models import Assignment, Attempt, Enrolment, User
 from lms.services import accounts, enrolments, quiz_review, sop_import
@@ -167,13 +167,13 @@ def test_a_date_range_with_nothing_in_it_is_empty(app, organisation) -> None:
 
 def test_drill_down_lists_exactly_the_people_behind_a_bar(app, organisation) -> None:
     with app.app_context():
-        late = overview.learners_by_status(gaps.GapFilters(job_role_id=organisation["ops"]), "overdue")
+        late = drill.learners_by_status(gaps.GapFilters(job_role_id=organisation["ops"]), "overdue")
         assert [(row.email, row.sop_code) for row in late.items] == [
             ("ops3@example.org", "DOC-APPENDIX-1910-147")
         ]
-        low = overview.learners_by_band(gaps.GapFilters(), 4)
+        low = drill.learners_by_band(gaps.GapFilters(), 4)
         assert [(row.email, row.detail) for row in low.items] == [("off1@example.org", "44.4%")]
-        paged = overview.learners_by_band(gaps.GapFilters(), 9, page=2, per_page=5)
+        paged = drill.learners_by_band(gaps.GapFilters(), 9, page=2, per_page=5)
         assert paged.total == 7 and len(paged.items) == 2 and paged.page == 2
 
 

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from lms.analytics import gaps
+from lms.analytics import drill, gaps
 from lms.db import db
 from lms.models import Attempt, JobRole, Question, Response, SopRevision, SopStep, User
 from lms.services import accounts, enrolments, quiz_review
@@ -238,6 +238,7 @@ def table_of(html: str) -> list[list[str]]:
     unescape = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&#34;": '"', "&#39;": "'"}
 
     def text(cell: str) -> str:
+        cell = re.sub(r"<[^>]+>", "", cell)
         for raw, char in unescape.items():
             cell = cell.replace(raw, char)
         return cell
@@ -266,7 +267,7 @@ def test_with_one_learner_the_heatmap_table_and_csv_show_the_same_numbers(app, c
     assert figure["layout"]["yaxis"]["categoryarray"] == heatmap["y"]  # one cell per step, in SOP order
     table = table_of(html)
     assert len(table) == len(heatmap["y"]) == len(set(heatmap["y"])) == 12
-    for row, label, rate, (misses, responses, _) in zip(
+    for row, label, rate, (_link, misses, responses, _) in zip(
         table, heatmap["y"], heatmap["marker"]["color"], heatmap["customdata"], strict=True
     ):
         assert label.endswith(f" {row[3]}") and row[0] in label
@@ -353,3 +354,31 @@ def test_the_figure_data_block_cannot_close_its_script_element(app, client, make
     html = client.get("/analytics/gaps").get_data(as_text=True)
     assert "<script>alert(1)" not in html
     assert "</script><script>alert(1)</script>" in figure_of(html)["data"][0]["x"]
+
+
+def test_a_heatmap_cell_drills_down_to_the_learners_who_missed_that_step(
+    app, client, make_user, organisation
+):
+    with app.app_context():
+        page = drill.learners_missing_step(gaps.GapFilters(), organisation["step_t"], organisation["lab"])
+        # step T has two questions: lab1 and `both` missed one each, lab2 missed none (so is not listed)
+        assert sorted((row.email, row.detail) for row in page.items) == [
+            ("both@example.org", "missed 1 of 2 answers"),
+            ("lab1@example.org", "missed 1 of 2 answers"),
+        ]
+    signed_in(client, make_user, "compliance")
+    html = client.get("/analytics/gaps").get_data(as_text=True)
+    figure = figure_of(html)
+    assert figure["layout"]["meta"] == {"drill": True}
+    links = {c[0] for c in figure["data"][0]["customdata"]}
+    wanted = f"step={organisation['step_t']}&amp;role={organisation['lab']}"
+    cell = re.search(rf'<a href="([^"]*{wanted}[^"]*)"', html)
+    assert cell and cell.group(1).replace("&amp;", "&") in links
+    listed = client.get(cell.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "2 learners who missed step" in listed
+    assert sorted(re.findall(r"<td>([a-z0-9]+@example.org)</td>", listed)) == [
+        "both@example.org",
+        "lab1@example.org",
+    ]
+    assert client.get(f"/analytics/learners?step={organisation['step_t']}").status_code == 404  # no role
+    assert client.get(f"/analytics/learners?step=987654&role={organisation['lab']}").status_code == 404

@@ -1,0 +1,145 @@
+"""Drill-down: the people behind a number on an analytics page. Trainers and compliance officers reach it
+from a bar or a table cell; it lists names, so it sits behind the same role check as the figures.
+
+- by status: current training of one status (completed, in progress, not started, overdue), in a job role;
+- by score band: first attempts whose score falls in one 10-point band;
+- by missed step: learners in a job role who missed answers on questions about one SOP step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from lms.analytics.gaps import GapFilters, missed, responses_where
+from lms.analytics.overview import STATUS_LABELS, band_of, completion_base, first_attempts
+from lms.db import db, utcnow
+from lms.models import (
+    Attempt,
+    Enrolment,
+    Question,
+    Response,
+    Sop,
+    SopRevision,
+    SopStep,
+    User,
+    user_job_roles,
+)
+from lms.services.paging import Page, clamp_page
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    name: str
+    email: str
+    sop_code: str
+    revision: str
+    detail: str  # status, score, or answers missed
+    date: datetime | None  # due date, or submission time
+
+
+def _page(query, order_by, page: int, per_page: int) -> tuple[list, int, int]:
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = clamp_page(page, total, per_page)
+    rows = db.session.execute(query.order_by(*order_by).limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, page, total
+
+
+def learners_by_status(
+    filters: GapFilters,
+    status: str,
+    page: int = 1,
+    now: datetime | None = None,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """The people behind one completion bar: enrolments with that status in that role (the filters' role)."""
+    base = completion_base(filters, now or utcnow()).subquery()
+    ids = select(base.c.enrolment_id).where(base.c.status == status).distinct()
+    query = (
+        select(User.name, User.email, Sop.code, SopRevision.label, Enrolment.due_at)
+        .select_from(Enrolment)
+        .join(User, User.id == Enrolment.user_id)
+        .join(SopRevision, SopRevision.id == Enrolment.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(Enrolment.id.in_(ids))
+    )
+    rows, page, total = _page(query, (Enrolment.due_at, User.name, Enrolment.id), page, per_page)
+    label = STATUS_LABELS[status]
+    return Page([LearnerRow(n, e, c, r, label, due) for n, e, c, r, due in rows], page, per_page, total)
+
+
+def learners_by_band(filters: GapFilters, band: int, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """The first attempts behind one score bar, lowest score first."""
+    firsts = first_attempts(filters).subquery()
+    query = (
+        select(
+            User.name, User.email, Sop.code, SopRevision.label, firsts.c.score_percent, Attempt.submitted_at
+        )
+        .select_from(firsts)
+        .join(Attempt, Attempt.id == firsts.c.id)
+        .join(User, User.id == firsts.c.user_id)
+        .join(SopRevision, SopRevision.id == firsts.c.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(band_of(firsts.c.score_percent) == band)
+    )
+    rows, page, total = _page(query, (firsts.c.score_percent, User.name, firsts.c.id), page, per_page)
+    return Page(
+        [LearnerRow(n, e, c, r, f"{score:.1f}%", at) for n, e, c, r, score, at in rows], page, per_page, total
+    )
+
+
+def step_label(step_id: int) -> str | None:
+    """ "step 4.2 of SOP-7 revision 3", or None when there is no such step."""
+    found = db.session.execute(
+        select(SopStep.number, Sop.code, SopRevision.label)
+        .join(SopRevision, SopRevision.id == SopStep.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(SopStep.id == step_id)
+    ).first()
+    return None if found is None else f"step {found[0]} of {found[1]} revision {found[2]}"
+
+
+def learners_missing_step(
+    filters: GapFilters, step_id: int, job_role_id: int, page: int = 1, per_page: int = PER_PAGE
+) -> Page:
+    """The people behind one heatmap cell: learners holding the job role who missed at least one answer on a
+    question about the step (the filters' dates apply), the most misses first."""
+    misses = func.sum(missed())
+    query = select(
+        User.name,
+        User.email,
+        Sop.code,
+        SopRevision.label,
+        func.count(Response.id),
+        misses,
+        func.max(Attempt.submitted_at),
+    ).select_from(Response)
+    query = (
+        responses_where(query, GapFilters(date_from=filters.date_from, date_to=filters.date_to))
+        .join(User, User.id == Attempt.user_id)
+        .join(SopStep, SopStep.id == Question.step_id)
+        .join(SopRevision, SopRevision.id == SopStep.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(
+            Question.step_id == step_id,
+            Attempt.user_id.in_(
+                select(user_job_roles.c.user_id).where(user_job_roles.c.job_role_id == job_role_id)
+            ),
+        )
+        .group_by(User.id, User.name, User.email, Sop.code, SopRevision.label)
+        .having(misses > 0)
+    )
+    rows, page, total = _page(query, (misses.desc(), User.name, User.id), page, per_page)
+    return Page(
+        [
+            LearnerRow(name, email, code, label, f"missed {int(m)} of {int(n)} answers", last)
+            for name, email, code, label, n, m, last in rows
+        ],
+        page,
+        per_page,
+        total,
+    )
