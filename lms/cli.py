@@ -149,6 +149,18 @@ def audit_verify_command() -> None:
         sys.exit(1)
 
 
+@lms_commands.command("rebuild-tallies")
+def rebuild_tallies_command() -> None:
+    """Recompute the answer tallies behind the gap analytics from the stored responses (after loading
+    responses with SQL rather than through the app; the app keeps them current on its own)."""
+    from lms.db import db
+    from lms.services import tallies
+
+    tallies.rebuild()
+    db.session.commit()
+    click.echo("Answer tallies rebuilt from the responses.")
+
+
 @lms_commands.command("item-analysis", with_appcontext=False)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")

@@ -104,3 +104,37 @@ def test_simultaneous_job_role_creation_creates_one(committed_app) -> None:
     outcomes = race(committed_app, lambda: accounts.create_job_role("Welders").id)
     assert len([o for o in outcomes if isinstance(o, int)]) == 1, outcomes
     assert all(isinstance(o, (int, accounts.InvalidInput)) for o in outcomes), outcomes
+
+
+def test_simultaneous_submissions_by_different_learners_all_reach_the_tallies(committed_app) -> None:
+    """Six learners submit at the same instant: every answer is counted once in the running tallies (the
+    upserts add up instead of overwriting each other), exactly as the responses say."""
+    from lms.analytics import gaps
+
+    _, _, role_id = setup_enrolment(committed_app)
+    started = []
+    with committed_app.app_context():
+        for n in range(CLICKS):
+            user = accounts.create_user(f"racer{n}@example.org", f"Racer {n}", PASSWORD, "learner", [role_id])
+            enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id))
+            attempt = attempts.start_attempt(user.id, enrolment.id)
+            answers = {
+                q.id: attempts.as_displayed(attempt, q, right_answer(q.type, q.answer))
+                for q in attempts.questions_of(attempt)
+            }
+            started.append((user.id, attempt.id, answers))
+    turn = iter(range(CLICKS))
+    lock = threading.Lock()
+
+    def submit() -> float:
+        with lock:
+            user_id, attempt_id, answers = started[next(turn)]
+        return attempts.submit_attempt(user_id, attempt_id, answers).score_percent
+
+    outcomes = race(committed_app, submit)
+    assert outcomes == [100.0] * CLICKS, outcomes
+    with committed_app.app_context():
+        shown = gaps.step_role_frame(gaps.GapFilters()).sort_values(["step_id", "job_role_id"])
+        raw = gaps._frame(gaps.raw_step_role_query(gaps.GapFilters()), gaps.STEP_ROLE_COLUMNS)
+        assert shown.to_dict("records") == raw.sort_values(["step_id", "job_role_id"]).to_dict("records")
+        assert set(shown["responses"]) == {CLICKS}

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, distinct, func, literal_column, select
+from sqlalchemy import and_, case, func, literal_column, select
 
 from lms.analytics import fetch
 from lms.db import db
@@ -34,11 +34,13 @@ from lms.models import (
     Attempt,
     JobRole,
     Question,
+    QuestionTally,
     Response,
     Sop,
     SopRevision,
     SopSection,
     SopStep,
+    StepRoleTally,
     user_job_roles,
 )
 from lms.services.csv_export import csv_text
@@ -64,7 +66,7 @@ CSV_COLUMNS = (
 )
 
 STEP_ROLE_COLUMNS = ["step_id", "job_role_id", "responses", "misses"]
-STEP_COLUMNS = ["step_id", "responses", "misses", "questions", "questions_missed", "learners"]
+STEP_COLUMNS = ["step_id", "responses", "misses", "questions", "questions_missed"]
 
 
 @dataclass(frozen=True)
@@ -158,8 +160,32 @@ def _role_conditions(filters: GapFilters) -> list:
     return conditions
 
 
+def uses_tallies(filters: GapFilters) -> bool:
+    """The running tallies (lms.models.tally) hold all-time totals: a date range needs the responses."""
+    return filters.date_from is None and filters.date_to is None
+
+
 def step_role_query(filters: GapFilters):
     """Responses and misses per (SOP step, job role): the heatmap's numbers."""
+    if not uses_tallies(filters):
+        return raw_step_role_query(filters)
+    tally = StepRoleTally
+    query = select(tally.step_id, tally.job_role_id, tally.responses, tally.misses).where(tally.responses > 0)
+    if filters.sop_id is not None:
+        query = query.join(SopStep, SopStep.id == tally.step_id).join(
+            SopRevision, and_(SopRevision.id == SopStep.revision_id, SopRevision.sop_id == filters.sop_id)
+        )
+    if filters.job_role_id is not None:
+        query = query.where(tally.job_role_id == filters.job_role_id)
+    if filters.department is not None:
+        query = query.where(
+            tally.job_role_id.in_(select(JobRole.id).where(JobRole.department == filters.department))
+        )
+    return query
+
+
+def raw_step_role_query(filters: GapFilters):
+    """The same numbers straight from the responses (with a date range, and to check the tallies)."""
     query = select(
         Question.step_id,
         user_job_roles.c.job_role_id,
@@ -170,22 +196,60 @@ def step_role_query(filters: GapFilters):
     return query.where(*_role_conditions(filters)).group_by(Question.step_id, user_job_roles.c.job_role_id)
 
 
+def _per_step(per_question):
+    """Step totals from per-question totals (`question_id`, `responses`, `misses` columns)."""
+    return (
+        select(
+            Question.step_id,
+            func.sum(per_question.c.responses),
+            func.sum(per_question.c.misses),
+            func.count(per_question.c.question_id),
+            func.sum(case((per_question.c.misses > 0, literal_column("1")), else_=literal_column("0"))),
+        )
+        .join(Question, Question.id == per_question.c.question_id)
+        .where(Question.step_id.is_not(None), per_question.c.responses > 0)
+        .group_by(Question.step_id)
+    )
+
+
 def step_query(filters: GapFilters):
-    """Per SOP step, each response once: responses, misses, questions asked and missed, learners."""
-    query = select(
-        Question.step_id,
-        func.count(Response.id),
-        func.sum(missed()),
-        func.count(distinct(Response.question_id)),
-        func.count(distinct(case((Response.score < literal_column("1"), Response.question_id), else_=None))),
-        func.count(distinct(Attempt.user_id)),
+    """Per SOP step, each response once: responses, misses, questions asked and questions missed.
+
+    From the question tallies unless a date range or a role/department filter asks for the responses
+    (a person in two roles of a department must still count once)."""
+    if uses_tallies(filters) and not _role_conditions(filters):
+        per_question = select(
+            QuestionTally.question_id.label("question_id"),
+            QuestionTally.responses.label("responses"),
+            QuestionTally.misses.label("misses"),
+        )
+        if filters.sop_id is not None:
+            per_question = (
+                per_question.join(Question, Question.id == QuestionTally.question_id)
+                .join(SopStep, SopStep.id == Question.step_id)
+                .join(
+                    SopRevision,
+                    and_(SopRevision.id == SopStep.revision_id, SopRevision.sop_id == filters.sop_id),
+                )
+            )
+        return _per_step(per_question.subquery())
+    return raw_step_query(filters)
+
+
+def raw_step_query(filters: GapFilters):
+    """The same numbers straight from the responses: totals per question first, then per step (one pass over
+    the responses, no COUNT(DISTINCT))."""
+    per_question = select(
+        Response.question_id.label("question_id"),
+        func.count(Response.id).label("responses"),
+        func.sum(missed()).label("misses"),
     ).select_from(Response)
-    query = responses_where(query, filters)
+    per_question = responses_where(per_question, filters)
     conditions = _role_conditions(filters)
     if conditions:
         members = select(user_job_roles.c.user_id).where(*conditions)
-        query = query.where(Attempt.user_id.in_(members))
-    return query.group_by(Question.step_id)
+        per_question = per_question.where(Attempt.user_id.in_(members))
+    return _per_step(per_question.group_by(Response.question_id).subquery())
 
 
 def _frame(query, columns: list[str]) -> pd.DataFrame:

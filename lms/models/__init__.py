@@ -4,6 +4,7 @@ from lms.models.audit import Acknowledgement, AuditEvent
 from lms.models.enrolment import Assignment, Attempt, Enrolment, Response
 from lms.models.progress import AttemptDeadline, LessonProgress
 from lms.models.sop import ImmutableRevisionError, Sop, SopRevision, SopSection, SopStep
+from lms.models.tally import QuestionTally, StepRoleTally
 from lms.models.training import Lesson, Question, Quiz, TrainingModule
 from lms.models.user import APP_ROLES, JobRole, User, user_job_roles
 
@@ -20,12 +21,14 @@ __all__ = [
     "Lesson",
     "LessonProgress",
     "Question",
+    "QuestionTally",
     "Quiz",
     "Response",
     "Sop",
     "SopRevision",
     "SopSection",
     "SopStep",
+    "StepRoleTally",
     "TrainingModule",
     "User",
     "user_job_roles",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.db import db
 from lms.models import APP_ROLES, JobRole, User
-from lms.services import audit, enrolments
+from lms.services import audit, enrolments, tallies
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.transactions import flush_unique, locked
 
@@ -119,6 +119,7 @@ def _job_role(job_role_id: int) -> JobRole:
 def _join(user: User, role: JobRole, actor_id: int | None) -> int:
     user.job_roles.append(role)
     db.session.flush()
+    tallies.move_member(user.id, role.id, +1)
     audit.record("job_role.join", "user", user.id, {"job_role": role.name}, actor_id)
     return enrolments.enrol_new_member(user, role, actor_id)
 
@@ -152,6 +153,7 @@ def remove_from_job_role(user_id: int, job_role_id: int, actor_id: int | None = 
     if role not in user.job_roles:
         raise InvalidInput(f"{user.name} is not in {role.name}.")
     user.job_roles.remove(role)
+    tallies.move_member(user.id, role.id, -1)
     audit.record("job_role.leave", "user", user.id, {"job_role": role.name}, actor_id)
     db.session.commit()
 

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from lms.db import db, utcnow
 from lms.models import Attempt, AttemptDeadline, Enrolment, Question, Response
-from lms.services import audit
+from lms.services import audit, tallies
 from lms.services.enrolments import enrolment_for
 from lms.services.errors import Conflict, InvalidInput, NotFound
 from quizzes.engine import select_for_attempt
@@ -183,6 +183,9 @@ def submit_attempt(user_id: int, attempt_id: int, raw_answers: dict[int, Any]) -
             Response(attempt_id=attempt.id, question_id=item.id, value=answers[item.id], score=score)
         )
         scored.append((score, 1.0))
+    tallies.count_submitted(
+        attempt.user_id, [(item.id, item.step_id, s) for item, (s, _) in zip(questions, scored, strict=True)]
+    )
     result = grade(scored, attempt.quiz.pass_mark)
     db.session.refresh(attempt, ["submitted_at"])
     attempt.score_percent = result.score_percent
