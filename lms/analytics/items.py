@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pandas as pd
@@ -154,6 +154,11 @@ def quiz_summary(quiz_id: int) -> QuizSummary | None:
     row = db.session.execute(_summary_query().where(Quiz.id == quiz_id)).first()
     if row is not None:
         return _summary(row)
+    return quiz_label(quiz_id)
+
+
+def quiz_label(quiz_id: int) -> QuizSummary | None:
+    """Which SOP revision and module the quiz belongs to (counts left at zero), or None."""
     found = db.session.execute(
         select(Quiz.id, Sop.code, Sop.title, SopRevision.label, TrainingModule.title)
         .join(TrainingModule, TrainingModule.id == Quiz.module_id)
@@ -181,9 +186,9 @@ def attempts_condition(quiz_id: int, which: Which):
 
 
 def marks_query(quiz_id: int, which: Which):
-    """One row per response of the analysed attempts: attempt, question, mark (fraction of the question)."""
+    """One row per response of the analysed attempts: attempt, learner, question, mark (fraction of it)."""
     return (
-        select(Response.attempt_id, Response.question_id, Response.score)
+        select(Response.attempt_id, Attempt.user_id, Response.question_id, Response.score)
         .join(Attempt, Attempt.id == Response.attempt_id)
         .where(*attempts_condition(quiz_id, which))
     )
@@ -273,14 +278,17 @@ class ItemReport:
         return [row for row in self.rows if row.reasons]
 
 
-def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The attempts x questions marks (NaN: not drawn) and the attempts x positions marks."""
+def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The attempts x questions marks (NaN: not drawn), the attempts x positions marks, and the number of
+    learners behind those attempts."""
     marks = pd.DataFrame(
         [tuple(r) for r in fetch(marks_query(quiz_id, which))],
-        columns=["attempt", "question", "score"],
+        columns=["attempt", "learner", "question", "score"],
     )
+    learners = marks["learner"].nunique()
+    marks = marks.drop(columns="learner")
     if marks.empty:
-        return pd.DataFrame(), pd.DataFrame()
+        return pd.DataFrame(), pd.DataFrame(), 0
     by_question = marks.pivot(index="attempt", columns="question", values="score").sort_index()
     drawn = dict(fetch(drawn_query(quiz_id, which)))
     score = {(a, q): s for a, q, s in marks.itertuples(index=False)}
@@ -293,7 +301,7 @@ def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame]:
         index=by_question.index,
         columns=[f"position {i + 1}" for i in range(width)],
     )
-    return by_question, slots
+    return by_question, slots, learners
 
 
 def _analysis(by_question: pd.DataFrame, slots: pd.DataFrame, options: dict[str, int]) -> ItemAnalysis:
@@ -385,9 +393,12 @@ def _option_counts(
         return position[key[0]], key[1] != ALL_LEARNERS, key[1]
 
     rows = []
+    keys_of: dict[int, set[str]] = {}
     for key in sorted(counted, key=order):
         question = questions[key[0]]
-        keys = _key_labels(question)
+        keys = keys_of.get(question.id)
+        if keys is None:
+            keys = keys_of[question.id] = _key_labels(question)
         for label, count in counted[key].items():
             rows.append(
                 OptionCount(
@@ -405,10 +416,10 @@ def _option_counts(
 
 
 def _top_distractor(
-    options: list[OptionCount], question_id: int
+    options: dict[int, list[OptionCount]], question_id: int
 ) -> tuple[int | None, tuple[str, int] | None]:
     """The key's count and the most chosen wrong option among all learners (single-answer questions)."""
-    mine = [o for o in options if o.question_id == question_id and o.group == ALL_LEARNERS]
+    mine = options.get(question_id, [])
     keys = [o for o in mine if o.is_key]
     wrong = [o for o in mine if not o.is_key]
     if len(keys) != 1 or not wrong:
@@ -424,10 +435,11 @@ def _finite(value: float | None) -> float | None:
 def item_report(quiz_id: int, which: Which = "first", irt: bool = False) -> ItemReport | None:
     """The item analysis of one quiz, or None when the quiz does not exist. `irt` adds Rasch difficulties
     (a model fit: seconds on a large pool, so only when asked)."""
-    summary = quiz_summary(quiz_id)
-    if summary is None:
+    label = quiz_label(quiz_id)
+    if label is None:
         return None
-    by_question, slots = _matrices(quiz_id, which)
+    by_question, slots, learners = _matrices(quiz_id, which)
+    summary = replace(label, attempts=len(by_question), learners=learners)
     if by_question.empty:
         return ItemReport(summary, which, 0, 0, False, None, [], [])
     ids = [int(q) for q in by_question.columns]
@@ -454,11 +466,17 @@ def item_report(quiz_id: int, which: Which = "first", irt: bool = False) -> Item
     pooled = bool(by_question.isna().to_numpy().any())
     rasch, irt_note = _rasch(by_question) if irt else ({}, "")
     options = _option_counts(quiz_id, which, questions, position)
+    everyone: dict[int, list[OptionCount]] = {}
+    for option in options:
+        if option.group == ALL_LEARNERS:
+            everyone.setdefault(option.question_id, []).append(option)
     stats = {int(s.item): s for s in analysis.items}
     rows = []
     for q in ordered:
         question, s = questions[q], stats[q]
-        key_count, top = _top_distractor(options, q) if question.type != "multiple_response" else (None, None)
+        key_count, top = (
+            _top_distractor(everyone, q) if question.type != "multiple_response" else (None, None)
+        )
         rows.append(
             ItemRow(
                 question_id=q,
@@ -477,11 +495,8 @@ def item_report(quiz_id: int, which: Which = "first", irt: bool = False) -> Item
                 reasons=review_reasons(s, key_count, top),
             )
         )
-    learners = db.session.scalar(
-        select(func.count(func.distinct(Attempt.user_id))).where(*attempts_condition(quiz_id, which))
-    )
     return ItemReport(
-        summary, which, len(by_question), learners or 0, pooled, analysis.test, rows, options, irt_note
+        summary, which, len(by_question), learners, pooled, analysis.test, rows, options, irt_note
     )
 
 
