@@ -149,14 +149,6 @@ def quizzes_with_results(search: str = "", page: int = 1, per_page: int = QUIZZE
     return Page([_summary(row) for row in rows], page, per_page, total)
 
 
-def quiz_summary(quiz_id: int) -> QuizSummary | None:
-    """The quiz's headline, or None when it does not exist; a quiz with no attempts yet has zero counts."""
-    row = db.session.execute(_summary_query().where(Quiz.id == quiz_id)).first()
-    if row is not None:
-        return _summary(row)
-    return quiz_label(quiz_id)
-
-
 def quiz_label(quiz_id: int) -> QuizSummary | None:
     """Which SOP revision and module the quiz belongs to (counts left at zero), or None."""
     found = db.session.execute(
