@@ -165,12 +165,14 @@ def uses_tallies(filters: GapFilters) -> bool:
     return filters.date_from is None and filters.date_to is None
 
 
-def step_role_query(filters: GapFilters):
-    """Responses and misses per (SOP step, job role): the heatmap's numbers."""
+def step_role_query(filters: GapFilters, step_ids: list[int] | None = None):
+    """Responses and misses per (SOP step, job role): the heatmap's numbers (only `step_ids`, if given)."""
     if not uses_tallies(filters):
-        return raw_step_role_query(filters)
+        return raw_step_role_query(filters, step_ids)
     tally = StepRoleTally
     query = select(tally.step_id, tally.job_role_id, tally.responses, tally.misses).where(tally.responses > 0)
+    if step_ids is not None:
+        query = query.where(tally.step_id.in_(step_ids))
     if filters.sop_id is not None:
         query = query.join(SopStep, SopStep.id == tally.step_id).join(
             SopRevision, and_(SopRevision.id == SopStep.revision_id, SopRevision.sop_id == filters.sop_id)
@@ -184,15 +186,17 @@ def step_role_query(filters: GapFilters):
     return query
 
 
-def raw_step_role_query(filters: GapFilters):
+def raw_step_role_query(filters: GapFilters, step_ids: list[int] | None = None):
     """The same numbers straight from the responses (with a date range, and to check the tallies)."""
     query = select(
         Question.step_id,
         user_job_roles.c.job_role_id,
-        func.count(Response.id),
-        func.sum(missed()),
+        func.count(Response.id).label("responses"),
+        func.sum(missed()).label("misses"),
     ).select_from(Response)
     query = responses_where(query, filters).join(user_job_roles, user_job_roles.c.user_id == Attempt.user_id)
+    if step_ids is not None:
+        query = query.where(Question.step_id.in_(step_ids))
     return query.where(*_role_conditions(filters)).group_by(Question.step_id, user_job_roles.c.job_role_id)
 
 
@@ -250,6 +254,16 @@ def raw_step_query(filters: GapFilters):
         members = select(user_job_roles.c.user_id).where(*conditions)
         per_question = per_question.where(Attempt.user_id.in_(members))
     return _per_step(per_question.group_by(Response.question_id).subquery())
+
+
+def role_summary_query(filters: GapFilters):
+    """Per step: in how many job roles someone answered, and in how many someone missed (from the step x role
+    numbers, in the database, so only one row per step comes back)."""
+    cells = step_role_query(filters).subquery()
+    step_id, misses = cells.c[0], cells.c[3]
+    return select(
+        step_id, func.count(), func.sum(case((misses > 0, literal_column("1")), else_=literal_column("0")))
+    ).group_by(step_id)
 
 
 def _frame(query, columns: list[str]) -> pd.DataFrame:
@@ -367,20 +381,20 @@ def _labels(info: pd.DataFrame) -> pd.Series:
 
 
 def gap_report(filters: GapFilters) -> GapReport:
-    by_step_role = step_role_frame(filters)
+    """Step totals for every step, but the step x role cells only for the steps the heatmap shows: the
+    cells of all steps can run to hundreds of thousands of rows, which would cost more to move to Python
+    than to compute."""
     by_step = step_frame(filters)
+    role_summary = _frame(role_summary_query(filters), ["step_id", "roles_answered", "roles_missed"])
 
     roles = pd.DataFrame(
         [tuple(r) for r in db.session.execute(select(JobRole.id, JobRole.name, JobRole.department)).all()],
         columns=["job_role_id", "job_role", "department"],
     )
-    roles_missed = (
-        by_step_role[by_step_role["misses"] > 0].groupby("step_id")["job_role_id"].nunique()
-        if not by_step_role.empty
-        else pd.Series(dtype="int64")
+    steps = by_step.merge(role_summary, on="step_id", how="left").fillna(
+        {"roles_answered": 0, "roles_missed": 0}
     )
-    steps = by_step.copy()
-    steps["roles_missed"] = steps["step_id"].map(roles_missed).fillna(0).astype("int64")
+    steps = steps.astype({"roles_answered": "int64", "roles_missed": "int64"})
     steps["miss_rate_percent"] = _rate(steps["misses"], steps["responses"])
     steps["misunderstood"] = steps["misses"] >= MISUNDERSTOOD_RATE * steps["responses"]
     steps["to_rewrite"] = (
@@ -391,7 +405,7 @@ def gap_report(filters: GapFilters) -> GapReport:
     )
     rewrite_ids = set(steps.loc[steps["to_rewrite"], "step_id"].tolist())
     # the heatmap shows the steps with role data; cap them at the worst MAX_HEATMAP_STEPS
-    steps = steps[steps["step_id"].isin(by_step_role["step_id"])]
+    steps = steps[steps["roles_answered"] > 0]
     total_steps = len(steps)
     if total_steps > MAX_HEATMAP_STEPS:
         steps = steps.sort_values(["miss_rate_percent", "responses"], ascending=False).head(MAX_HEATMAP_STEPS)
@@ -403,6 +417,7 @@ def gap_report(filters: GapFilters) -> GapReport:
     steps = steps.reset_index(drop=True)
     steps["label"] = _labels(steps)
 
+    by_step_role = _frame(step_role_query(filters, [int(s) for s in steps["step_id"]]), STEP_ROLE_COLUMNS)
     cells = by_step_role.merge(
         steps[["step_id", "label", "sop_code", "revision", "section", "step", "step_text"]], on="step_id"
     )

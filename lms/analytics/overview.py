@@ -14,12 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, func, literal_column, select
+from sqlalchemy import and_, case, exists, func, literal_column, select
+from sqlalchemy.orm import aliased
 
 from lms.analytics import fetch
 from lms.analytics.gaps import GapFilters
-from lms.db import utcnow
+from lms.db import db, utcnow
 from lms.models import (
+    Assignment,
     Attempt,
     Enrolment,
     JobRole,
@@ -30,7 +32,6 @@ from lms.models import (
     user_job_roles,
 )
 from lms.services.csv_export import csv_text
-from lms.services.reports import required_through_roles
 
 STATUSES = ("completed", "in_progress", "not_started", "overdue")
 STATUS_LABELS = {
@@ -71,24 +72,27 @@ def _status(now: datetime):
 
 
 def completion_base(filters: GapFilters, now: datetime):
-    """(role, enrolment, status) rows for current training that the filters keep."""
-    pairs = required_through_roles().subquery()
+    """(role, enrolment, status) rows for current training that the filters keep: each enrolment once for
+    every job role of its learner that has the module assigned (as `reports.required_through_roles`)."""
     status = _status(now).label("status")
     query = (
-        select(pairs.c.job_role_id, Enrolment.id.label("enrolment_id"), status)
-        .select_from(pairs)
-        .join(Enrolment, Enrolment.id == pairs.c.enrolment_id)
+        select(Assignment.job_role_id.label("job_role_id"), Enrolment.id.label("enrolment_id"), status)
+        .select_from(Assignment)
+        .join(user_job_roles, user_job_roles.c.job_role_id == Assignment.job_role_id)
+        .join(
+            Enrolment,
+            and_(Enrolment.user_id == user_job_roles.c.user_id, Enrolment.module_id == Assignment.module_id),
+        )
         .join(SopRevision, SopRevision.id == Enrolment.revision_id)
         .where(SopRevision.status != "superseded", *_in_range(Enrolment.due_at, filters))
     )
     if filters.sop_id is not None:
         query = query.where(SopRevision.sop_id == filters.sop_id)
     if filters.job_role_id is not None:
-        query = query.where(pairs.c.job_role_id == filters.job_role_id)
+        query = query.where(Assignment.job_role_id == filters.job_role_id)
     if filters.department is not None:
-        query = query.where(
-            pairs.c.job_role_id.in_(select(JobRole.id).where(JobRole.department == filters.department))
-        )
+        in_department = select(JobRole.id).where(JobRole.department == filters.department)
+        query = query.where(Assignment.job_role_id.in_(in_department))
     return query
 
 
@@ -101,22 +105,25 @@ def completion_query(filters: GapFilters, now: datetime):
     )
 
 
-def first_attempts(filters: GapFilters, with_revision: bool = True):
-    """Each learner's first submitted attempt at each quiz (with its quiz's SOP revision), filtered. The
-    quiz -> module join is left out when neither the revision nor the SOP filter needs it."""
-    first_ids = (
-        select(func.min(Attempt.id))
-        .where(Attempt.submitted_at.is_not(None))
-        .group_by(Attempt.user_id, Attempt.quiz_id)
+def first_attempts(filters: GapFilters):
+    """Each learner's first submitted attempt at each quiz, with its quiz's SOP revision, filtered.
+
+    "First" is "no earlier submitted attempt by the same learner at the same quiz" (an anti-join): on
+    PostgreSQL it is several times faster than `id IN (SELECT MIN(id) ... GROUP BY user, quiz)`, whose row
+    estimate the planner gets badly wrong."""
+    earlier = aliased(Attempt)
+    is_first = ~exists().where(
+        earlier.user_id == Attempt.user_id,
+        earlier.quiz_id == Attempt.quiz_id,
+        earlier.submitted_at.is_not(None),
+        earlier.id < Attempt.id,
     )
-    columns = [Attempt.id, Attempt.user_id, Attempt.score_percent, Attempt.passed]
-    query = select(*columns).where(Attempt.id.in_(first_ids), *_in_range(Attempt.submitted_at, filters))
-    if with_revision or filters.sop_id is not None:
-        query = (
-            query.add_columns(TrainingModule.revision_id)
-            .join(Quiz, Quiz.id == Attempt.quiz_id)
-            .join(TrainingModule, TrainingModule.id == Quiz.module_id)
-        )
+    query = (
+        select(Attempt.id, Attempt.user_id, Attempt.score_percent, Attempt.passed, TrainingModule.revision_id)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .join(TrainingModule, TrainingModule.id == Quiz.module_id)
+        .where(Attempt.submitted_at.is_not(None), is_first, *_in_range(Attempt.submitted_at, filters))
+    )
     if filters.sop_id is not None:
         query = query.join(SopRevision, SopRevision.id == TrainingModule.revision_id).where(
             SopRevision.sop_id == filters.sop_id
@@ -135,13 +142,6 @@ def first_attempts(filters: GapFilters, with_revision: bool = True):
     return query
 
 
-def scores_query(filters: GapFilters):
-    firsts = first_attempts(filters, with_revision=False).subquery()
-    band = band_of(firsts.c.score_percent)
-    passed = case((firsts.c.passed.is_(True), literal_column("1")), else_=literal_column("0"))
-    return select(band.label("band"), func.count(), func.sum(passed)).group_by(band)
-
-
 def band_of(score):
     whens = [
         (score >= literal_column(str(lo)), literal_column(str(i)))
@@ -150,15 +150,14 @@ def band_of(score):
     return case(*whens, else_=literal_column("0"))
 
 
-def trend_query(filters: GapFilters):
+def outcomes_query(filters: GapFilters):
+    """First attempts counted per (SOP revision, score band), passed among them: one pass over the attempts
+    that both the score bands (summed over revisions) and the trend (summed over bands) are read from."""
     firsts = first_attempts(filters).subquery()
+    band = band_of(firsts.c.score_percent)
     passed = case((firsts.c.passed.is_(True), literal_column("1")), else_=literal_column("0"))
-    return (
-        select(Sop.id, Sop.code, SopRevision.id, SopRevision.label, func.count(), func.sum(passed))
-        .select_from(firsts)
-        .join(SopRevision, SopRevision.id == firsts.c.revision_id)
-        .join(Sop, Sop.id == SopRevision.sop_id)
-        .group_by(Sop.id, Sop.code, SopRevision.id, SopRevision.label)
+    return select(firsts.c.revision_id, band, func.count(), func.sum(passed)).group_by(
+        firsts.c.revision_id, band
     )
 
 
@@ -236,29 +235,54 @@ def completion(filters: GapFilters, now: datetime | None = None) -> list[RoleSta
     return sorted(found.values(), key=lambda r: (r.job_role.lower(), r.job_role_id))
 
 
-def scores(filters: GapFilters) -> list[ScoreBand]:
-    counted = {int(band): (int(n), int(p or 0)) for band, n, p in fetch(scores_query(filters))}
+def _outcomes(filters: GapFilters) -> list[tuple[int, int, int, int]]:
+    """(revision id, band, first attempts, passed) rows."""
+    return [(int(r), int(b), int(n), int(p or 0)) for r, b, n, p in fetch(outcomes_query(filters))]
+
+
+def scores(filters: GapFilters, outcomes: list[tuple[int, int, int, int]] | None = None) -> list[ScoreBand]:
+    counted: dict[int, list[int]] = {}
+    for _revision, band, n, passed in _outcomes(filters) if outcomes is None else outcomes:
+        totals = counted.setdefault(band, [0, 0])
+        totals[0], totals[1] = totals[0] + n, totals[1] + passed
     return [ScoreBand(i, band_label(i), *counted.get(i, (0, 0))) for i in range(len(SCORE_BANDS))]
 
 
-def trend(filters: GapFilters) -> tuple[list[RevisionPassRate], int]:
-    rows = fetch(trend_query(filters))
+def trend(
+    filters: GapFilters, outcomes: list[tuple[int, int, int, int]] | None = None
+) -> tuple[list[RevisionPassRate], int]:
+    per_revision: dict[int, list[int]] = {}
+    for revision_id, _band, n, passed in _outcomes(filters) if outcomes is None else outcomes:
+        totals = per_revision.setdefault(revision_id, [0, 0])
+        totals[0], totals[1] = totals[0] + n, totals[1] + passed
+    labels = {
+        revision_id: (sop_id, code, label)
+        for revision_id, sop_id, code, label in db.session.execute(
+            select(SopRevision.id, Sop.id, Sop.code, SopRevision.label)
+            .join(Sop, Sop.id == SopRevision.sop_id)
+            .where(SopRevision.id.in_(list(per_revision)))
+        )
+    }
     attempts_by_sop: dict[int, int] = {}
-    for sop_id, _code, _rev, _label, n, _p in rows:
+    for revision_id, (n, _p) in per_revision.items():
+        sop_id = labels[revision_id][0]
         attempts_by_sop[sop_id] = attempts_by_sop.get(sop_id, 0) + n
-    kept = sorted(attempts_by_sop, key=lambda s: -attempts_by_sop[s])[:TREND_MAX_SOPS]
+    kept = set(sorted(attempts_by_sop, key=lambda s: (-attempts_by_sop[s], s))[:TREND_MAX_SOPS])
     result, order = [], {}
-    for sop_id, code, revision_id, label, n, p in sorted(rows, key=lambda r: (r[1], r[2])):
+    for revision_id in sorted(per_revision, key=lambda r: (labels[r][1], r)):
+        sop_id, code, label = labels[revision_id]
         if sop_id not in kept:
             continue
         order[sop_id] = order.get(sop_id, 0) + 1
-        result.append(RevisionPassRate(sop_id, code, revision_id, label, order[sop_id], int(n), int(p or 0)))
+        n, passed = per_revision[revision_id]
+        result.append(RevisionPassRate(sop_id, code, revision_id, label, order[sop_id], n, passed))
     return result, len(attempts_by_sop) - len(kept)
 
 
 def overview(filters: GapFilters, now: datetime | None = None) -> Overview:
-    trend_rows, hidden = trend(filters)
-    return Overview(filters, completion(filters, now), scores(filters), trend_rows, hidden)
+    outcomes = _outcomes(filters)
+    trend_rows, hidden = trend(filters, outcomes)
+    return Overview(filters, completion(filters, now), scores(filters, outcomes), trend_rows, hidden)
 
 
 # --- tables and CSVs: the numbers each figure shows ---------------------------------------------------------
