@@ -1,5 +1,7 @@
-"""Analytics for trainers and compliance officers: comprehension gaps (heatmap, SOP text) and the item
-analysis of each quiz, each figure with a data table and a CSV of the numbers shown."""
+"""Analytics for trainers and compliance officers: the overview (completion, scores, pass rate over
+revisions), comprehension gaps (heatmap, SOP text) and the item analysis of each quiz; each figure with a
+data table and a CSV of the numbers shown, and drill-downs to the people behind a number. Views parse the
+request and render; the numbers come from `lms.analytics`."""
 
 from __future__ import annotations
 
