@@ -153,7 +153,7 @@ ITEM_ATTEMPTS = (
 )
 CHOICE_TYPES = "('single_choice', 'scenario', 'true_false', 'multiple_response')"
 BARE_ITEM = (
-    "SELECT r.attempt_id, a.user_id, r.question_id, r.score FROM lms_response r "
+    "SELECT r.attempt_id, a.user_id, r.question_id, r.score, CAST(r.value AS TEXT) FROM lms_response r "
     "JOIN lms_attempt a ON a.id = r.attempt_id WHERE " + ITEM_ATTEMPTS,
     "SELECT a.id, a.question_ids FROM lms_attempt a WHERE " + ITEM_ATTEMPTS,
     "SELECT r.question_id, CAST(r.value AS TEXT), COUNT(r.id) FROM lms_response r "
@@ -515,7 +515,7 @@ def check_item_numbers(quiz_id: int) -> None:
     marks, _drawn, choices, _by_role = bare_items(quiz_id)
     report = items.item_report(quiz_id, "first")
     totals: dict[int, list[float]] = {}
-    for _attempt, _learner, question, score in marks:
+    for _attempt, _learner, question, score, _answer in marks:
         totals.setdefault(int(question), []).append(float(score))
     assert {row.question_id: (row.attempts, round(row.facility, 6)) for row in report.rows} == {
         q: (len(v), round(100 * sum(v) / len(v), 6)) for q, v in totals.items()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -178,9 +179,17 @@ def attempts_condition(quiz_id: int, which: Which):
 
 
 def marks_query(quiz_id: int, which: Which):
-    """One row per response of the analysed attempts: attempt, learner, question, mark (fraction of it)."""
+    """One row per response of the analysed attempts: attempt, learner, question, mark (fraction of it) and
+    the answer as JSON text (the all-learner option counts are tallied from these rows, which the response
+    matrix needs anyway, instead of a second pass over the same responses)."""
     return (
-        select(Response.attempt_id, Attempt.user_id, Response.question_id, Response.score)
+        select(
+            Response.attempt_id,
+            Attempt.user_id,
+            Response.question_id,
+            Response.score,
+            cast(Response.value, Text),
+        )
         .join(Attempt, Attempt.id == Response.attempt_id)
         .where(*attempts_condition(quiz_id, which))
     )
@@ -201,18 +210,6 @@ def choices_by_role_query(quiz_id: int, which: Which):
         .outerjoin(user_job_roles, user_job_roles.c.user_id == Attempt.user_id)
         .where(*attempts_condition(quiz_id, which), Question.type.in_(CHOICE_TYPES))
         .group_by(Response.question_id, user_job_roles.c.job_role_id, answer)
-    )
-
-
-def choices_query(quiz_id: int, which: Which):
-    """The same counts over all learners, each response once."""
-    answer = cast(Response.value, Text)
-    return (
-        select(Response.question_id, answer, func.count(Response.id))
-        .join(Attempt, Attempt.id == Response.attempt_id)
-        .join(Question, Question.id == Response.question_id)
-        .where(*attempts_condition(quiz_id, which), Question.type.in_(CHOICE_TYPES))
-        .group_by(Response.question_id, answer)
     )
 
 
@@ -270,17 +267,18 @@ class ItemReport:
         return [row for row in self.rows if row.reasons]
 
 
-def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """The attempts x questions marks (NaN: not drawn), the attempts x positions marks, and the number of
-    learners behind those attempts."""
+def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame, int, Counter]:
+    """The attempts x questions marks (NaN: not drawn), the attempts x positions marks, the number of
+    learners behind those attempts, and how often each (question, answer) was given."""
     marks = pd.DataFrame(
         [tuple(r) for r in fetch(marks_query(quiz_id, which))],
-        columns=["attempt", "learner", "question", "score"],
+        columns=["attempt", "learner", "question", "score", "answer"],
     )
     learners = marks["learner"].nunique()
-    marks = marks.drop(columns="learner")
+    answers = Counter(zip(marks["question"].tolist(), marks["answer"].tolist(), strict=True))
+    marks = marks.drop(columns=["learner", "answer"])
     if marks.empty:
-        return pd.DataFrame(), pd.DataFrame(), 0
+        return pd.DataFrame(), pd.DataFrame(), 0, answers
     by_question = marks.pivot(index="attempt", columns="question", values="score").sort_index()
     drawn = dict(fetch(drawn_query(quiz_id, which)))
     score = {(a, q): s for a, q, s in marks.itertuples(index=False)}
@@ -293,7 +291,7 @@ def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame, i
         index=by_question.index,
         columns=[f"position {i + 1}" for i in range(width)],
     )
-    return by_question, slots, learners
+    return by_question, slots, learners, answers
 
 
 def _analysis(by_question: pd.DataFrame, slots: pd.DataFrame, options: dict[str, int]) -> ItemAnalysis:
@@ -355,7 +353,11 @@ def _all_options(question: Question) -> list[str]:
 
 
 def _option_counts(
-    quiz_id: int, which: Which, questions: dict[int, Question], position: dict[int, int]
+    quiz_id: int,
+    which: Which,
+    questions: dict[int, Question],
+    position: dict[int, int],
+    answers: Counter,
 ) -> list[OptionCount]:
     """Option counts per question for all learners, then per job role; unchosen options show 0."""
     role_names = dict(db.session.execute(select(JobRole.id, JobRole.name)).all())
@@ -376,8 +378,9 @@ def _option_counts(
         for label in picked:
             tally[label] = tally.get(label, 0) + count
 
-    for question_id, raw, count in fetch(choices_query(quiz_id, which)):
-        add(question_id, ALL_LEARNERS, raw, count)
+    for (question_id, raw), count in answers.items():
+        if questions[question_id].type in CHOICE_TYPES:
+            add(question_id, ALL_LEARNERS, raw, count)
     for question_id, role_id, raw, count in fetch(choices_by_role_query(quiz_id, which)):
         add(question_id, role_names.get(role_id, NO_ROLE) if role_id is not None else NO_ROLE, raw, count)
 
@@ -430,7 +433,7 @@ def item_report(quiz_id: int, which: Which = "first", irt: bool = False) -> Item
     label = quiz_label(quiz_id)
     if label is None:
         return None
-    by_question, slots, learners = _matrices(quiz_id, which)
+    by_question, slots, learners, answers = _matrices(quiz_id, which)
     summary = replace(label, attempts=len(by_question), learners=learners)
     if by_question.empty:
         return ItemReport(summary, which, 0, 0, False, None, [], [])
@@ -457,7 +460,7 @@ def item_report(quiz_id: int, which: Which = "first", irt: bool = False) -> Item
     analysis = _analysis(by_question, slots, guess)
     pooled = bool(by_question.isna().to_numpy().any())
     rasch, irt_note = _rasch(by_question) if irt else ({}, "")
-    options = _option_counts(quiz_id, which, questions, position)
+    options = _option_counts(quiz_id, which, questions, position, answers)
     everyone: dict[int, list[OptionCount]] = {}
     for option in options:
         if option.group == ALL_LEARNERS:
