@@ -10,7 +10,7 @@ import pytest
 
 from lms.services import accounts, enrolments, quiz_review
 from tests.conftest import PASSWORD
-from tests.e2e.test_accessibility import AXE, BLOCKING, axe_violations
+from tests.e2e.test_accessibility import AXE, BLOCKING, axe_violations, sign_in
 from tests.web.quiz_takers import publish, take_quiz
 
 pytestmark = pytest.mark.e2e
@@ -46,14 +46,6 @@ def results(live_app) -> dict[str, int]:
             if n < 5:  # the last one never starts
                 take_quiz(learner.id, module.id, wrong)
         return {"quiz": module.quiz.id, "role": role.id}
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def watch_console(page) -> list[str]:

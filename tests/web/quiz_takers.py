@@ -1,12 +1,16 @@
-"""Building quiz results through the real services, for the analytics tests: publish an SOP's module and
-submit attempts that are wrong on exactly the questions a test names."""
+"""Shared by the analytics tests: quiz results built through the real services (publish an SOP's module,
+submit attempts wrong on exactly the questions a test names), and readers for the pages and CSVs."""
 
 from __future__ import annotations
+
+import csv
+import io
+import re
 
 from lms.models import TrainingModule
 from lms.services import attempts, enrolments, sop_import
 from lms.services.demo import _wrong_answer, right_answer
-from tests.conftest import DEMO_SOPS
+from tests.conftest import DEMO_SOPS, login
 
 
 def take_quiz(user_id: int, module_id: int, wrong_questions: set[int]) -> int:
@@ -28,3 +32,35 @@ def publish(name: str) -> TrainingModule:
     """Import a demo SOP; its generated module (not yet published)."""
     revision = sop_import.import_sop((DEMO_SOPS / name).read_bytes(), name, None)
     return sop_import.modules_of(revision.id)[0]
+
+
+# --- reading the analytics pages -------------------------------------------------------------------------
+
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&#34;": '"', "&#39;": "'"}
+
+
+def signed_in(client, make_user, app_role: str = "trainer"):
+    """The test client, signed in as a new user of that app role."""
+    login(client, make_user(app_role))
+    return client
+
+
+def table(html: str, table_id: str) -> list[list[str]]:
+    """The body cells of the table with that id, as text (tags stripped, entities decoded)."""
+    found = re.search(rf'<table id="{table_id}">.*?<tbody>(.*?)</tbody>', html, re.S)
+    assert found, f"no table {table_id!r}"
+
+    def text(cell: str) -> str:
+        cell = re.sub(r"<[^>]+>", "", cell).strip()
+        for raw, char in _ENTITIES.items():
+            cell = cell.replace(raw, char)
+        return cell
+
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", found.group(1), re.S)
+    return [[text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
+
+
+def csv_rows(body: str) -> list[dict[str, str]]:
+    """A downloaded CSV (which must start with the UTF-8 byte-order mark) as dicts."""
+    assert body.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(body[1:])))

@@ -19,9 +19,9 @@ from lms.analytics import drill, gaps, overview
 from lms.db import db, utcnow
 from lms.models import Assignment, Attempt, Enrolment, User
 from lms.services import accounts, enrolments, quiz_review, sop_import
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD
 from tests.test_retraining import QUBIT, revision_two
-from tests.web.quiz_takers import publish, take_quiz
+from tests.web.quiz_takers import publish, signed_in, table, take_quiz
 
 LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
 
@@ -178,19 +178,6 @@ def test_drill_down_lists_exactly_the_people_behind_a_bar(app, organisation) -> 
 
 
 # --- the pages ---------------------------------------------------------------------------------------------
-
-
-def signed_in(client, make_user, app_role: str = "trainer"):
-    login(client, make_user(app_role))
-    return client
-
-
-def table(html: str, table_id: str) -> list[list[str]]:
-    body = re.search(rf'<table id="{table_id}">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
-    return [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
-    ]
 
 
 @pytest.mark.parametrize(

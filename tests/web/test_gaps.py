@@ -18,8 +18,8 @@ from lms.analytics import drill, gaps
 from lms.db import db
 from lms.models import Attempt, JobRole, Question, Response, SopRevision, SopStep, User
 from lms.services import accounts, enrolments, quiz_review
-from tests.conftest import PASSWORD, login
-from tests.web.quiz_takers import publish, take_quiz
+from tests.conftest import PASSWORD
+from tests.web.quiz_takers import publish, signed_in, table, take_quiz
 
 QUBIT = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
 LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
@@ -185,11 +185,6 @@ def test_the_sop_text_lists_every_step_in_document_order_with_the_gaps_marked(ap
         assert text.chosen and text.revision == revision.label
 
 
-def signed_in(client, make_user, app_role: str = "trainer"):
-    login(client, make_user(app_role))
-    return client
-
-
 @pytest.mark.parametrize("path", ["/analytics/gaps", "/analytics/gaps.csv", "/analytics/plotly.min.js"])
 def test_learners_are_refused_and_anonymous_users_sent_to_login(client, make_user, path) -> None:
     assert "/login" in client.get(path).headers["Location"]
@@ -225,20 +220,6 @@ def figure_of(html: str) -> dict:
     return json.loads(found.group(1))
 
 
-def table_of(html: str) -> list[list[str]]:
-    body = re.search(r'<table id="gap-table">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
-    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
-    unescape = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&#34;": '"', "&#39;": "'"}
-
-    def text(cell: str) -> str:
-        cell = re.sub(r"<[^>]+>", "", cell)
-        for raw, char in unescape.items():
-            cell = cell.replace(raw, char)
-        return cell
-
-    return [[text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
-
-
 def test_with_one_learner_the_heatmap_table_and_csv_show_the_same_numbers(app, client, make_user) -> None:
     with app.app_context():
         role = accounts.create_job_role("Solo", "Science")
@@ -258,16 +239,16 @@ def test_with_one_learner_the_heatmap_table_and_csv_show_the_same_numbers(app, c
     heatmap = figure["data"][0]
     assert heatmap["type"] == "scatter" and set(heatmap["x"]) == {"Solo"}
     assert figure["layout"]["yaxis"]["categoryarray"] == heatmap["y"]  # one cell per step, in SOP order
-    table = table_of(html)
-    assert len(table) == len(heatmap["y"]) == len(set(heatmap["y"])) == 12
+    shown = table(html, "gap-table")
+    assert len(shown) == len(heatmap["y"]) == len(set(heatmap["y"])) == 12
     for row, label, rate, (_link, misses, responses, _) in zip(
-        table, heatmap["y"], heatmap["marker"]["color"], heatmap["customdata"], strict=True
+        shown, heatmap["y"], heatmap["marker"]["color"], heatmap["customdata"], strict=True
     ):
         assert label.endswith(f" {row[3]}") and row[0] in label
         assert f"{rate:.1f}" == row[9] and [str(misses), str(responses)] == [row[8], row[7]]
         assert row[5] == "Solo" and row[7] == "1"
-    assert sorted(row[9] for row in table) == ["0.0"] * 11 + ["100.0"]
-    assert next(r for r in table if r[9] == "100.0")[3] == missed_step
+    assert sorted(row[9] for row in shown) == ["0.0"] * 11 + ["100.0"]
+    assert next(r for r in shown if r[9] == "100.0")[3] == missed_step
 
     csv_response = client.get("/analytics/gaps.csv")
     assert csv_response.mimetype == "text/csv"
@@ -275,7 +256,7 @@ def test_with_one_learner_the_heatmap_table_and_csv_show_the_same_numbers(app, c
     assert body.startswith("\ufeff")
     parsed = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert parsed[0] == list(gaps.CSV_COLUMNS)
-    assert parsed[1:] == table
+    assert parsed[1:] == shown
     assert "misunderstood" in html and "100.0% missed (1/1)" in html
 
 
@@ -289,7 +270,7 @@ def test_the_filters_reach_the_page_the_csv_link_and_the_csv(app, client, make_u
     assert link in html
     rows = list(csv.reader(io.StringIO(client.get(link.replace("&amp;", "&")).get_data(as_text=True))))
     assert {row[5] for row in rows[1:]} == {"Field"}
-    assert len(rows) - 1 == len(table_of(html))
+    assert len(rows) - 1 == len(table(html, "gap-table"))
     office = client.get("/analytics/gaps.csv?department=Admin").get_data(as_text=True)
     assert {row[5] for row in list(csv.reader(io.StringIO(office)))[1:]} == {"Office"}
 

@@ -5,8 +5,6 @@ SQL selection and reshaping is checked against a matrix built independently from
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import re
 from collections import Counter
@@ -20,8 +18,8 @@ from lms.db import db
 from lms.models import Attempt, Question, Quiz, Response
 from lms.services import accounts, enrolments, quiz_review
 from quizzes.psychometrics import item_analysis
-from tests.conftest import PASSWORD, login
-from tests.web.quiz_takers import publish, take_quiz
+from tests.conftest import PASSWORD
+from tests.web.quiz_takers import csv_rows, publish, signed_in, table, take_quiz
 
 LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
 QUBIT = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
@@ -243,32 +241,6 @@ def test_rasch_difficulty_on_request_orders_questions_as_their_facility_does(app
 
 
 # --- the pages ---------------------------------------------------------------------------------------------
-
-
-def signed_in(client, make_user, app_role: str = "trainer"):
-    login(client, make_user(app_role))
-    return client
-
-
-def table(html: str, table_id: str) -> list[list[str]]:
-    body = re.search(rf'<table id="{table_id}">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
-    unescape = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&#34;": '"', "&#39;": "'"}
-
-    def text(cell: str) -> str:
-        cell = re.sub(r"<[^>]+>", "", cell).strip()
-        for raw, char in unescape.items():
-            cell = cell.replace(raw, char)
-        return cell
-
-    return [
-        [text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
-    ]
-
-
-def csv_rows(body: str) -> list[dict[str, str]]:
-    assert body.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(body[1:])))
 
 
 @pytest.mark.parametrize(
