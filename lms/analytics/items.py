@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Text, cast, func, or_, select
 
@@ -269,29 +270,35 @@ class ItemReport:
 
 def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame, int, Counter]:
     """The attempts x questions marks (NaN: not drawn), the attempts x positions marks, the number of
-    learners behind those attempts, and how often each (question, answer) was given."""
-    marks = pd.DataFrame(
-        [tuple(r) for r in fetch(marks_query(quiz_id, which))],
-        columns=["attempt", "learner", "question", "score", "answer"],
-    )
-    learners = marks["learner"].nunique()
-    answers = Counter(zip(marks["question"].tolist(), marks["answer"].tolist(), strict=True))
-    marks = marks.drop(columns=["learner", "answer"])
-    if marks.empty:
-        return pd.DataFrame(), pd.DataFrame(), 0, answers
-    by_question = marks.pivot(index="attempt", columns="question", values="score").sort_index()
+    learners behind those attempts, and how often each (question, answer) was given.
+
+    Built with numpy indexing rather than a pandas pivot: on a large pool the reshaping would otherwise
+    cost as much as the query."""
+    rows = fetch(marks_query(quiz_id, which))
+    if not rows:
+        return pd.DataFrame(), pd.DataFrame(), 0, Counter()
+    attempt_of, learner_of, question_of, score_of, answer_of = zip(*rows, strict=True)
+    answers = Counter(zip(question_of, answer_of, strict=True))
+    attempts, questions = sorted(set(attempt_of)), sorted(set(question_of))
+    row_of = {a: i for i, a in enumerate(attempts)}
+    column_of = {q: j for j, q in enumerate(questions)}
+    marks = np.full((len(attempts), len(questions)), np.nan)
+    marks[[row_of[a] for a in attempt_of], [column_of[q] for q in question_of]] = score_of
     drawn = dict(fetch(drawn_query(quiz_id, which)))
-    score = {(a, q): s for a, q, s in marks.itertuples(index=False)}
-    width = max(len(ids) for ids in drawn.values())
-    slots = pd.DataFrame(
-        [
-            [score.get((attempt, q), 0.0) for q in drawn[attempt]] + [0.0] * (width - len(drawn[attempt]))
-            for attempt in by_question.index
-        ],
-        index=by_question.index,
-        columns=[f"position {i + 1}" for i in range(width)],
+    width = max(len(drawn[a]) for a in attempts)
+    slots = np.zeros((len(attempts), width))
+    for i, attempt in enumerate(attempts):
+        for position, question in enumerate(drawn[attempt]):
+            j = column_of.get(question)
+            if j is not None and not np.isnan(marks[i, j]):
+                slots[i, position] = marks[i, j]
+    index = pd.Index(attempts, name="attempt")
+    return (
+        pd.DataFrame(marks, index=index, columns=pd.Index(questions, name="question")),
+        pd.DataFrame(slots, index=index, columns=[f"position {p + 1}" for p in range(width)]),
+        len(set(learner_of)),
+        answers,
     )
-    return by_question, slots, learners, answers
 
 
 def _analysis(by_question: pd.DataFrame, slots: pd.DataFrame, options: dict[str, int]) -> ItemAnalysis:

@@ -232,3 +232,20 @@ def test_unreadable_filters_are_explained_and_ignored(client, make_user, organis
     html = client.get("/analytics/?role=drop+table&from=yesterday").get_data(as_text=True)
     assert "Ignored the job role filter" in html and "is not a date" in html
     assert 'id="completion-table"' in html
+
+
+def test_with_one_learner_every_figure_shows_that_learner(app, client, make_user) -> None:
+    with app.app_context():
+        role = accounts.create_job_role("Solo", "Plant")
+        module = publish(LOTO)
+        quiz_review.publish(module.id, None)
+        enrolments.assign_module_to_role(module.id, role.id, 14, None)
+        learner = accounts.create_user("solo@example.org", "Solo", PASSWORD, "learner", [role.id])
+        take_quiz(learner.id, module.id, set())
+    signed_in(client, make_user, "compliance")
+    html = client.get("/analytics/").get_data(as_text=True)
+    assert table(html, "completion-table") == [["Solo", "Plant", "1", "0", "0", "0", "1", "100.0"]]
+    assert [row for row in table(html, "scores-table") if row[1] != "0"] == [["90-100%", "1", "1"]]
+    assert table(html, "trend-table") == [["DOC-APPENDIX-1910-147", "1", "1", "1", "1", "100.0"]]
+    for name in ("completion", "scores", "trend"):
+        assert f'id="{name}-data"' in html
