@@ -44,6 +44,7 @@ from lms.models import (
     user_job_roles,
 )
 from lms.services.csv_export import csv_text
+from lms.services.tallies import missed
 
 MISUNDERSTOOD_RATE = 0.25
 REWRITE_MIN_QUESTIONS = 2
@@ -123,11 +124,6 @@ def parse_filters(args: Mapping[str, str]) -> tuple[GapFilters, list[str]]:
 
 
 # --- the aggregates ------------------------------------------------------------------------------------
-
-
-def missed():
-    """1 for a miss, else 0, as SQL literals: bound parameters would make PostgreSQL sum numerics."""
-    return case((Response.score < literal_column("1"), literal_column("1")), else_=literal_column("0"))
 
 
 def responses_where(query, filters: GapFilters):

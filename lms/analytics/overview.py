@@ -73,7 +73,7 @@ def _status(now: datetime):
 
 def completion_base(filters: GapFilters, now: datetime):
     """(role, enrolment, status) rows for current training that the filters keep: each enrolment once for
-    every job role of its learner that has the module assigned (as `reports.required_through_roles`)."""
+    every job role of its learner that has the module assigned (as the completion report counts them)."""
     status = _status(now).label("status")
     query = (
         select(Assignment.job_role_id.label("job_role_id"), Enrolment.id.label("enrolment_id"), status)

@@ -37,16 +37,14 @@ class RoleCompletion:
         return round(100.0 * self.completed / self.enrolled, 1) if self.enrolled else 0.0
 
 
-def required_through_roles():
+def _required_through_roles():
     """(job role, enrolment) pairs: each enrolment once for every role of its user that requires the module.
 
     Counting through role membership rather than the assignment that created the enrolment keeps a person
     who holds two roles in both roles' figures.
     """
     return (
-        select(
-            JobRole.id.label("job_role_id"), JobRole.name.label("role"), Enrolment.id.label("enrolment_id")
-        )
+        select(JobRole.name.label("role"), Enrolment.id.label("enrolment_id"))
         .join(Assignment, Assignment.job_role_id == JobRole.id)
         .join(user_job_roles, user_job_roles.c.job_role_id == JobRole.id)
         .join(
@@ -59,7 +57,7 @@ def required_through_roles():
 def completion_by_role(now: datetime | None = None) -> list[RoleCompletion]:
     """Enrolled, completed and overdue counts per job role, aggregated in the database."""
     now = now or utcnow()
-    pairs = required_through_roles().subquery()
+    pairs = _required_through_roles().subquery()
     completed = Enrolment.status == "completed"
     overdue = and_(Enrolment.status != "completed", Enrolment.due_at < now)
     rows = db.session.execute(
@@ -79,7 +77,7 @@ def completion_by_role(now: datetime | None = None) -> list[RoleCompletion]:
 def completion_rows(now: datetime | None = None) -> list[dict[str, str]]:
     """One row per enrolment and role requiring it: who, which SOP revision, and where they stand."""
     now = now or utcnow()
-    pairs = required_through_roles().subquery()
+    pairs = _required_through_roles().subquery()
     query = (
         select(Enrolment, User, pairs.c.role, Sop.code, SopRevision.label)
         .join(User, Enrolment.user_id == User.id)

@@ -23,7 +23,9 @@ def is_miss(score: float) -> bool:
     return score < 1
 
 
-def _missed():
+def missed():
+    """`is_miss` in SQL: 1 for a miss, else 0, as literals (bound parameters would make PostgreSQL sum
+    numerics)."""
     return case((Response.score < literal_column("1"), literal_column("1")), else_=literal_column("0"))
 
 
@@ -80,7 +82,7 @@ def count_submitted(user_id: int, answers: Iterable[tuple[int, int | None, float
 def move_member(user_id: int, job_role_id: int, sign: int) -> None:
     """A person joined (sign +1) or left (-1) a job role: move their answers so far with them."""
     totals = db.session.execute(
-        select(Question.step_id, func.count(Response.id), func.sum(_missed()))
+        select(Question.step_id, func.count(Response.id), func.sum(missed()))
         .select_from(Response)
         .join(Attempt, Attempt.id == Response.attempt_id)
         .join(Question, Question.id == Response.question_id)
@@ -105,7 +107,7 @@ def rebuild() -> None:
     db.session.execute(
         insert(QuestionTally).from_select(
             ["question_id", "responses", "misses"],
-            select(Response.question_id, func.count(Response.id), func.sum(_missed()))
+            select(Response.question_id, func.count(Response.id), func.sum(missed()))
             .join(Attempt, Attempt.id == Response.attempt_id)
             .where(submitted)
             .group_by(Response.question_id),
@@ -115,7 +117,7 @@ def rebuild() -> None:
         insert(StepRoleTally).from_select(
             ["step_id", "job_role_id", "responses", "misses"],
             select(
-                Question.step_id, user_job_roles.c.job_role_id, func.count(Response.id), func.sum(_missed())
+                Question.step_id, user_job_roles.c.job_role_id, func.count(Response.id), func.sum(missed())
             )
             .select_from(Response)
             .join(Attempt, Attempt.id == Response.attempt_id)
