@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from lms.analytics.gaps import GapFilters, missed, responses_where
+from lms.analytics.gaps import GapFilters, responses_where
 from lms.analytics.overview import STATUS_LABELS, band_of, completion_base, first_attempts
 from lms.db import db, utcnow
 from lms.models import (
@@ -28,6 +28,7 @@ from lms.models import (
     user_job_roles,
 )
 from lms.services.paging import Page, clamp_page
+from lms.services.tallies import missed
 
 PER_PAGE = 50
 
