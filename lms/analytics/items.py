@@ -279,22 +279,29 @@ def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame, i
         return pd.DataFrame(), pd.DataFrame(), 0, Counter()
     attempt_of, learner_of, question_of, score_of, answer_of = zip(*rows, strict=True)
     answers = Counter(zip(question_of, answer_of, strict=True))
-    attempts, questions = sorted(set(attempt_of)), sorted(set(question_of))
-    row_of = {a: i for i, a in enumerate(attempts)}
-    column_of = {q: j for j, q in enumerate(questions)}
+    attempts, row_of = np.unique(np.asarray(attempt_of), return_inverse=True)
+    questions, column_of = np.unique(np.asarray(question_of), return_inverse=True)
     marks = np.full((len(attempts), len(questions)), np.nan)
-    marks[[row_of[a] for a in attempt_of], [column_of[q] for q in question_of]] = score_of
+    marks[row_of, column_of] = np.asarray(score_of, dtype=float)
+
     drawn = dict(fetch(drawn_query(quiz_id, which)))
-    width = max(len(drawn[a]) for a in attempts)
+    shown = [drawn[int(a)] for a in attempts]
+    lengths = np.fromiter((len(ids) for ids in shown), dtype=np.intp, count=len(shown))
+    width = int(lengths.max())
+    flat = np.fromiter((q for ids in shown for q in ids), dtype=np.int64, count=int(lengths.sum()))
+    row = np.repeat(np.arange(len(attempts)), lengths)
+    slot = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    column = np.searchsorted(questions, flat)
+    answered = column < len(questions)
+    answered[answered] = questions[column[answered]] == flat[answered]
+    taken = np.where(answered, marks[row, np.minimum(column, len(questions) - 1)], np.nan)
     slots = np.zeros((len(attempts), width))
-    for i, attempt in enumerate(attempts):
-        for position, question in enumerate(drawn[attempt]):
-            j = column_of.get(question)
-            if j is not None and not np.isnan(marks[i, j]):
-                slots[i, position] = marks[i, j]
-    index = pd.Index(attempts, name="attempt")
+    kept = ~np.isnan(taken)  # drawn but unanswered, or answered but no longer in the pool: 0 at that slot
+    slots[row[kept], slot[kept]] = taken[kept]
+
+    index = pd.Index(attempts.tolist(), name="attempt")
     return (
-        pd.DataFrame(marks, index=index, columns=pd.Index(questions, name="question")),
+        pd.DataFrame(marks, index=index, columns=pd.Index(questions.tolist(), name="question")),
         pd.DataFrame(slots, index=index, columns=[f"position {p + 1}" for p in range(width)]),
         len(set(learner_of)),
         answers,
@@ -373,12 +380,16 @@ def _option_counts(
 
     labels: dict[tuple[int, str], list[str]] = {}  # each distinct answer is read once, not once per role
 
+    # plain values read once: an ORM attribute read costs more than the counting it feeds
+    choices = {q.id: _all_options(q) for q in questions.values() if q.type in CHOICE_TYPES}
+    stems = {q.id: q.stem for q in questions.values()}
+
     def add(question_id: int, group: str, raw: str, count: int) -> None:
         key = (question_id, group)
         answered[key] = answered.get(key, 0) + count
         tally = counted.get(key)
         if tally is None:
-            tally = counted[key] = dict.fromkeys(_all_options(questions[question_id]), 0)
+            tally = counted[key] = dict.fromkeys(choices[question_id], 0)
         picked = labels.get((question_id, raw))
         if picked is None:
             picked = labels[(question_id, raw)] = _answer_label(questions[question_id], raw)
@@ -386,7 +397,7 @@ def _option_counts(
             tally[label] = tally.get(label, 0) + count
 
     for (question_id, raw), count in answers.items():
-        if questions[question_id].type in CHOICE_TYPES:
+        if question_id in choices:
             add(question_id, ALL_LEARNERS, raw, count)
     for question_id, role_id, raw, count in fetch(choices_by_role_query(quiz_id, which)):
         add(question_id, role_names.get(role_id, NO_ROLE) if role_id is not None else NO_ROLE, raw, count)
@@ -394,27 +405,21 @@ def _option_counts(
     def order(key: tuple[int, str]) -> tuple[int, int, str]:
         return position[key[0]], key[1] != ALL_LEARNERS, key[1]
 
+    keys_of = {question_id: _key_labels(questions[question_id]) for question_id in choices}
     rows = []
-    keys_of: dict[int, set[str]] = {}
     for key in sorted(counted, key=order):
-        question = questions[key[0]]
-        keys = keys_of.get(question.id)
-        if keys is None:
-            keys = keys_of[question.id] = _key_labels(question)
-        for label, count in counted[key].items():
-            rows.append(
-                OptionCount(
-                    question.id,
-                    position[question.id],
-                    question.stem,
-                    key[1],
-                    label,
-                    label in keys,
-                    count,
-                    round(100.0 * count / answered[key], 1) if answered[key] else 0.0,
-                )
-            )
+        question_id, group = key
+        keys, stem, total = keys_of[question_id], stems[question_id], answered[key]
+        where = position[question_id]
+        rows.extend(
+            OptionCount(question_id, where, stem, group, label, label in keys, count, _percent(count, total))
+            for label, count in counted[key].items()
+        )
     return rows
+
+
+def _percent(count: int, total: int) -> float:
+    return round(100.0 * count / total, 1) if total else 0.0
 
 
 def _top_distractor(

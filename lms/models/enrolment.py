@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import UTCDateTime, db, utcnow
@@ -82,11 +82,15 @@ class Enrolment(db.Model):
 
 class Attempt(db.Model):
     __tablename__ = "lms_attempt"
-    __table_args__ = (UniqueConstraint("enrolment_id", "number", name="uq_lms_attempt_enrolment_number"),)
+    __table_args__ = (
+        UniqueConstraint("enrolment_id", "number", name="uq_lms_attempt_enrolment_number"),
+        # a learner's attempts at one quiz: "is this the first attempt?" in every first-attempt statistic
+        Index("ix_lms_attempt_user_id_quiz_id", "user_id", "quiz_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("lms_enrolment.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"))
     quiz_id: Mapped[int] = mapped_column(ForeignKey("lms_quiz.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     question_ids: Mapped[list[int]] = mapped_column(JSON)
