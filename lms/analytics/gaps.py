@@ -137,13 +137,21 @@ def responses_where(query, filters: GapFilters):
         query = query.join(SopStep, SopStep.id == Question.step_id).join(
             SopRevision, and_(SopRevision.id == SopStep.revision_id, SopRevision.sop_id == filters.sop_id)
         )
+    return query.where(*in_range(Attempt.submitted_at, filters))
+
+
+def in_range(column, filters: GapFilters) -> list:
+    """The date range filter on a UTC timestamp column: UTC days, both ends included."""
+    conditions = []
     if filters.date_from is not None:
-        start = datetime.combine(filters.date_from, datetime.min.time(), tzinfo=UTC)
-        query = query.where(Attempt.submitted_at >= start)
+        conditions.append(column >= _day_start(filters.date_from))
     if filters.date_to is not None:
-        end = datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-        query = query.where(Attempt.submitted_at < end)
-    return query
+        conditions.append(column < _day_start(filters.date_to + timedelta(days=1)))
+    return conditions
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
 
 
 def _role_conditions(filters: GapFilters) -> list:
@@ -154,6 +162,13 @@ def _role_conditions(filters: GapFilters) -> list:
         in_department = select(JobRole.id).where(JobRole.department == filters.department)
         conditions.append(user_job_roles.c.job_role_id.in_(in_department))
     return conditions
+
+
+def learners_in(filters: GapFilters):
+    """The learners the role and department filters keep (a subquery of user ids), or None when neither is
+    set: a learner counts when they hold that role / a role of that department now."""
+    conditions = _role_conditions(filters)
+    return select(user_job_roles.c.user_id).where(*conditions) if conditions else None
 
 
 def uses_tallies(filters: GapFilters) -> bool:
@@ -245,9 +260,8 @@ def raw_step_query(filters: GapFilters):
         func.sum(missed()).label("misses"),
     ).select_from(Response)
     per_question = responses_where(per_question, filters)
-    conditions = _role_conditions(filters)
-    if conditions:
-        members = select(user_job_roles.c.user_id).where(*conditions)
+    members = learners_in(filters)
+    if members is not None:
         per_question = per_question.where(Attempt.user_id.in_(members))
     return _per_step(per_question.group_by(Response.question_id).subquery())
 

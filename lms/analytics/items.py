@@ -20,13 +20,14 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Text, cast, func, or_, select
 
 from lms.analytics import fetch
+from lms.analytics.gaps import GapFilters, in_range, learners_in
 from lms.db import db
 from lms.models import (
     Attempt,
@@ -59,6 +60,7 @@ CHOICE_TYPES = ("single_choice", "scenario", "true_false", "multiple_response")
 SINGLE_ANSWER = ("single_choice", "scenario")
 MIN_IRT_ATTEMPTS = 30  # fewer and a Rasch fit is mostly noise
 QUIZZES_PER_PAGE = 25
+NO_FILTERS = GapFilters()
 
 ITEM_CSV_COLUMNS = (
     "position",
@@ -166,8 +168,10 @@ def quiz_label(quiz_id: int) -> QuizSummary | None:
 # --- the aggregates -------------------------------------------------------------------------------------
 
 
-def attempts_condition(quiz_id: int, which: Which):
-    """The attempts analysed: submitted attempts at the quiz; with "first", each learner's earliest one."""
+def attempts_condition(quiz_id: int, which: Which, filters: GapFilters = NO_FILTERS) -> list:
+    """The attempts analysed: submitted attempts at the quiz; with "first", each learner's earliest one.
+    The filters then keep learners of a job role or department and attempts submitted in a date range (a
+    first attempt stays the learner's first ever, so a range does not turn a retake into a first)."""
     conditions = [Attempt.quiz_id == quiz_id, Attempt.submitted_at.is_not(None)]
     if which == "first":
         firsts = (
@@ -176,10 +180,13 @@ def attempts_condition(quiz_id: int, which: Which):
             .group_by(Attempt.user_id)
         )
         conditions.append(Attempt.id.in_(firsts))
-    return conditions
+    members = learners_in(filters)
+    if members is not None:
+        conditions.append(Attempt.user_id.in_(members))
+    return conditions + in_range(Attempt.submitted_at, filters)
 
 
-def marks_query(quiz_id: int, which: Which):
+def marks_query(quiz_id: int, which: Which, filters: GapFilters = NO_FILTERS):
     """One row per response of the analysed attempts: attempt, learner, question, mark (fraction of it) and
     the answer as JSON text (the all-learner option counts are tallied from these rows, which the response
     matrix needs anyway, instead of a second pass over the same responses)."""
@@ -192,16 +199,16 @@ def marks_query(quiz_id: int, which: Which):
             cast(Response.value, Text),
         )
         .join(Attempt, Attempt.id == Response.attempt_id)
-        .where(*attempts_condition(quiz_id, which))
+        .where(*attempts_condition(quiz_id, which, filters))
     )
 
 
-def drawn_query(quiz_id: int, which: Which):
+def drawn_query(quiz_id: int, which: Which, filters: GapFilters = NO_FILTERS):
     """The questions each analysed attempt drew, in the order shown: its positions ("slots")."""
-    return select(Attempt.id, Attempt.question_ids).where(*attempts_condition(quiz_id, which))
+    return select(Attempt.id, Attempt.question_ids).where(*attempts_condition(quiz_id, which, filters))
 
 
-def choices_by_role_query(quiz_id: int, which: Which):
+def choices_by_role_query(quiz_id: int, which: Which, filters: GapFilters = NO_FILTERS):
     """How many times each answer was given to each choice question, per job role of the learner."""
     answer = cast(Response.value, Text)
     return (
@@ -209,7 +216,7 @@ def choices_by_role_query(quiz_id: int, which: Which):
         .join(Attempt, Attempt.id == Response.attempt_id)
         .join(Question, Question.id == Response.question_id)
         .outerjoin(user_job_roles, user_job_roles.c.user_id == Attempt.user_id)
-        .where(*attempts_condition(quiz_id, which), Question.type.in_(CHOICE_TYPES))
+        .where(*attempts_condition(quiz_id, which, filters), Question.type.in_(CHOICE_TYPES))
         .group_by(Response.question_id, user_job_roles.c.job_role_id, answer)
     )
 
@@ -235,8 +242,7 @@ class ItemRow:
     reasons: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class OptionCount:
+class OptionCount(NamedTuple):  # a tuple: thousands are made per report, and a frozen dataclass is slower
     question_id: int
     position: int
     stem: str
@@ -258,6 +264,7 @@ class ItemReport:
     rows: list[ItemRow]
     options: list[OptionCount]
     irt_note: str = ""  # set when Rasch difficulties were asked for: how they were estimated, or why not
+    filters: GapFilters = NO_FILTERS
 
     @property
     def is_empty(self) -> bool:
@@ -268,13 +275,15 @@ class ItemReport:
         return [row for row in self.rows if row.reasons]
 
 
-def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame, int, Counter]:
+def _matrices(
+    quiz_id: int, which: Which, filters: GapFilters
+) -> tuple[pd.DataFrame, pd.DataFrame, int, Counter]:
     """The attempts x questions marks (NaN: not drawn), the attempts x positions marks, the number of
     learners behind those attempts, and how often each (question, answer) was given.
 
     Built with numpy indexing rather than a pandas pivot: on a large pool the reshaping would otherwise
     cost as much as the query."""
-    rows = fetch(marks_query(quiz_id, which))
+    rows = fetch(marks_query(quiz_id, which, filters))
     if not rows:
         return pd.DataFrame(), pd.DataFrame(), 0, Counter()
     attempt_of, learner_of, question_of, score_of, answer_of = zip(*rows, strict=True)
@@ -284,7 +293,7 @@ def _matrices(quiz_id: int, which: Which) -> tuple[pd.DataFrame, pd.DataFrame, i
     marks = np.full((len(attempts), len(questions)), np.nan)
     marks[row_of, column_of] = np.asarray(score_of, dtype=float)
 
-    drawn = dict(fetch(drawn_query(quiz_id, which)))
+    drawn = dict(fetch(drawn_query(quiz_id, which, filters)))
     shown = [drawn[int(a)] for a in attempts]
     lengths = np.fromiter((len(ids) for ids in shown), dtype=np.intp, count=len(shown))
     width = int(lengths.max())
@@ -369,6 +378,7 @@ def _all_options(question: Question) -> list[str]:
 def _option_counts(
     quiz_id: int,
     which: Which,
+    filters: GapFilters,
     questions: dict[int, Question],
     position: dict[int, int],
     answers: Counter,
@@ -399,7 +409,7 @@ def _option_counts(
     for (question_id, raw), count in answers.items():
         if question_id in choices:
             add(question_id, ALL_LEARNERS, raw, count)
-    for question_id, role_id, raw, count in fetch(choices_by_role_query(quiz_id, which)):
+    for question_id, role_id, raw, count in fetch(choices_by_role_query(quiz_id, which, filters)):
         add(question_id, role_names.get(role_id, NO_ROLE) if role_id is not None else NO_ROLE, raw, count)
 
     def order(key: tuple[int, str]) -> tuple[int, int, str]:
@@ -439,16 +449,19 @@ def _finite(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else value
 
 
-def item_report(quiz_id: int, which: Which = "first", irt: bool = False) -> ItemReport | None:
+def item_report(
+    quiz_id: int, which: Which = "first", irt: bool = False, filters: GapFilters = NO_FILTERS
+) -> ItemReport | None:
     """The item analysis of one quiz, or None when the quiz does not exist. `irt` adds Rasch difficulties
-    (a model fit: seconds on a large pool, so only when asked)."""
+    (a model fit: seconds on a large pool, so only when asked); `filters` narrow the attempts (its SOP is
+    ignored: the quiz has one)."""
     label = quiz_label(quiz_id)
     if label is None:
         return None
-    by_question, slots, learners, answers = _matrices(quiz_id, which)
+    by_question, slots, learners, answers = _matrices(quiz_id, which, filters)
     summary = replace(label, attempts=len(by_question), learners=learners)
     if by_question.empty:
-        return ItemReport(summary, which, 0, 0, False, None, [], [])
+        return ItemReport(summary, which, 0, 0, False, None, [], [], filters=filters)
     ids = [int(q) for q in by_question.columns]
     questions = {
         q.id: q
@@ -472,7 +485,7 @@ def item_report(quiz_id: int, which: Which = "first", irt: bool = False) -> Item
     analysis = _analysis(by_question, slots, guess)
     pooled = bool(by_question.isna().to_numpy().any())
     rasch, irt_note = _rasch(by_question) if irt else ({}, "")
-    options = _option_counts(quiz_id, which, questions, position, answers)
+    options = _option_counts(quiz_id, which, filters, questions, position, answers)
     everyone: dict[int, list[OptionCount]] = {}
     for option in options:
         if option.group == ALL_LEARNERS:
@@ -503,7 +516,7 @@ def item_report(quiz_id: int, which: Which = "first", irt: bool = False) -> Item
             )
         )
     return ItemReport(
-        summary, which, len(by_question), learners, pooled, analysis.test, rows, options, irt_note
+        summary, which, len(by_question), learners, pooled, analysis.test, rows, options, irt_note, filters
     )
 
 

@@ -12,13 +12,13 @@ are the gap report's (`gaps.GapFilters`): SOP, job role, department and a date r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, case, exists, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from lms.analytics import fetch
-from lms.analytics.gaps import GapFilters
+from lms.analytics.gaps import GapFilters, in_range, learners_in
 from lms.db import db, utcnow
 from lms.models import (
     Assignment,
@@ -48,19 +48,6 @@ SCORES_CSV = ("score_band", "first_attempts", "passed")
 TREND_CSV = ("sop_code", "revision", "revision_order", "first_attempts", "passed", "pass_rate_percent")
 
 
-def _day_start(day) -> datetime:
-    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
-
-
-def _in_range(column, filters: GapFilters) -> list:
-    conditions = []
-    if filters.date_from is not None:
-        conditions.append(column >= _day_start(filters.date_from))
-    if filters.date_to is not None:
-        conditions.append(column < _day_start(filters.date_to + timedelta(days=1)))
-    return conditions
-
-
 def _status(now: datetime):
     """The display status (see `Enrolment.display_status`) as SQL, for enrolments on current revisions."""
     return case(
@@ -84,7 +71,7 @@ def completion_base(filters: GapFilters, now: datetime):
             and_(Enrolment.user_id == user_job_roles.c.user_id, Enrolment.module_id == Assignment.module_id),
         )
         .join(SopRevision, SopRevision.id == Enrolment.revision_id)
-        .where(SopRevision.status != "superseded", *_in_range(Enrolment.due_at, filters))
+        .where(SopRevision.status != "superseded", *in_range(Enrolment.due_at, filters))
     )
     if filters.sop_id is not None:
         query = query.where(SopRevision.sop_id == filters.sop_id)
@@ -122,23 +109,15 @@ def first_attempts(filters: GapFilters):
         select(Attempt.id, Attempt.user_id, Attempt.score_percent, Attempt.passed, TrainingModule.revision_id)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .join(TrainingModule, TrainingModule.id == Quiz.module_id)
-        .where(Attempt.submitted_at.is_not(None), is_first, *_in_range(Attempt.submitted_at, filters))
+        .where(Attempt.submitted_at.is_not(None), is_first, *in_range(Attempt.submitted_at, filters))
     )
     if filters.sop_id is not None:
         query = query.join(SopRevision, SopRevision.id == TrainingModule.revision_id).where(
             SopRevision.sop_id == filters.sop_id
         )
-    roles = []
-    if filters.job_role_id is not None:
-        roles.append(user_job_roles.c.job_role_id == filters.job_role_id)
-    if filters.department is not None:
-        roles.append(
-            user_job_roles.c.job_role_id.in_(
-                select(JobRole.id).where(JobRole.department == filters.department)
-            )
-        )
-    if roles:
-        query = query.where(Attempt.user_id.in_(select(user_job_roles.c.user_id).where(*roles)))
+    members = learners_in(filters)
+    if members is not None:
+        query = query.where(Attempt.user_id.in_(members))
     return query
 
 

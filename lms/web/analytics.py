@@ -5,6 +5,8 @@ request and render; the numbers come from `lms.analytics`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from lms.analytics import drill, figures, gaps, items, overview
@@ -161,23 +163,39 @@ def quiz_list() -> str:
     return render_template("lms/analytics/quizzes.html", page=page, search=search)
 
 
-def _item_report(quiz_id: int) -> items.ItemReport:
+def _item_report(quiz_id: int) -> tuple[items.ItemReport, list[str]]:
+    filters, errors = gaps.parse_filters(request.args)
     report = items.item_report(
-        quiz_id, items.parse_which(request.args.get("attempts")), irt=request.args.get("irt") == "rasch"
+        quiz_id,
+        items.parse_which(request.args.get("attempts")),
+        irt=request.args.get("irt") == "rasch",
+        filters=replace(filters, sop_id=None),  # the quiz belongs to one SOP
     )
     if report is None:
         abort(404)
-    return report
+    return report, errors
+
+
+def _item_args(report: items.ItemReport) -> dict[str, str]:
+    """The query string that reproduces this view (filters, attempts, Rasch), for its links and CSVs."""
+    args = {**report.filters.as_args(), "attempts": report.which}
+    if report.irt_note:
+        args["irt"] = "rasch"
+    return args
 
 
 @allow(*READERS)
 def item_page(quiz_id: int) -> Response:
-    report = _item_report(quiz_id)
+    report, errors = _item_report(quiz_id)
     figure = figures.item_scatter(report)
     return policy.figure_page(
         render_template(
             "lms/analytics/items.html",
             report=report,
+            args=_item_args(report),
+            errors=errors,
+            filters=report.filters,
+            options=gaps.filter_options(),
             rows=items.item_table(report),
             option_rows=items.option_table(report),
             figure=figures.figure_data(figure) if figure is not None else None,
@@ -189,13 +207,13 @@ def item_page(quiz_id: int) -> Response:
 
 @allow(*READERS)
 def item_csv(quiz_id: int) -> Response:
-    report = _item_report(quiz_id)
+    report, _errors = _item_report(quiz_id)
     return _csv(items.item_csv(report), f"item-analysis-quiz-{quiz_id}-{report.which}-attempts.csv")
 
 
 @allow(*READERS)
 def option_csv(quiz_id: int) -> Response:
-    report = _item_report(quiz_id)
+    report, _errors = _item_report(quiz_id)
     return _csv(items.option_csv(report), f"option-counts-quiz-{quiz_id}-{report.which}-attempts.csv")
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from lms.analytics import items
+from lms.analytics.gaps import GapFilters
 from lms.db import db
 from lms.models import Attempt, Question, Quiz, Response
 from lms.services import accounts, enrolments, quiz_review
@@ -59,8 +61,9 @@ def results(app: Flask) -> dict:
         return {"quiz": module.quiz.id, "questions": q, "people": people, "module": module.id}
 
 
-def independent_matrix(quiz_id: int, which: str):
-    """Attempts x questions marks straight from the ORM rows, with first attempts picked in Python."""
+def independent_matrix(quiz_id: int, which: str, keep=lambda attempt: True):
+    """Attempts x questions marks straight from the ORM rows, with first attempts picked in Python, then
+    the attempts `keep` accepts."""
     attempts = db.session.scalars(
         select(Attempt)
         .where(Attempt.quiz_id == quiz_id, Attempt.submitted_at.is_not(None))
@@ -71,7 +74,7 @@ def independent_matrix(quiz_id: int, which: str):
         for attempt in attempts:
             firsts.setdefault(attempt.user_id, attempt)
         attempts = sorted(firsts.values(), key=lambda a: a.id)
-    rows = {a.id: {r.question_id: r.score for r in a.responses} for a in attempts}
+    rows = {a.id: {r.question_id: r.score for r in a.responses} for a in attempts if keep(a)}
     import pandas as pd
 
     return pd.DataFrame.from_dict(rows, orient="index").sort_index()
@@ -99,6 +102,94 @@ def test_the_statistics_are_moodles_on_the_attempts_chosen(app, results, which) 
                     assert getattr(row, name) == pytest.approx(getattr(stats, name))
         assert report.test.alpha == pytest.approx(expected.test.alpha)
         assert report.test.standard_error == pytest.approx(expected.test.standard_error)
+
+
+def _same_statistics(report: items.ItemReport, matrix) -> None:
+    expected = item_analysis(matrix.set_axis([str(c) for c in matrix.columns], axis=1))
+    assert report.attempts == len(matrix)
+    by_id = {row.question_id: row for row in report.rows}
+    for stats in expected.items:
+        assert by_id[int(stats.item)].facility == pytest.approx(stats.facility)
+        assert by_id[int(stats.item)].sd == pytest.approx(stats.sd)
+    assert report.test.alpha == pytest.approx(expected.test.alpha, nan_ok=True)
+
+
+@pytest.mark.parametrize("which", ["first", "all"])
+def test_role_and_department_filters_keep_their_learners_attempts(app, results, which) -> None:
+    with app.app_context():
+        roles = {role.name: role for role in accounts.job_roles()}
+        ops = {results["people"][k] for k in ("ops1", "ops2", "ops3", "ops4")}
+        by_role = items.item_report(
+            results["quiz"], which, filters=GapFilters(job_role_id=roles["Operations"].id)
+        )
+        _same_statistics(by_role, independent_matrix(results["quiz"], which, lambda a: a.user_id in ops))
+        assert by_role.attempts == (4 if which == "first" else 5) and by_role.learners == 4
+        assert {o.group for o in by_role.options} == {items.ALL_LEARNERS, "Operations"}
+
+        office = items.item_report(results["quiz"], which, filters=GapFilters(department="Admin"))
+        _same_statistics(office, independent_matrix(results["quiz"], which, lambda a: a.user_id not in ops))
+        assert office.attempts == 2 and office.learners == 2
+        q1 = results["questions"][0]
+        assert sum(o.count for o in office.options if o.question_id == q1 and o.group == "Office") == 2
+
+        nobody = items.item_report(results["quiz"], which, filters=GapFilters(department="Nowhere"))
+        assert nobody.is_empty and nobody.attempts == 0 and nobody.options == []
+
+
+def test_a_date_range_keeps_attempts_submitted_in_it_and_a_retake_never_becomes_a_first(app, results) -> None:
+    with app.app_context():
+        ops4 = results["people"]["ops4"]
+        first, retake = sorted(
+            db.session.scalars(select(Attempt).where(Attempt.user_id == ops4)), key=lambda a: a.id
+        )
+        first.submitted_at = datetime.now(UTC) - timedelta(days=30)
+        db.session.commit()
+        today = date.today()
+        recent = GapFilters(date_from=today - timedelta(days=7), date_to=today)
+        firsts = items.item_report(results["quiz"], "first", filters=recent)
+        assert (
+            firsts.attempts == 5 and firsts.learners == 5
+        )  # ops4's first is a month old, the retake is no first
+        _same_statistics(firsts, independent_matrix(results["quiz"], "first", lambda a: a.user_id != ops4))
+        every = items.item_report(results["quiz"], "all", filters=recent)
+        assert every.attempts == 6 and retake.id in _analysed_attempts(results["quiz"], "all", recent)
+        old = GapFilters(date_to=today - timedelta(days=20))
+        assert items.item_report(results["quiz"], "first", filters=old).attempts == 1
+
+
+def test_the_page_and_its_csvs_keep_the_filters(app, client, make_user, results) -> None:
+    with app.app_context():
+        ops = next(role.id for role in accounts.job_roles() if role.name == "Operations")
+    signed_in(client, make_user)
+    quiz = results["quiz"]
+    html = client.get(f"/analytics/quizzes/{quiz}?role={ops}&attempts=all").get_data(as_text=True)
+    assert re.search(r"<dt>Attempts</dt><dd>5</dd>", html) and re.search(r"<dt>Learners</dt><dd>4</dd>", html)
+    assert f'<option value="{ops}" selected>Operations</option>' in html and 'id="f-sop"' not in html
+    assert '<input type="hidden" name="attempts" value="all">' in html
+    shown = table(html, "item-table")
+    exported = csv_rows(
+        client.get(f"/analytics/quizzes/{quiz}/items.csv?role={ops}&attempts=all").get_data(as_text=True)
+    )
+    assert [[r["attempts"], r["facility_percent"]] for r in exported] == [[row[4], row[5]] for row in shown]
+    assert {row[4] for row in shown} == {"5"}
+    for link in (f"items.csv?role={ops}&amp;attempts=all", f"options.csv?role={ops}&amp;attempts=all"):
+        assert f"/analytics/quizzes/{quiz}/{link}" in html
+    assert f"/analytics/quizzes/{quiz}?role={ops}&amp;attempts=first" in html  # the tab keeps the role
+    groups = {
+        r["group"]
+        for r in csv_rows(
+            client.get(f"/analytics/quizzes/{quiz}/options.csv?role={ops}").get_data(as_text=True)
+        )
+    }
+    assert groups == {items.ALL_LEARNERS, "Operations"}
+
+    html = client.get(f"/analytics/quizzes/{quiz}?department=Nowhere&from=not-a-day").get_data(as_text=True)
+    assert "No submitted attempt matches these filters" in html and "Nobody has submitted" not in html
+    assert "is not a date" in html
+
+
+def _analysed_attempts(quiz_id: int, which: str, filters: GapFilters) -> set[int]:
+    return {attempt_id for attempt_id, _ in db.session.execute(items.drawn_query(quiz_id, which, filters))}
 
 
 def test_the_retake_changes_the_all_attempts_view_only(app, results) -> None:
