@@ -3,6 +3,7 @@ from a bar or a table cell; it lists names, so it sits behind the same role chec
 
 - by status: current training of one status (completed, in progress, not started, overdue), in a job role;
 - by score band: first attempts whose score falls in one 10-point band;
+- by SOP revision: first attempts at the quiz of one revision (a point of the pass-rate trend);
 - by missed step: learners in a job role who missed answers on questions about one SOP step.
 """
 
@@ -91,6 +92,50 @@ def learners_by_band(filters: GapFilters, band: int, page: int = 1, per_page: in
     return Page(
         [LearnerRow(n, e, c, r, f"{score:.1f}%", at) for n, e, c, r, score, at in rows], page, per_page, total
     )
+
+
+def learners_at_revision(
+    filters: GapFilters, revision_id: int, page: int = 1, per_page: int = PER_PAGE
+) -> Page:
+    """The first attempts behind one point of the pass-rate trend, lowest score first."""
+    firsts = first_attempts(filters).subquery()
+    query = (
+        select(
+            User.name,
+            User.email,
+            Sop.code,
+            SopRevision.label,
+            firsts.c.score_percent,
+            firsts.c.passed,
+            Attempt.submitted_at,
+        )
+        .select_from(firsts)
+        .join(Attempt, Attempt.id == firsts.c.id)
+        .join(User, User.id == firsts.c.user_id)
+        .join(SopRevision, SopRevision.id == firsts.c.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(firsts.c.revision_id == revision_id)
+    )
+    rows, page, total = _page(query, (firsts.c.score_percent, User.name, firsts.c.id), page, per_page)
+    return Page(
+        [
+            LearnerRow(n, e, c, r, f"{score:.1f}% · {'passed' if passed else 'not passed'}", at)
+            for n, e, c, r, score, passed, at in rows
+        ],
+        page,
+        per_page,
+        total,
+    )
+
+
+def revision_label(revision_id: int) -> str | None:
+    """ "SOP-7 revision 3", or None when there is no such revision."""
+    found = db.session.execute(
+        select(Sop.code, SopRevision.label)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(SopRevision.id == revision_id)
+    ).first()
+    return None if found is None else f"{found[0]} revision {found[1]}"
 
 
 def step_label(step_id: int) -> str | None:

@@ -239,8 +239,9 @@ def score_bars(report: Overview, links: Callable[[int], str]) -> go.Figure | Non
     return figure
 
 
-def trend_lines(report: Overview) -> go.Figure | None:
-    """First-attempt pass rate per SOP, one line per SOP across its revisions in order."""
+def trend_lines(report: Overview, links: Callable[[int], str]) -> go.Figure | None:
+    """First-attempt pass rate per SOP, one line per SOP across its revisions in order; a point drills down
+    to the first attempts at that revision."""
     if not report.trend:
         return None
     figure = go.Figure()
@@ -252,10 +253,10 @@ def trend_lines(report: Overview) -> go.Figure | None:
                 x=[t.order for t in points],
                 y=[t.pass_rate for t in points],
                 mode="lines+markers",
-                customdata=[[t.revision, t.passed, t.first_attempts] for t in points],
+                customdata=[[links(t.revision_id), t.revision, t.passed, t.first_attempts] for t in points],
                 hovertemplate=(
-                    f"<b>{code}</b> revision %{{customdata[0]}}<br>%{{y:.1f}}% passed first time "
-                    "(%{customdata[1]} of %{customdata[2]})<extra></extra>"
+                    f"<b>{code}</b> revision %{{customdata[1]}}<br>%{{y:.1f}}% passed first time "
+                    "(%{customdata[2]} of %{customdata[3]})<extra></extra>"
                 ),
             )
         )
@@ -267,6 +268,7 @@ def trend_lines(report: Overview) -> go.Figure | None:
             "range": [0.5, max(t.order for t in report.trend) + 0.5],
         },
         yaxis={"title": {"text": "first-attempt pass rate (%)"}, "range": [0, 105]},
+        meta={"drill": True},
         **_BASE_LAYOUT,
     )
     return figure

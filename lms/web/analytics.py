@@ -32,7 +32,8 @@ def build() -> Blueprint:
 
 
 def _drill_links(filters: gaps.GapFilters):
-    """Addresses of the learners behind a completion segment (status, role) or a score band."""
+    """Addresses of the learners behind a completion segment (status, role), a score band or a point of
+    the pass-rate trend (an SOP revision)."""
     args = filters.as_args()
 
     def by_status(status: str, job_role_id: int) -> str:
@@ -41,18 +42,21 @@ def _drill_links(filters: gaps.GapFilters):
     def by_band(band: int) -> str:
         return url_for("lms.analytics.drill_down", **{**args, "band": str(band)})
 
-    return by_status, by_band
+    def by_revision(revision_id: int) -> str:
+        return url_for("lms.analytics.drill_down", **{**args, "revision": str(revision_id)})
+
+    return by_status, by_band, by_revision
 
 
 @allow(*READERS)
 def overview_page() -> Response:
     filters, errors = gaps.parse_filters(request.args)
     report = overview.overview(filters)
-    by_status, by_band = _drill_links(filters)
+    by_status, by_band, by_revision = _drill_links(filters)
     drawn = {
         "completion": figures.completion_bars(report, by_status),
         "scores": figures.score_bars(report, by_band),
-        "trend": figures.trend_lines(report),
+        "trend": figures.trend_lines(report, by_revision),
     }
     return policy.figure_page(
         render_template(
@@ -64,6 +68,7 @@ def overview_page() -> Response:
             trend_rows=overview.trend_table(report),
             by_status=by_status,
             by_band=by_band,
+            by_revision=by_revision,
             statuses=overview.STATUSES,
             status_labels=overview.STATUS_LABELS,
             errors=errors,
@@ -84,7 +89,7 @@ def drill_down() -> str:
     filters, errors = gaps.parse_filters(request.args)
     page_number = request.args.get("page", 1, type=int)
     status, band = request.args.get("status"), request.args.get("band", type=int)
-    step = request.args.get("step", type=int)
+    step, revision = request.args.get("step", type=int), request.args.get("revision", type=int)
     if status in overview.STATUSES:
         page = drill.learners_by_status(filters, status, page_number)
         what, detail, date = overview.STATUS_LABELS[status].lower() + " training", "Status", "Due (UTC)"
@@ -93,6 +98,10 @@ def drill_down() -> str:
         page = drill.learners_by_band(filters, band, page_number)
         what, detail, date = f"first attempts scoring {overview.band_label(band)}", "Score", "Submitted (UTC)"
         kind = {"band": str(band)}
+    elif revision is not None and (label := drill.revision_label(revision)):
+        page = drill.learners_at_revision(filters, revision, page_number)
+        what, detail, date = f"first attempts at {label}", "Score", "Submitted (UTC)"
+        kind = {"revision": str(revision)}
     elif step is not None and filters.job_role_id is not None and (label := drill.step_label(step)):
         page = drill.learners_missing_step(filters, step, filters.job_role_id, page_number)
         what, detail, date = f"learners who missed {label}", "Answers", "Last submitted (UTC)"

@@ -94,6 +94,17 @@ def test_the_overview_draws_its_figures_and_a_bar_drills_down_to_the_learners(de
     page.wait_for_url(re.compile(r"/analytics/learners\?.*status=not_started"))
     assert page.get_by_role("heading", level=1).inner_text() == "1 not started training"
     assert page.locator("#learner-table tbody tr").all_inner_texts()[0].startswith("Charts Learner 5")
+
+    # the trend: its one point is the CAPA revision; clicking it lists the five first attempts
+    page.go_back()
+    page.wait_for_selector("#trend-figure[data-rendered='true'] .scatterlayer .point")
+    page.locator("#trend-figure").scroll_into_view_if_needed()
+    point = page.locator("#trend-figure .scatterlayer .point").first.bounding_box()
+    assert point, "no trend point drawn"
+    page.mouse.click(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)
+    page.wait_for_url(re.compile(r"/analytics/learners\?.*revision=\d+"))
+    assert page.get_by_role("heading", level=1).inner_text().startswith("5 first attempts at DOC-CORRECTIVE")
+    assert page.locator("#learner-table tbody tr").count() == 5
     assert not problems, "\n".join(problems)
 
 
@@ -109,6 +120,11 @@ def test_the_item_analysis_and_gaps_pages_render_in_the_browser(desktop, live_se
     assert page.locator("#review-list > li").count() >= 1
     page.get_by_role("link", name="All attempts").click()
     page.wait_for_url(re.compile(r"attempts=all"))
+    assert page.get_by_role("link", name="All attempts").get_attribute("aria-current") == "page"
+    page.get_by_role("combobox", name="Job role").select_option(label="Charts Operator")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"attempts=all.*role=\d+"))
+    assert page.locator("#test-stats div", has_text="Attempts").locator("dd").inner_text() == "5"
     assert page.get_by_role("link", name="All attempts").get_attribute("aria-current") == "page"
     page.get_by_role("link", name="Comprehension gaps").click()
     page.wait_for_selector("#gap-heatmap[data-rendered='true'] svg.main-svg")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections import Counter
 from datetime import timedelta
@@ -177,6 +178,23 @@ def test_drill_down_lists_exactly_the_people_behind_a_bar(app, organisation) -> 
         assert paged.total == 7 and len(paged.items) == 2 and paged.page == 2
 
 
+def test_a_trend_point_drills_down_to_the_first_attempts_at_that_revision(app, organisation) -> None:
+    with app.app_context():
+        report = overview.overview(gaps.GapFilters(sop_id=organisation["qubit_sop"]))
+        first, second = report.trend
+        behind = drill.learners_at_revision(gaps.GapFilters(), first.revision_id)
+        assert behind.total == first.first_attempts == 3
+        assert behind.items[0].email == "ops2@example.org"  # lowest score first
+        assert behind.items[0].detail.endswith("· not passed")
+        assert sum(row.detail.endswith("· passed") for row in behind.items) == first.passed
+        after = drill.learners_at_revision(
+            gaps.GapFilters(job_role_id=organisation["office"]), second.revision_id
+        )
+        assert [row.email for row in after.items] == ["both@example.org"]  # the Office member who took it
+        assert drill.revision_label(second.revision_id).endswith("revision 1.1.0")
+        assert drill.revision_label(987654) is None
+
+
 # --- the pages ---------------------------------------------------------------------------------------------
 
 
@@ -223,6 +241,18 @@ def test_a_number_in_the_table_links_to_the_learners_behind_it(client, make_user
     assert [row[1:3] for row in table(page, "learner-table")] == [
         ["ops3@example.org", "DOC-APPENDIX-1910-147"]
     ]
+    trend = re.search(
+        r'<a href="([^"]*revision=\d+[^"]*)" aria-label="3 first attempts at [^"]* revision 1.0.0">', html
+    )
+    assert trend, "no drill-down link for a point of the trend"
+    page = client.get(trend.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "3 first attempts at" in page and len(table(page, "learner-table")) == 3
+    figure = json.loads(re.search(r'id="trend-data">(.*?)</script>', html, re.S).group(1))
+    assert figure["layout"]["meta"]["drill"] is True
+    assert trend.group(1).replace("&amp;", "&") in [
+        point[0] for t in figure["data"] for point in t["customdata"]
+    ]
+    assert client.get("/analytics/learners?revision=987654").status_code == 404
     assert client.get("/analytics/learners?band=12").status_code == 404
     assert client.get("/analytics/learners").status_code == 404
 
