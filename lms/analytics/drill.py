@@ -77,21 +77,7 @@ def learners_by_status(
 def learners_by_band(filters: GapFilters, band: int, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """The first attempts behind one score bar, lowest score first."""
     firsts = first_attempts(filters).subquery()
-    query = (
-        select(
-            User.name, User.email, Sop.code, SopRevision.label, firsts.c.score_percent, Attempt.submitted_at
-        )
-        .select_from(firsts)
-        .join(Attempt, Attempt.id == firsts.c.id)
-        .join(User, User.id == firsts.c.user_id)
-        .join(SopRevision, SopRevision.id == firsts.c.revision_id)
-        .join(Sop, Sop.id == SopRevision.sop_id)
-        .where(band_of(firsts.c.score_percent) == band)
-    )
-    rows, page, total = _page(query, (firsts.c.score_percent, User.name, firsts.c.id), page, per_page)
-    return Page(
-        [LearnerRow(n, e, c, r, f"{score:.1f}%", at) for n, e, c, r, score, at in rows], page, per_page, total
-    )
+    return _first_attempts_page(firsts, band_of(firsts.c.score_percent) == band, page, per_page)
 
 
 def learners_at_revision(
@@ -99,6 +85,11 @@ def learners_at_revision(
 ) -> Page:
     """The first attempts behind one point of the pass-rate trend, lowest score first."""
     firsts = first_attempts(filters).subquery()
+    return _first_attempts_page(firsts, firsts.c.revision_id == revision_id, page, per_page)
+
+
+def _first_attempts_page(firsts, condition, page: int, per_page: int) -> Page:
+    """One page of the first attempts (`overview.first_attempts` as a subquery) that meet `condition`."""
     query = (
         select(
             User.name,
@@ -114,7 +105,7 @@ def learners_at_revision(
         .join(User, User.id == firsts.c.user_id)
         .join(SopRevision, SopRevision.id == firsts.c.revision_id)
         .join(Sop, Sop.id == SopRevision.sop_id)
-        .where(firsts.c.revision_id == revision_id)
+        .where(condition)
     )
     rows, page, total = _page(query, (firsts.c.score_percent, User.name, firsts.c.id), page, per_page)
     return Page(
