@@ -584,7 +584,7 @@ def measure(app, repeat: int) -> dict[str, float]:
 
         seconds[name] = median_seconds(page, repeat)
     with app.app_context():
-        seconds["rasch_fit"] = median_seconds(fresh(lambda: items.item_report(largest, "first", irt=True)), 1)
+        seconds["irt_fit"] = median_seconds(fresh(lambda: items.item_report(largest, "first", irt=True)), 1)
     return seconds
 
 
@@ -645,7 +645,7 @@ def run_backend(name: str, url: str, args: argparse.Namespace) -> dict:
         f"  {name}: overview: bare {ms('bare_overview')}, service {ms('overview')} "
         f"(x{ratios['overview']:.2f}), page {ms('overview_page')}\n"
         f"  {name}: item analysis of the largest quiz: bare {ms('bare_items')}, service {ms('item_report')} "
-        f"(x{ratios['item_report']:.2f}), page {ms('item_page')}; with the Rasch fit {ms('rasch_fit')}"
+        f"(x{ratios['item_report']:.2f}), page {ms('item_page')}; with the IRT fit {ms('irt_fit')}"
     )
     return {"size": size, "seconds": seconds, "ratios": ratios}
 

@@ -39,6 +39,7 @@ from lms.models import (
     SopRevision,
     SopStep,
     TrainingModule,
+    User,
     user_job_roles,
 )
 from lms.services.csv_export import csv_text
@@ -59,6 +60,7 @@ NO_ROLE = "No job role"
 CHOICE_TYPES = ("single_choice", "scenario", "true_false", "multiple_response")
 SINGLE_ANSWER = ("single_choice", "scenario")
 MIN_IRT_ATTEMPTS = 30  # fewer and a Rasch fit is mostly noise
+MIN_2PL_ANSWERS = 200  # answers per question before a 2PL fit's discriminations mean something
 QUIZZES_PER_PAGE = 25
 NO_FILTERS = GapFilters()
 
@@ -74,7 +76,8 @@ ITEM_CSV_COLUMNS = (
     "random_guess_percent",
     "discrimination_index_percent",
     "discriminative_efficiency_percent",
-    "rasch_difficulty",
+    "irt_difficulty",
+    "irt_discrimination",
     "review",
 )
 DISTRACTOR_CSV_COLUMNS = ("position", "question_id", "stem", "group", "option", "is_key", "count", "percent")
@@ -238,7 +241,8 @@ class ItemRow:
     random_guess: float | None
     discrimination_index: float | None
     discriminative_efficiency: float | None
-    rasch_difficulty: float | None
+    irt_difficulty: float | None  # b, in logits (higher is harder); None without a fit or when unplaceable
+    irt_discrimination: float | None  # a, only from a 2PL fit (Rasch fixes it at 1)
     reasons: list[str] = field(default_factory=list)
 
 
@@ -263,8 +267,10 @@ class ItemReport:
     test: TestStats | None
     rows: list[ItemRow]
     options: list[OptionCount]
-    irt_note: str = ""  # set when Rasch difficulties were asked for: how they were estimated, or why not
+    irt_note: str = ""  # set when IRT was asked for: how it was estimated, or why not
     filters: GapFilters = NO_FILTERS
+    irt: IrtEstimate | None = None
+    right_answers: dict[int, tuple[int, int]] = field(default_factory=dict)  # attempt -> (right, answered)
 
     @property
     def is_empty(self) -> bool:
@@ -324,26 +330,57 @@ def _analysis(by_question: pd.DataFrame, slots: pd.DataFrame, options: dict[str,
     return item_analysis(named, options=options)
 
 
-def _rasch(by_question: pd.DataFrame) -> tuple[dict[int, float], str]:
-    """Rasch difficulty per question (full marks count as right), or why there is none."""
+@dataclass(frozen=True)
+class IrtEstimate:
+    """An IRT fit of the analysed attempts: which model, why, item parameters and each attempt's ability."""
+
+    model: str  # "rasch", "2pl", or "" when no fit could be made
+    note: str
+    difficulty: dict[int, float] = field(default_factory=dict)
+    discrimination: dict[int, float] = field(default_factory=dict)  # 2PL only
+    abilities: dict[int, float] = field(default_factory=dict)  # attempt id -> MAP ability (logits)
+
+
+def estimate_irt(by_question: pd.DataFrame) -> IrtEstimate:
+    """Item difficulty and learner ability on one scale (full marks count as right; a question not drawn is
+    missing, not wrong). 2PL, which adds a discrimination per question, once every question placed has
+    `MIN_2PL_ANSWERS` answers; Rasch below that, where a 2PL fit would mostly describe noise."""
     attempts = len(by_question)
     if attempts < MIN_IRT_ATTEMPTS:
-        return {}, f"Rasch difficulty needs at least {MIN_IRT_ATTEMPTS} attempts; this view has {attempts}."
+        return IrtEstimate("", f"IRT needs at least {MIN_IRT_ATTEMPTS} attempts; this view has {attempts}.")
     right = (by_question >= 1).astype(float).where(by_question.notna())
     usable = [q for q in right.columns if right[q].notna().sum() >= 2 and right[q].dropna().nunique() == 2]
     if len(usable) < 2:
-        return {}, "Rasch difficulty needs at least two questions that some got right and some got wrong."
-    from quizzes.psychometrics.irt import fit_irt  # scipy/girth: imported only when asked for
+        return IrtEstimate("", "IRT needs at least two questions that some got right and some got wrong.")
+    from quizzes.psychometrics.irt import estimate_abilities, fit_irt  # girth: imported only when asked for
 
+    model = "2pl" if int(right[usable].notna().sum().min()) >= MIN_2PL_ANSWERS else "rasch"
     try:
-        fit = fit_irt(right[usable], model="rasch")
+        fit = fit_irt(right[usable], model=model)
+        theta = estimate_abilities(right[usable], fit)
     except ValueError as error:
-        return {}, f"Rasch difficulty could not be estimated: {error}"
+        return IrtEstimate("", f"IRT could not be estimated: {error}")
+    if model == "2pl":
+        note = (
+            "2PL (difficulty b and discrimination a per question; every question placed has at least "
+            f"{MIN_2PL_ANSWERS} answers)"
+        )
+    else:
+        note = f"Rasch (difficulty only; 2PL needs {MIN_2PL_ANSWERS} answers to every question)"
+    note += (
+        " from girth's marginal maximum likelihood; difficulty and ability in logits, higher is harder / "
+        "more able; abilities are maximum a posteriori."
+    )
     skipped = len(right.columns) - len(usable)
-    note = "Rasch difficulty (logits; higher is harder) from girth's marginal maximum likelihood."
     if skipped:
         note += f" {skipped} question(s) everyone got right or wrong cannot be placed and show no value."
-    return {int(q): float(b) for q, b in zip(usable, fit.b, strict=True)}, note
+    return IrtEstimate(
+        model,
+        note,
+        {int(q): float(b) for q, b in zip(usable, fit.b, strict=True)},
+        {int(q): float(a) for q, a in zip(usable, fit.a, strict=True)} if model == "2pl" else {},
+        {int(attempt): float(value) for attempt, value in theta.items()},
+    )
 
 
 def _answer_label(question: Question, raw: str) -> list[str]:
@@ -428,6 +465,17 @@ def _option_counts(
     return rows
 
 
+def _right_answers(by_question: pd.DataFrame) -> dict[int, tuple[int, int]]:
+    """Per attempt: questions with full marks, questions answered."""
+    marks = by_question.to_numpy()
+    right = (np.nan_to_num(marks, nan=0.0) >= 1).sum(axis=1)
+    answered = (~np.isnan(marks)).sum(axis=1)
+    return {
+        int(attempt): (int(r), int(n))
+        for attempt, r, n in zip(by_question.index, right, answered, strict=True)
+    }
+
+
 def _percent(count: int, total: int) -> float:
     return round(100.0 * count / total, 1) if total else 0.0
 
@@ -452,7 +500,7 @@ def _finite(value: float | None) -> float | None:
 def item_report(
     quiz_id: int, which: Which = "first", irt: bool = False, filters: GapFilters = NO_FILTERS
 ) -> ItemReport | None:
-    """The item analysis of one quiz, or None when the quiz does not exist. `irt` adds Rasch difficulties
+    """The item analysis of one quiz, or None when the quiz does not exist. `irt` adds an IRT fit
     (a model fit: seconds on a large pool, so only when asked); `filters` narrow the attempts (its SOP is
     ignored: the quiz has one)."""
     label = quiz_label(quiz_id)
@@ -484,7 +532,7 @@ def item_report(
     }
     analysis = _analysis(by_question, slots, guess)
     pooled = bool(by_question.isna().to_numpy().any())
-    rasch, irt_note = _rasch(by_question) if irt else ({}, "")
+    fitted = estimate_irt(by_question) if irt else IrtEstimate("", "")
     options = _option_counts(quiz_id, which, filters, questions, position, answers)
     everyone: dict[int, list[OptionCount]] = {}
     for option in options:
@@ -511,12 +559,24 @@ def item_report(
                 random_guess=_finite(s.random_guess_score),
                 discrimination_index=_finite(s.discrimination_index),
                 discriminative_efficiency=_finite(s.discriminative_efficiency),
-                rasch_difficulty=rasch.get(q),
+                irt_difficulty=fitted.difficulty.get(q),
+                irt_discrimination=fitted.discrimination.get(q),
                 reasons=review_reasons(s, key_count, top),
             )
         )
     return ItemReport(
-        summary, which, len(by_question), learners, pooled, analysis.test, rows, options, irt_note, filters
+        summary,
+        which,
+        len(by_question),
+        learners,
+        pooled,
+        analysis.test,
+        rows,
+        options,
+        fitted.note,
+        filters,
+        fitted,
+        _right_answers(by_question) if irt else {},
     )
 
 
@@ -539,7 +599,8 @@ def item_table(report: ItemReport) -> list[dict[str, str]]:
             "random_guess_percent": _number(row.random_guess),
             "discrimination_index_percent": _number(row.discrimination_index),
             "discriminative_efficiency_percent": _number(row.discriminative_efficiency),
-            "rasch_difficulty": _number(row.rasch_difficulty, 2),
+            "irt_difficulty": _number(row.irt_difficulty, 2),
+            "irt_discrimination": _number(row.irt_discrimination, 2),
             "review": " ".join(row.reasons),
         }
         for row in report.rows
@@ -569,6 +630,40 @@ def option_table(report: ItemReport) -> list[dict[str, str]]:
 def option_csv(report: ItemReport) -> str:
     return csv_text(
         DISTRACTOR_CSV_COLUMNS, ([r[c] for c in DISTRACTOR_CSV_COLUMNS] for r in option_table(report))
+    )
+
+
+ABILITY_CSV_COLUMNS = ("attempt_id", "learner", "email", "submitted_at_utc", "right", "answered", "ability")
+
+
+def ability_csv(report: ItemReport) -> str:
+    """Each analysed attempt's IRT ability with its learner, lowest ability first (empty without a fit)."""
+    abilities = report.irt.abilities if report.irt else {}
+    if not abilities:
+        return csv_text(ABILITY_CSV_COLUMNS, [])
+    who = {
+        attempt_id: (name, email, submitted)
+        for attempt_id, name, email, submitted in db.session.execute(
+            select(Attempt.id, User.name, User.email, Attempt.submitted_at)
+            .join(User, User.id == Attempt.user_id)
+            .where(*attempts_condition(report.quiz.quiz_id, report.which, report.filters))
+        )
+    }
+    ordered = sorted(abilities, key=lambda attempt: (abilities[attempt], attempt))
+    return csv_text(
+        ABILITY_CSV_COLUMNS,
+        (
+            [
+                str(attempt),
+                who[attempt][0],
+                who[attempt][1],
+                who[attempt][2].strftime("%Y-%m-%d %H:%M") if who[attempt][2] else "",
+                str(report.right_answers[attempt][0]),
+                str(report.right_answers[attempt][1]),
+                f"{abilities[attempt]:.2f}",
+            ]
+            for attempt in ordered
+        ),
     )
 
 

@@ -27,6 +27,7 @@ def build() -> Blueprint:
     bp.add_url_rule("/quizzes/<int:quiz_id>", view_func=item_page)
     bp.add_url_rule("/quizzes/<int:quiz_id>/items.csv", view_func=item_csv)
     bp.add_url_rule("/quizzes/<int:quiz_id>/options.csv", view_func=option_csv)
+    bp.add_url_rule("/quizzes/<int:quiz_id>/abilities.csv", view_func=ability_csv)
     bp.add_url_rule("/plotly.min.js", view_func=plotly_js)
     return bp
 
@@ -177,7 +178,7 @@ def _item_report(quiz_id: int) -> tuple[items.ItemReport, list[str]]:
     report = items.item_report(
         quiz_id,
         items.parse_which(request.args.get("attempts")),
-        irt=request.args.get("irt") == "rasch",
+        irt=request.args.get("irt") == "yes",
         filters=replace(filters, sop_id=None),  # the quiz belongs to one SOP
     )
     if report is None:
@@ -189,7 +190,7 @@ def _item_args(report: items.ItemReport) -> dict[str, str]:
     """The query string that reproduces this view (filters, attempts, Rasch), for its links and CSVs."""
     args = {**report.filters.as_args(), "attempts": report.which}
     if report.irt_note:
-        args["irt"] = "rasch"
+        args["irt"] = "yes"
     return args
 
 
@@ -224,6 +225,12 @@ def item_csv(quiz_id: int) -> Response:
 def option_csv(quiz_id: int) -> Response:
     report, _errors = _item_report(quiz_id)
     return _csv(items.option_csv(report), f"option-counts-quiz-{quiz_id}-{report.which}-attempts.csv")
+
+
+@allow(*READERS)
+def ability_csv(quiz_id: int) -> Response:
+    report, _errors = _item_report(quiz_id)
+    return _csv(items.ability_csv(report), f"abilities-quiz-{quiz_id}-{report.which}-attempts.csv")
 
 
 @allow(*READERS)

