@@ -310,6 +310,36 @@ class TextSection:
     heading: str
     steps: list[TextStep] = field(default_factory=list)
 
+    @property
+    def responses(self) -> int:
+        return sum(step.responses for step in self.steps)
+
+    @property
+    def misses(self) -> int:
+        return sum(step.misses for step in self.steps)
+
+    @property
+    def miss_rate_percent(self) -> float | None:
+        return round(100.0 * self.misses / self.responses, 1) if self.responses else None
+
+
+@dataclass(frozen=True)
+class SopMisses:
+    """One SOP revision's answers summed over its steps (each answer once, whatever the learner's roles)."""
+
+    sop_id: int
+    sop_code: str
+    title: str
+    revision: str
+    steps: int  # steps with answers
+    steps_misunderstood: int
+    responses: int
+    misses: int
+
+    @property
+    def miss_rate_percent(self) -> float:
+        return round(100.0 * self.misses / self.responses, 1) if self.responses else 0.0
+
 
 @dataclass
 class SopText:
@@ -329,6 +359,7 @@ class GapReport:
     role_names: list[str]
     total_steps: int
     sop_text: SopText | None
+    sops: list[SopMisses] = field(default_factory=list)  # highest miss rate first
 
     @property
     def is_empty(self) -> bool:
@@ -395,6 +426,7 @@ def gap_report(filters: GapFilters) -> GapReport:
     cells of all steps can run to hundreds of thousands of rows, which would cost more to move to Python
     than to compute."""
     by_step = step_frame(filters)
+    located = _locate(by_step)
     role_summary = _frame(role_summary_query(filters), ["step_id", "roles_answered", "roles_missed"])
 
     roles = pd.DataFrame(
@@ -448,26 +480,66 @@ def gap_report(filters: GapFilters) -> GapReport:
         step_labels=steps["label"].tolist(),
         role_names=role_names,
         total_steps=total_steps,
-        sop_text=_sop_text(filters, by_step, rewrite_ids),
+        sop_text=_sop_text(filters, located, rewrite_ids),
+        sops=_sop_totals(located),
     )
 
 
-def _sop_text(filters: GapFilters, by_step: pd.DataFrame, rewrite_ids: set[int]) -> SopText | None:
+def _locate(by_step: pd.DataFrame) -> pd.DataFrame:
+    """The step totals with each step's SOP revision: `revision_id`, `sop_id`, `sop_code`, `title`,
+    `revision` columns added."""
+    columns = ["step_id", "revision_id", "sop_id", "sop_code", "title", "revision"]
+    if by_step.empty:
+        return by_step.assign(**{c: pd.Series(dtype="object") for c in columns[1:]})
+    homes = db.session.execute(
+        select(
+            SopStep.id,
+            SopStep.revision_id,
+            SopRevision.sop_id,
+            Sop.code,
+            SopRevision.title,
+            SopRevision.label,
+        )
+        .join(SopRevision, SopRevision.id == SopStep.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(SopStep.id.in_([int(s) for s in by_step["step_id"]]))
+    ).all()
+    return by_step.merge(pd.DataFrame([tuple(h) for h in homes], columns=columns), on="step_id")
+
+
+def _sop_totals(located: pd.DataFrame) -> list[SopMisses]:
+    """Per SOP revision, the step totals summed (the database counted them; this only adds them up)."""
+    if located.empty:
+        return []
+    keys = ["sop_id", "revision_id", "sop_code", "title", "revision"]
+    frame = located.assign(misunderstood=located["misses"] >= MISUNDERSTOOD_RATE * located["responses"])
+    grouped = frame.groupby(keys, as_index=False).agg(
+        steps=("step_id", "count"),
+        steps_misunderstood=("misunderstood", "sum"),
+        responses=("responses", "sum"),
+        misses=("misses", "sum"),
+    )
+    rows = [
+        SopMisses(
+            int(r.sop_id),
+            r.sop_code,
+            r.title,
+            r.revision,
+            int(r.steps),
+            int(r.steps_misunderstood),
+            int(r.responses),
+            int(r.misses),
+        )
+        for r in grouped.itertuples()
+    ]
+    return sorted(rows, key=lambda r: (-r.miss_rate_percent, r.sop_code, r.revision))
+
+
+def _sop_text(filters: GapFilters, located: pd.DataFrame, rewrite_ids: set[int]) -> SopText | None:
     """The SOP chosen in the filter (else the one with the most misses), its steps in document order."""
-    if by_step.empty and filters.sop_id is None:
+    if located.empty and filters.sop_id is None:
         return None
-    revision_of_step = {}
-    if not by_step.empty:
-        rows = db.session.execute(
-            select(SopStep.id, SopStep.revision_id, SopRevision.sop_id)
-            .join(SopRevision, SopRevision.id == SopStep.revision_id)
-            .where(SopStep.id.in_([int(s) for s in by_step["step_id"]]))
-        ).all()
-        revision_of_step = {step_id: (revision_id, sop_id) for step_id, revision_id, sop_id in rows}
-    located = by_step.assign(
-        revision_id=by_step["step_id"].map(lambda s: revision_of_step[s][0]),
-        sop_id=by_step["step_id"].map(lambda s: revision_of_step[s][1]),
-    )
+    by_step = located
     if filters.sop_id is not None:
         with_data = located[located["sop_id"] == filters.sop_id]
         if not with_data.empty:
@@ -533,6 +605,40 @@ def filter_options() -> dict[str, list]:
 def gap_csv(report: GapReport) -> str:
     """The heatmap's numbers, one row per (step, role), formula-safe, with a UTF-8 byte-order mark."""
     return csv_text(CSV_COLUMNS, ([row[column] for column in CSV_COLUMNS] for row in table_rows(report)))
+
+
+SOP_CSV_COLUMNS = (
+    "sop_code",
+    "title",
+    "revision",
+    "steps_answered",
+    "steps_misunderstood",
+    "responses",
+    "misses",
+    "miss_rate_percent",
+)
+
+
+def sop_table(report: GapReport) -> list[dict[str, str]]:
+    """The rows of the per-SOP table and its CSV, highest miss rate first."""
+    return [
+        {
+            "sop_id": str(r.sop_id),
+            "sop_code": r.sop_code,
+            "title": r.title,
+            "revision": r.revision,
+            "steps_answered": str(r.steps),
+            "steps_misunderstood": str(r.steps_misunderstood),
+            "responses": str(r.responses),
+            "misses": str(r.misses),
+            "miss_rate_percent": f"{r.miss_rate_percent:.1f}",
+        }
+        for r in report.sops
+    ]
+
+
+def sop_csv(report: GapReport) -> str:
+    return csv_text(SOP_CSV_COLUMNS, ([row[c] for c in SOP_CSV_COLUMNS] for row in sop_table(report)))
 
 
 def table_rows(report: GapReport) -> list[dict]:

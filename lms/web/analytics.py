@@ -23,6 +23,7 @@ def build() -> Blueprint:
     bp.add_url_rule("/learners", view_func=drill_down)
     bp.add_url_rule("/gaps", view_func=gap_page)
     bp.add_url_rule("/gaps.csv", view_func=gap_csv)
+    bp.add_url_rule("/gaps/sops.csv", view_func=gap_sop_csv)
     bp.add_url_rule("/quizzes", view_func=quiz_list)
     bp.add_url_rule("/quizzes/<int:quiz_id>", view_func=item_page)
     bp.add_url_rule("/quizzes/<int:quiz_id>/items.csv", view_func=item_csv)
@@ -30,6 +31,9 @@ def build() -> Blueprint:
     bp.add_url_rule("/quizzes/<int:quiz_id>/abilities.csv", view_func=ability_csv)
     bp.add_url_rule("/plotly.min.js", view_func=plotly_js)
     return bp
+
+
+SOPS_SHOWN = 25  # the per-SOP table on the gap page; its CSV has them all
 
 
 def _drill_links(filters: gaps.GapFilters):
@@ -138,6 +142,7 @@ def gap_page() -> Response:
             report=report,
             missed_by=missed_by,
             rows=gaps.table_rows(report),
+            sop_rows=gaps.sop_table(report)[:SOPS_SHOWN],
             figure=figures.figure_data(figure) if figure is not None else None,
             errors=errors,
             options=gaps.filter_options(),
@@ -152,6 +157,12 @@ def gap_page() -> Response:
             },
         )
     )
+
+
+@allow(*READERS)
+def gap_sop_csv() -> Response:
+    filters, _errors = gaps.parse_filters(request.args)
+    return _csv(gaps.sop_csv(gaps.gap_report(filters)), "misses-by-sop.csv")
 
 
 @allow(*READERS)

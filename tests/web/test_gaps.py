@@ -185,7 +185,67 @@ def test_the_sop_text_lists_every_step_in_document_order_with_the_gaps_marked(ap
         assert text.chosen and text.revision == revision.label
 
 
-@pytest.mark.parametrize("path", ["/analytics/gaps", "/analytics/gaps.csv", "/analytics/plotly.min.js"])
+def expected_sop_totals(filters: gaps.GapFilters) -> dict[str, tuple[int, int]]:
+    """Answers and misses per SOP revision counted from the raw rows, each answer once."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    rows = db.session.execute(
+        select(Response.score, Attempt.submitted_at, Attempt.user_id, SopRevision.id)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(Question, Question.id == Response.question_id)
+        .join(SopStep, SopStep.id == Question.step_id)
+        .join(SopRevision, SopRevision.id == SopStep.revision_id)
+    ).all()
+    for score, submitted, user_id, revision_id in rows:
+        roles = db.session.get(User, user_id).job_roles
+        if submitted is None or (filters.job_role_id and filters.job_role_id not in {r.id for r in roles}):
+            continue
+        total = totals[db.session.get(SopRevision, revision_id).sop.code]
+        total[0] += 1
+        total[1] += score < 1
+    return {code: (n, m) for code, (n, m) in totals.items()}
+
+
+@pytest.mark.parametrize("filter_kind", ["none", "role"])
+def test_misses_sum_to_sections_and_sops(app, organisation, filter_kind) -> None:
+    with app.app_context():
+        filters = gaps.GapFilters(job_role_id=organisation["field"] if filter_kind == "role" else None)
+        report = gaps.gap_report(filters)
+        assert {r.sop_code: (r.responses, r.misses) for r in report.sops} == expected_sop_totals(filters)
+        rates = [r.miss_rate_percent for r in report.sops]
+        assert rates == sorted(rates, reverse=True)
+        qubit = next(r for r in report.sops if r.sop_id == organisation["sop"])
+        assert qubit.steps_misunderstood == (
+            2 if filter_kind == "none" else 1
+        )  # T and U; Field misses only T
+
+        chosen = gaps.gap_report(gaps.GapFilters(sop_id=organisation["sop"]))
+        every_answer = sum(section.responses for section in chosen.sop_text.sections)
+        assert every_answer == expected_sop_totals(gaps.GapFilters())[qubit.sop_code][0]
+        for section in chosen.sop_text.sections:
+            assert section.responses == sum(step.responses for step in section.steps)
+            assert section.misses == sum(step.misses for step in section.steps)
+
+
+def test_the_sop_table_links_to_each_sop_and_its_csv_has_the_same_numbers(
+    client, make_user, organisation
+) -> None:
+    signed_in(client, make_user)
+    html = client.get("/analytics/gaps").get_data(as_text=True)
+    shown = table(html, "sop-table")
+    assert len(shown) == 2 and f'/analytics/gaps?sop={organisation["sop"]}"' in html
+    exported = list(
+        csv.DictReader(io.StringIO(client.get("/analytics/gaps/sops.csv").get_data(as_text=True)[1:]))
+    )
+    assert [[r["sop_code"], r["responses"], r["misses"], r["miss_rate_percent"]] for r in exported] == [
+        [row[0], row[5], row[6], row[7]] for row in shown
+    ]
+    page = client.get(f"/analytics/gaps?sop={organisation['sop']}").get_data(as_text=True)
+    assert re.search(r"<h3>[^<]*<span class=\"badge\"[^>]*>\d+\.\d% missed \(\d+/\d+\)</span></h3>", page)
+
+
+@pytest.mark.parametrize(
+    "path", ["/analytics/gaps", "/analytics/gaps.csv", "/analytics/gaps/sops.csv", "/analytics/plotly.min.js"]
+)
 def test_learners_are_refused_and_anonymous_users_sent_to_login(client, make_user, path) -> None:
     assert "/login" in client.get(path).headers["Location"]
     signed_in(client, make_user, "learner")
