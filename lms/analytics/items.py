@@ -362,15 +362,15 @@ def estimate_irt(by_question: pd.DataFrame) -> IrtEstimate:
         return IrtEstimate("", f"IRT could not be estimated: {error}")
     if model == "2pl":
         note = (
-            "2PL (difficulty b and discrimination a per question; every question placed has at least "
-            f"{MIN_2PL_ANSWERS} answers)"
+            "IRT model: 2PL, each question's difficulty (b) and discrimination (a), as every question "
+            f"placed has at least {MIN_2PL_ANSWERS} answers."
         )
     else:
-        note = f"Rasch (difficulty only; 2PL needs {MIN_2PL_ANSWERS} answers to every question)"
-    note += (
-        " from girth's marginal maximum likelihood; difficulty and ability in logits, higher is harder / "
-        "more able; abilities are maximum a posteriori."
-    )
+        note = (
+            "IRT model: Rasch, each question's difficulty only (2PL needs "
+            f"{MIN_2PL_ANSWERS} answers to every question)."
+        )
+    note += " Difficulty and ability are in logits: 0 is average, higher is harder or more able."
     skipped = len(right.columns) - len(usable)
     if skipped:
         note += f" {skipped} question(s) everyone got right or wrong cannot be placed and show no value."
@@ -379,7 +379,8 @@ def estimate_irt(by_question: pd.DataFrame) -> IrtEstimate:
         note,
         {int(q): float(b) for q, b in zip(usable, fit.b, strict=True)},
         {int(q): float(a) for q, a in zip(usable, fit.a, strict=True)} if model == "2pl" else {},
-        {int(attempt): float(value) for attempt, value in theta.items()},
+        # an attempt that answered none of the placed questions says nothing about its learner
+        {int(a): float(value) for a, value in theta[right[usable].notna().any(axis=1)].items()},
     )
 
 
@@ -637,7 +638,8 @@ ABILITY_CSV_COLUMNS = ("attempt_id", "learner", "email", "submitted_at_utc", "ri
 
 
 def ability_csv(report: ItemReport) -> str:
-    """Each analysed attempt's IRT ability with its learner, lowest ability first (empty without a fit)."""
+    """Each analysed attempt's IRT ability with its learner, lowest ability first; an attempt that answered
+    no question the fit could place comes last with no ability. Header only without a fit."""
     abilities = report.irt.abilities if report.irt else {}
     if not abilities:
         return csv_text(ABILITY_CSV_COLUMNS, [])
@@ -649,7 +651,8 @@ def ability_csv(report: ItemReport) -> str:
             .where(*attempts_condition(report.quiz.quiz_id, report.which, report.filters))
         )
     }
-    ordered = sorted(abilities, key=lambda attempt: (abilities[attempt], attempt))
+    analysed = [attempt for attempt in report.right_answers if attempt in who]  # `who`: read just now
+    ordered = sorted(analysed, key=lambda a: (a not in abilities, abilities.get(a, 0.0), a))
     return csv_text(
         ABILITY_CSV_COLUMNS,
         (
@@ -660,7 +663,7 @@ def ability_csv(report: ItemReport) -> str:
                 who[attempt][2].strftime("%Y-%m-%d %H:%M") if who[attempt][2] else "",
                 str(report.right_answers[attempt][0]),
                 str(report.right_answers[attempt][1]),
-                f"{abilities[attempt]:.2f}",
+                f"{abilities[attempt]:.2f}" if attempt in abilities else "",
             ]
             for attempt in ordered
         ),

@@ -184,12 +184,12 @@ def quiz_list() -> str:
     return render_template("lms/analytics/quizzes.html", page=page, search=search)
 
 
-def _item_report(quiz_id: int) -> tuple[items.ItemReport, list[str]]:
+def _item_report(quiz_id: int, irt: bool = False) -> tuple[items.ItemReport, list[str]]:
     filters, errors = gaps.parse_filters(request.args)
     report = items.item_report(
         quiz_id,
         items.parse_which(request.args.get("attempts")),
-        irt=request.args.get("irt") == "yes",
+        irt=irt or request.args.get("irt") == "yes",
         filters=replace(filters, sop_id=None),  # the quiz belongs to one SOP
     )
     if report is None:
@@ -198,7 +198,7 @@ def _item_report(quiz_id: int) -> tuple[items.ItemReport, list[str]]:
 
 
 def _item_args(report: items.ItemReport) -> dict[str, str]:
-    """The query string that reproduces this view (filters, attempts, Rasch), for its links and CSVs."""
+    """The query string that reproduces this view (filters, attempts, IRT), for its links and CSVs."""
     args = {**report.filters.as_args(), "attempts": report.which}
     if report.irt_note:
         args["irt"] = "yes"
@@ -214,6 +214,7 @@ def item_page(quiz_id: int) -> Response:
             "lms/analytics/items.html",
             report=report,
             args=_item_args(report),
+            form_keeps={k: v for k, v in _item_args(report).items() if k in ("attempts", "irt")},
             errors=errors,
             filters=report.filters,
             options=gaps.filter_options(),
@@ -240,7 +241,7 @@ def option_csv(quiz_id: int) -> Response:
 
 @allow(*READERS)
 def ability_csv(quiz_id: int) -> Response:
-    report, _errors = _item_report(quiz_id)
+    report, _errors = _item_report(quiz_id, irt=True)  # the abilities are the fit's: always fit
     return _csv(items.ability_csv(report), f"abilities-quiz-{quiz_id}-{report.which}-attempts.csv")
 
 

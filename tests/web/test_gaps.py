@@ -221,9 +221,6 @@ def test_misses_sum_to_sections_and_sops(app, organisation, filter_kind) -> None
         chosen = gaps.gap_report(gaps.GapFilters(sop_id=organisation["sop"]))
         every_answer = sum(section.responses for section in chosen.sop_text.sections)
         assert every_answer == expected_sop_totals(gaps.GapFilters())[qubit.sop_code][0]
-        for section in chosen.sop_text.sections:
-            assert section.responses == sum(step.responses for step in section.steps)
-            assert section.misses == sum(step.misses for step in section.steps)
 
 
 def test_the_sop_table_links_to_each_sop_and_its_csv_has_the_same_numbers(
