@@ -12,6 +12,12 @@ from sqlalchemy import Executable
 from lms.db import db
 
 
+def percent(part: float, whole: float, empty: float | None = 0.0) -> float | None:
+    """`part` as a percentage of `whole`, to one decimal, as every analytics table shows it; `empty` when
+    `whole` is 0."""
+    return round(100.0 * part / whole, 1) if whole else empty
+
+
 def fetch(query: Executable) -> list:
     """All rows of a column query, run on the session's connection (same transaction) as a Core statement:
     the ORM's per-row machinery is skipped, which is a large share of the time on the big aggregates."""

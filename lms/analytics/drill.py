@@ -9,6 +9,7 @@ from a bar or a table cell; it lists names, so it sits behind the same role chec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,11 +45,12 @@ class LearnerRow:
     date: datetime | None  # due date, or submission time
 
 
-def _page(query, order_by, page: int, per_page: int) -> tuple[list, int, int]:
+def _page(query, order_by, page: int, per_page: int, to_row: Callable[..., LearnerRow]) -> Page:
+    """One page of `query` in `order_by` order, each result row made a LearnerRow by `to_row(*row)`."""
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = clamp_page(page, total, per_page)
     rows = db.session.execute(query.order_by(*order_by).limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, page, total
+    return Page([to_row(*row) for row in rows], page, per_page, total)
 
 
 def learners_by_status(
@@ -69,9 +71,14 @@ def learners_by_status(
         .join(Sop, Sop.id == SopRevision.sop_id)
         .where(Enrolment.id.in_(ids))
     )
-    rows, page, total = _page(query, (Enrolment.due_at, User.name, Enrolment.id), page, per_page)
     label = STATUS_LABELS[status]
-    return Page([LearnerRow(n, e, c, r, label, due) for n, e, c, r, due in rows], page, per_page, total)
+    return _page(
+        query,
+        (Enrolment.due_at, User.name, Enrolment.id),
+        page,
+        per_page,
+        lambda name, email, code, revision, due: LearnerRow(name, email, code, revision, label, due),
+    )
 
 
 def learners_by_band(filters: GapFilters, band: int, page: int = 1, per_page: int = PER_PAGE) -> Page:
@@ -107,16 +114,12 @@ def _first_attempts_page(firsts, condition, page: int, per_page: int) -> Page:
         .join(Sop, Sop.id == SopRevision.sop_id)
         .where(condition)
     )
-    rows, page, total = _page(query, (firsts.c.score_percent, User.name, firsts.c.id), page, per_page)
-    return Page(
-        [
-            LearnerRow(n, e, c, r, f"{score:.1f}% · {'passed' if passed else 'not passed'}", at)
-            for n, e, c, r, score, passed, at in rows
-        ],
-        page,
-        per_page,
-        total,
-    )
+
+    def to_row(name, email, code, revision, score, passed, at) -> LearnerRow:
+        outcome = "passed" if passed else "not passed"
+        return LearnerRow(name, email, code, revision, f"{score:.1f}% · {outcome}", at)
+
+    return _page(query, (firsts.c.score_percent, User.name, firsts.c.id), page, per_page, to_row)
 
 
 def revision_label(revision_id: int) -> str | None:
@@ -170,13 +173,9 @@ def learners_missing_step(
         .group_by(User.id, User.name, User.email, Sop.code, SopRevision.label)
         .having(misses > 0)
     )
-    rows, page, total = _page(query, (misses.desc(), User.name, User.id), page, per_page)
-    return Page(
-        [
-            LearnerRow(name, email, code, label, f"missed {int(m)} of {int(n)} answers", last)
-            for name, email, code, label, n, m, last in rows
-        ],
-        page,
-        per_page,
-        total,
-    )
+
+    def to_row(name, email, code, revision, answers, missed_answers, last) -> LearnerRow:
+        detail = f"missed {int(missed_answers)} of {int(answers)} answers"
+        return LearnerRow(name, email, code, revision, detail, last)
+
+    return _page(query, (misses.desc(), User.name, User.id), page, per_page, to_row)

@@ -21,6 +21,12 @@ from quizzes.psychometrics.review import NEAR_ZERO_DISCRIMINATION
 
 # white (nobody missed) to deep red (everybody missed), readable as grey levels too
 MISS_SCALE = [[0.0, "#f7f7f7"], [0.25, "#fddbc7"], [0.5, "#f4a582"], [0.75, "#d6604d"], [1.0, "#67001f"]]
+# what every figure shares: a white plot, the page's font, narrow margins
+_BASE_LAYOUT = {
+    "plot_bgcolor": "#ffffff",
+    "font": {"family": "system-ui, sans-serif", "size": 12},
+    "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+}
 
 
 def gap_heatmap(report: GapReport, links: Callable[[int, int], str]) -> go.Figure | None:
@@ -72,7 +78,6 @@ def gap_heatmap(report: GapReport, links: Callable[[int, int], str]) -> go.Figur
     )
     figure.update_layout(
         height=max(320, 160 + plot_height),
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis={
             "side": "top",
             "title": None,
@@ -90,9 +95,8 @@ def gap_heatmap(report: GapReport, links: Callable[[int, int], str]) -> go.Figur
             "categoryarray": report.step_labels,
             "showgrid": False,
         },
-        plot_bgcolor="#ffffff",
-        font={"family": "system-ui, sans-serif", "size": 12},
         meta={"drill": True},
+        **_BASE_LAYOUT,
     )
     return figure
 
@@ -148,12 +152,10 @@ def item_scatter(report: ItemReport) -> go.Figure | None:
     figure.add_hrect(y0=-100, y1=NEAR_ZERO_DISCRIMINATION, fillcolor="#fdecea", line_width=0, layer="below")
     figure.update_layout(
         height=420,
-        margin={"l": 10, "r": 10, "t": 20, "b": 10},
         xaxis={"title": {"text": "facility index (% of marks scored)"}, "range": [-5, 105]},
         yaxis={"title": {"text": "discrimination index (%)"}, "range": [-105, 105], "automargin": True},
-        plot_bgcolor="#ffffff",
         showlegend=False,
-        font={"family": "system-ui, sans-serif", "size": 12},
+        **{**_BASE_LAYOUT, "margin": {"l": 10, "r": 10, "t": 20, "b": 10}},
     )
     return figure
 
@@ -163,11 +165,6 @@ STATUS_COLOURS = {
     "in_progress": "#1f5fa8",
     "not_started": "#9e9e9e",
     "overdue": "#b3261e",
-}
-_BASE_LAYOUT = {
-    "plot_bgcolor": "#ffffff",
-    "font": {"family": "system-ui, sans-serif", "size": 12},
-    "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
 }
 
 

@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 from sqlalchemy import and_, case, func, literal_column, select
 
-from lms.analytics import fetch
+from lms.analytics import fetch, percent
 from lms.db import db
 from lms.models import (
     Attempt,
@@ -300,9 +300,15 @@ class TextStep:
     depth: int
     responses: int
     misses: int
-    miss_rate_percent: float | None
-    misunderstood: bool
     to_rewrite: bool
+
+    @property
+    def miss_rate_percent(self) -> float | None:
+        return percent(self.misses, self.responses, empty=None)
+
+    @property
+    def misunderstood(self) -> bool:
+        return bool(misunderstood(self.misses, self.responses))
 
 
 @dataclass
@@ -320,7 +326,7 @@ class TextSection:
 
     @property
     def miss_rate_percent(self) -> float | None:
-        return round(100.0 * self.misses / self.responses, 1) if self.responses else None
+        return percent(self.misses, self.responses, empty=None)
 
 
 @dataclass(frozen=True)
@@ -338,7 +344,7 @@ class SopMisses:
 
     @property
     def miss_rate_percent(self) -> float:
-        return round(100.0 * self.misses / self.responses, 1) if self.responses else 0.0
+        return percent(self.misses, self.responses)
 
 
 @dataclass
@@ -378,28 +384,21 @@ def _rate(misses: pd.Series, responses: pd.Series) -> pd.Series:
     return (100.0 * misses / responses).round(1)
 
 
-def _step_info(step_ids: list[int]) -> pd.DataFrame:
-    columns = [
-        "step_id",
-        "sop_id",
-        "sop_code",
-        "revision_id",
-        "revision",
-        "section_position",
-        "section",
-        "position",
-        "step",
-        "step_text",
-    ]
+def misunderstood(misses, responses):
+    """The highlighting rule, on numbers or on pandas columns alike: answered, and at least
+    `MISUNDERSTOOD_RATE` of the answers missed."""
+    return (responses > 0) & (misses >= MISUNDERSTOOD_RATE * responses)
+
+
+def _step_text(step_ids: list[int]) -> pd.DataFrame:
+    """Where the shown steps sit in their SOP (section and step order) and what they say; their SOP and
+    revision come from `_locate`."""
+    columns = ["step_id", "section_position", "section", "position", "step", "step_text"]
     if not step_ids:
         return pd.DataFrame(columns=columns)
     rows = db.session.execute(
         select(
             SopStep.id,
-            Sop.id,
-            Sop.code,
-            SopRevision.id,
-            SopRevision.label,
             SopSection.position,
             SopSection.heading,
             SopStep.position,
@@ -407,8 +406,6 @@ def _step_info(step_ids: list[int]) -> pd.DataFrame:
             SopStep.text,
         )
         .join(SopSection, SopSection.id == SopStep.section_id)
-        .join(SopRevision, SopRevision.id == SopStep.revision_id)
-        .join(Sop, Sop.id == SopRevision.sop_id)
         .where(SopStep.id.in_(step_ids))
     ).all()
     return pd.DataFrame([tuple(row) for row in rows], columns=columns)
@@ -425,20 +422,19 @@ def gap_report(filters: GapFilters) -> GapReport:
     """Step totals for every step, but the step x role cells only for the steps the heatmap shows: the
     cells of all steps can run to hundreds of thousands of rows, which would cost more to move to Python
     than to compute."""
-    by_step = step_frame(filters)
-    located = _locate(by_step)
+    located = _locate(step_frame(filters))
     role_summary = _frame(role_summary_query(filters), ["step_id", "roles_answered", "roles_missed"])
 
     roles = pd.DataFrame(
         [tuple(r) for r in db.session.execute(select(JobRole.id, JobRole.name, JobRole.department)).all()],
         columns=["job_role_id", "job_role", "department"],
     )
-    steps = by_step.merge(role_summary, on="step_id", how="left").fillna(
+    steps = located.merge(role_summary, on="step_id", how="left").fillna(
         {"roles_answered": 0, "roles_missed": 0}
     )
     steps = steps.astype({"roles_answered": "int64", "roles_missed": "int64"})
     steps["miss_rate_percent"] = _rate(steps["misses"], steps["responses"])
-    steps["misunderstood"] = steps["misses"] >= MISUNDERSTOOD_RATE * steps["responses"]
+    steps["misunderstood"] = misunderstood(steps["misses"], steps["responses"])
     steps["to_rewrite"] = (
         (steps["questions_missed"] >= REWRITE_MIN_QUESTIONS)
         & (steps["roles_missed"] >= REWRITE_MIN_ROLES)
@@ -452,8 +448,8 @@ def gap_report(filters: GapFilters) -> GapReport:
     if total_steps > MAX_HEATMAP_STEPS:
         steps = steps.sort_values(["miss_rate_percent", "responses"], ascending=False).head(MAX_HEATMAP_STEPS)
 
-    info = _step_info([int(s) for s in steps["step_id"]])
-    steps = steps.merge(info, on="step_id").sort_values(
+    text = _step_text([int(s) for s in steps["step_id"]])
+    steps = steps.merge(text, on="step_id").sort_values(
         ["sop_code", "revision_id", "section_position", "position"]
     )
     steps = steps.reset_index(drop=True)
@@ -485,6 +481,11 @@ def gap_report(filters: GapFilters) -> GapReport:
     )
 
 
+def sop_misses(filters: GapFilters) -> list[SopMisses]:
+    """Just the per-SOP-revision totals of `gap_report` (for their CSV), without the heatmap or the text."""
+    return _sop_totals(_locate(step_frame(filters)))
+
+
 def _locate(by_step: pd.DataFrame) -> pd.DataFrame:
     """The step totals with each step's SOP revision: `revision_id`, `sop_id`, `sop_code`, `title`,
     `revision` columns added."""
@@ -512,7 +513,7 @@ def _sop_totals(located: pd.DataFrame) -> list[SopMisses]:
     if located.empty:
         return []
     keys = ["sop_id", "revision_id", "sop_code", "title", "revision"]
-    frame = located.assign(misunderstood=located["misses"] >= MISUNDERSTOOD_RATE * located["responses"])
+    frame = located.assign(misunderstood=misunderstood(located["misses"], located["responses"]))
     grouped = frame.groupby(keys, as_index=False).agg(
         steps=("step_id", "count"),
         steps_misunderstood=("misunderstood", "sum"),
@@ -539,7 +540,6 @@ def _sop_text(filters: GapFilters, located: pd.DataFrame, rewrite_ids: set[int])
     """The SOP chosen in the filter (else the one with the most misses), its steps in document order."""
     if located.empty and filters.sop_id is None:
         return None
-    by_step = located
     if filters.sop_id is not None:
         with_data = located[located["sop_id"] == filters.sop_id]
         if not with_data.empty:
@@ -554,7 +554,7 @@ def _sop_text(filters: GapFilters, located: pd.DataFrame, rewrite_ids: set[int])
         revision_id = int(located.groupby("revision_id")["misses"].sum().idxmax())
 
     revision = db.session.get(SopRevision, revision_id)
-    totals = by_step.set_index("step_id")
+    totals = located.set_index("step_id")
     rows = db.session.execute(
         select(SopStep, SopSection.heading)
         .join(SopSection, SopSection.id == SopStep.section_id)
@@ -567,18 +567,8 @@ def _sop_text(filters: GapFilters, located: pd.DataFrame, rewrite_ids: set[int])
             sections.append(TextSection(heading))
         responses = int(totals.at[step.id, "responses"]) if step.id in totals.index else 0
         misses = int(totals.at[step.id, "misses"]) if step.id in totals.index else 0
-        rate = round(100.0 * misses / responses, 1) if responses else None
         sections[-1].steps.append(
-            TextStep(
-                number=step.number,
-                text=step.text,
-                depth=step.depth,
-                responses=responses,
-                misses=misses,
-                miss_rate_percent=rate,
-                misunderstood=bool(responses) and misses >= MISUNDERSTOOD_RATE * responses,
-                to_rewrite=step.id in rewrite_ids,
-            )
+            TextStep(step.number, step.text, step.depth, responses, misses, step.id in rewrite_ids)
         )
     return SopText(
         revision.sop.code, revision.title, revision.label, sections, chosen=filters.sop_id is not None
@@ -619,7 +609,7 @@ SOP_CSV_COLUMNS = (
 )
 
 
-def sop_table(report: GapReport) -> list[dict[str, str]]:
+def sop_table(sops: list[SopMisses]) -> list[dict[str, str]]:
     """The rows of the per-SOP table and its CSV, highest miss rate first."""
     return [
         {
@@ -633,12 +623,12 @@ def sop_table(report: GapReport) -> list[dict[str, str]]:
             "misses": str(r.misses),
             "miss_rate_percent": f"{r.miss_rate_percent:.1f}",
         }
-        for r in report.sops
+        for r in sops
     ]
 
 
-def sop_csv(report: GapReport) -> str:
-    return csv_text(SOP_CSV_COLUMNS, ([row[c] for c in SOP_CSV_COLUMNS] for row in sop_table(report)))
+def sop_csv(sops: list[SopMisses]) -> str:
+    return csv_text(SOP_CSV_COLUMNS, ([row[c] for c in SOP_CSV_COLUMNS] for row in sop_table(sops)))
 
 
 def table_rows(report: GapReport) -> list[dict]:

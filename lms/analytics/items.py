@@ -19,14 +19,14 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Text, cast, func, or_, select
 
-from lms.analytics import fetch
+from lms.analytics import fetch, percent
 from lms.analytics.gaps import GapFilters, in_range, learners_in
 from lms.db import db
 from lms.models import (
@@ -259,18 +259,21 @@ class OptionCount(NamedTuple):  # a tuple: thousands are made per report, and a 
 
 @dataclass
 class ItemReport:
-    quiz: QuizSummary
+    quiz: QuizSummary  # which quiz (`quiz_label`: its counts stay 0; these are `attempts` and `learners`)
     which: Which
-    attempts: int
+    attempts: int  # analysed, after the filters
     learners: int
     pooled: bool
     test: TestStats | None
     rows: list[ItemRow]
     options: list[OptionCount]
-    irt_note: str = ""  # set when IRT was asked for: how it was estimated, or why not
     filters: GapFilters = NO_FILTERS
-    irt: IrtEstimate | None = None
-    right_answers: dict[int, tuple[int, int]] = field(default_factory=dict)  # attempt -> (right, answered)
+    irt: IrtEstimate | None = None  # when asked for
+
+    @property
+    def irt_note(self) -> str:
+        """How the IRT fit was made, or why there is none; "" when it was not asked for."""
+        return self.irt.note if self.irt else ""
 
     @property
     def is_empty(self) -> bool:
@@ -339,6 +342,7 @@ class IrtEstimate:
     difficulty: dict[int, float] = field(default_factory=dict)
     discrimination: dict[int, float] = field(default_factory=dict)  # 2PL only
     abilities: dict[int, float] = field(default_factory=dict)  # attempt id -> MAP ability (logits)
+    right_answers: dict[int, tuple[int, int]] = field(default_factory=dict)  # attempt -> (right, answered)
 
 
 def estimate_irt(by_question: pd.DataFrame) -> IrtEstimate:
@@ -381,6 +385,7 @@ def estimate_irt(by_question: pd.DataFrame) -> IrtEstimate:
         {int(q): float(a) for q, a in zip(usable, fit.a, strict=True)} if model == "2pl" else {},
         # an attempt that answered none of the placed questions says nothing about its learner
         {int(a): float(value) for a, value in theta[right[usable].notna().any(axis=1)].items()},
+        _right_answers(by_question),
     )
 
 
@@ -460,7 +465,7 @@ def _option_counts(
         keys, stem, total = keys_of[question_id], stems[question_id], answered[key]
         where = position[question_id]
         rows.extend(
-            OptionCount(question_id, where, stem, group, label, label in keys, count, _percent(count, total))
+            OptionCount(question_id, where, stem, group, label, label in keys, count, percent(count, total))
             for label, count in counted[key].items()
         )
     return rows
@@ -475,10 +480,6 @@ def _right_answers(by_question: pd.DataFrame) -> dict[int, tuple[int, int]]:
         int(attempt): (int(r), int(n))
         for attempt, r, n in zip(by_question.index, right, answered, strict=True)
     }
-
-
-def _percent(count: int, total: int) -> float:
-    return round(100.0 * count / total, 1) if total else 0.0
 
 
 def _top_distractor(
@@ -504,13 +505,12 @@ def item_report(
     """The item analysis of one quiz, or None when the quiz does not exist. `irt` adds an IRT fit
     (a model fit: seconds on a large pool, so only when asked); `filters` narrow the attempts (its SOP is
     ignored: the quiz has one)."""
-    label = quiz_label(quiz_id)
-    if label is None:
+    quiz = quiz_label(quiz_id)
+    if quiz is None:
         return None
     by_question, slots, learners, answers = _matrices(quiz_id, which, filters)
-    summary = replace(label, attempts=len(by_question), learners=learners)
     if by_question.empty:
-        return ItemReport(summary, which, 0, 0, False, None, [], [], filters=filters)
+        return ItemReport(quiz, which, 0, 0, False, None, [], [], filters=filters)
     ids = [int(q) for q in by_question.columns]
     questions = {
         q.id: q
@@ -533,7 +533,7 @@ def item_report(
     }
     analysis = _analysis(by_question, slots, guess)
     pooled = bool(by_question.isna().to_numpy().any())
-    fitted = estimate_irt(by_question) if irt else IrtEstimate("", "")
+    fitted = estimate_irt(by_question) if irt else None
     options = _option_counts(quiz_id, which, filters, questions, position, answers)
     everyone: dict[int, list[OptionCount]] = {}
     for option in options:
@@ -560,24 +560,13 @@ def item_report(
                 random_guess=_finite(s.random_guess_score),
                 discrimination_index=_finite(s.discrimination_index),
                 discriminative_efficiency=_finite(s.discriminative_efficiency),
-                irt_difficulty=fitted.difficulty.get(q),
-                irt_discrimination=fitted.discrimination.get(q),
+                irt_difficulty=fitted.difficulty.get(q) if fitted else None,
+                irt_discrimination=fitted.discrimination.get(q) if fitted else None,
                 reasons=review_reasons(s, key_count, top),
             )
         )
     return ItemReport(
-        summary,
-        which,
-        len(by_question),
-        learners,
-        pooled,
-        analysis.test,
-        rows,
-        options,
-        fitted.note,
-        filters,
-        fitted,
-        _right_answers(by_question) if irt else {},
+        quiz, which, len(by_question), learners, pooled, analysis.test, rows, options, filters, fitted
     )
 
 
@@ -651,7 +640,8 @@ def ability_csv(report: ItemReport) -> str:
             .where(*attempts_condition(report.quiz.quiz_id, report.which, report.filters))
         )
     }
-    analysed = [attempt for attempt in report.right_answers if attempt in who]  # `who`: read just now
+    right_answers = report.irt.right_answers
+    analysed = [attempt for attempt in right_answers if attempt in who]  # `who`: read just now
     ordered = sorted(analysed, key=lambda a: (a not in abilities, abilities.get(a, 0.0), a))
     return csv_text(
         ABILITY_CSV_COLUMNS,
@@ -661,8 +651,8 @@ def ability_csv(report: ItemReport) -> str:
                 who[attempt][0],
                 who[attempt][1],
                 who[attempt][2].strftime("%Y-%m-%d %H:%M") if who[attempt][2] else "",
-                str(report.right_answers[attempt][0]),
-                str(report.right_answers[attempt][1]),
+                str(right_answers[attempt][0]),
+                str(right_answers[attempt][1]),
                 f"{abilities[attempt]:.2f}" if attempt in abilities else "",
             ]
             for attempt in ordered

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, exists, func, literal_column, select
 from sqlalchemy.orm import aliased
 
-from lms.analytics import fetch
+from lms.analytics import fetch, percent
 from lms.analytics.gaps import GapFilters, in_range, learners_in
 from lms.db import db, utcnow
 from lms.models import (
@@ -156,7 +156,7 @@ class RoleStatus:
 
     @property
     def completed_percent(self) -> float:
-        return round(100.0 * self.counts["completed"] / self.total, 1) if self.total else 0.0
+        return percent(self.counts["completed"], self.total)
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ class RevisionPassRate:
 
     @property
     def pass_rate(self) -> float:
-        return round(100.0 * self.passed / self.first_attempts, 1) if self.first_attempts else 0.0
+        return percent(self.passed, self.first_attempts)
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Running totals of quiz answers, kept as attempts are submitted and people join or leave job roles, so the
 gap analytics read thousands of rows instead of aggregating millions of responses on every page view.
 
-They hold exactly what the raw GROUP BY over `lms_response` would give (tests/web/test_tallies.py checks it);
-`sop-lms analytics rebuild` recomputes them from the responses after a bulk load.
+They hold exactly what the raw GROUP BY over `lms_response` would give (tests/test_tallies.py checks it);
+`sop-lms rebuild-tallies` recomputes them from the responses after a bulk load.
 """
 
 from __future__ import annotations

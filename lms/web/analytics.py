@@ -142,7 +142,7 @@ def gap_page() -> Response:
             report=report,
             missed_by=missed_by,
             rows=gaps.table_rows(report),
-            sop_rows=gaps.sop_table(report)[:SOPS_SHOWN],
+            sop_rows=gaps.sop_table(report.sops[:SOPS_SHOWN]),
             figure=figures.figure_data(figure) if figure is not None else None,
             errors=errors,
             options=gaps.filter_options(),
@@ -162,7 +162,7 @@ def gap_page() -> Response:
 @allow(*READERS)
 def gap_sop_csv() -> Response:
     filters, _errors = gaps.parse_filters(request.args)
-    return _csv(gaps.sop_csv(gaps.gap_report(filters)), "misses-by-sop.csv")
+    return _csv(gaps.sop_csv(gaps.sop_misses(filters)), "misses-by-sop.csv")
 
 
 @allow(*READERS)
@@ -209,12 +209,13 @@ def _item_args(report: items.ItemReport) -> dict[str, str]:
 def item_page(quiz_id: int) -> Response:
     report, errors = _item_report(quiz_id)
     figure = figures.item_scatter(report)
+    args = _item_args(report)
     return policy.figure_page(
         render_template(
             "lms/analytics/items.html",
             report=report,
-            args=_item_args(report),
-            form_keeps={k: v for k, v in _item_args(report).items() if k in ("attempts", "irt")},
+            args=args,
+            form_keeps={k: v for k, v in args.items() if k in ("attempts", "irt")},
             errors=errors,
             filters=report.filters,
             options=gaps.filter_options(),

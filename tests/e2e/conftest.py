@@ -14,7 +14,9 @@ from werkzeug.serving import make_server
 
 from lms import create_app
 from lms.db import db
+from tests.conftest import ROOT
 
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -103,5 +105,19 @@ def page(browser):
     page.set_default_timeout(15_000)
     try:
         yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def axe_context(browser):
+    if not AXE.exists():
+        pytest.skip(
+            f"ACCESSIBILITY TEST SKIPPED: {AXE.relative_to(ROOT)} is missing (run `make node_modules`)"
+        )
+    # axe is injected as an inline script, which sop-lms's Content-Security-Policy rightly refuses
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    try:
+        yield context
     finally:
         context.close()

@@ -14,12 +14,12 @@ import pytest
 from lms.db import db, utcnow
 from lms.models import AttemptDeadline
 from lms.services import accounts, enrolments, progress, quiz_review, sop_import
-from tests.conftest import DEMO_SOPS, PASSWORD, ROOT
+from tests.conftest import DEMO_SOPS, PASSWORD
+from tests.e2e.conftest import AXE
 from tests.e2e.test_learner_takes_quiz import answer_correctly
 
 pytestmark = pytest.mark.e2e
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SOP = "it-oncall-responsibilities.md"
 BLOCKING = ("serious", "critical")
 
@@ -74,20 +74,6 @@ def check(page, path: str, found: dict[str, list[dict]]) -> None:
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     if blocking:
         found[path] = blocking
-
-
-@pytest.fixture
-def axe_context(browser):
-    if not AXE.exists():
-        pytest.skip(
-            f"ACCESSIBILITY TEST SKIPPED: {AXE.relative_to(ROOT)} is missing (run `make node_modules`)"
-        )
-    # axe is injected as an inline script, which sop-lms's Content-Security-Policy rightly refuses
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    try:
-        yield context
-    finally:
-        context.close()
 
 
 def test_the_axe_harness_does_find_violations(axe_context):

@@ -10,7 +10,7 @@ import pytest
 
 from lms.services import accounts, enrolments, quiz_review
 from tests.conftest import PASSWORD
-from tests.e2e.test_accessibility import AXE, BLOCKING, axe_violations, sign_in
+from tests.e2e.test_accessibility import BLOCKING, axe_violations, sign_in
 from tests.web.quiz_takers import publish, take_quiz
 
 pytestmark = pytest.mark.e2e
@@ -136,26 +136,20 @@ def test_the_item_analysis_and_gaps_pages_render_in_the_browser(desktop, live_se
     assert not problems, "\n".join(problems)
 
 
-def test_the_analytics_pages_have_no_serious_or_critical_axe_violations(browser, live_server, results):
-    if not AXE.exists():
-        pytest.skip(f"ACCESSIBILITY TEST SKIPPED: {AXE} is missing (run `make node_modules`)")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
+def test_the_analytics_pages_have_no_serious_or_critical_axe_violations(axe_context, live_server, results):
+    page = axe_context.new_page()
     page.set_default_timeout(20_000)
     found = {}
-    try:
-        sign_in(page, live_server, "charts.trainer@e2e.example")
-        for path in (
-            "/analytics/",
-            "/analytics/learners?status=completed",
-            "/analytics/gaps",
-            "/analytics/quizzes",
-            f"/analytics/quizzes/{results['quiz']}",
-        ):
-            assert page.goto(live_server + path).ok, path
-            blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
-            if blocking:
-                found[path] = blocking
-    finally:
-        context.close()
+    sign_in(page, live_server, "charts.trainer@e2e.example")
+    for path in (
+        "/analytics/",
+        "/analytics/learners?status=completed",
+        "/analytics/gaps",
+        "/analytics/quizzes",
+        f"/analytics/quizzes/{results['quiz']}",
+    ):
+        assert page.goto(live_server + path).ok, path
+        blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+        if blocking:
+            found[path] = blocking
     assert not found, found

@@ -6,8 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
+from collections.abc import Callable
 
-from lms.models import TrainingModule
+from sqlalchemy import select
+
+from lms.db import db
+from lms.models import Attempt, Question, Response, Sop, SopRevision, SopStep, TrainingModule
 from lms.services import attempts, enrolments, sop_import
 from lms.services.demo import _wrong_answer, right_answer
 from tests.conftest import DEMO_SOPS, login
@@ -32,6 +37,29 @@ def publish(name: str) -> TrainingModule:
     """Import a demo SOP; its generated module (not yet published)."""
     revision = sop_import.import_sop((DEMO_SOPS / name).read_bytes(), name, None)
     return sop_import.modules_of(revision.id)[0]
+
+
+def raw_sop_revision_totals(keep: Callable[[int], bool] = lambda user_id: True) -> dict:
+    """(SOP code, revision label) -> (answers, misses) counted in Python from every submitted response on a
+    step, each once, keeping the learners `keep(user_id)` accepts: the reference for the per-SOP totals."""
+    counted: Counter = Counter()
+    for score, user_id, code, label in db.session.execute(
+        select(Response.score, Attempt.user_id, Sop.code, SopRevision.label)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(Question, Question.id == Response.question_id)
+        .join(SopStep, SopStep.id == Question.step_id)
+        .join(SopRevision, SopRevision.id == SopStep.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(Attempt.submitted_at.is_not(None))
+    ):
+        if keep(user_id):
+            counted[(code, label, "answers")] += 1
+            counted[(code, label, "misses")] += score < 1
+    return {
+        (code, label): (n, counted[(code, label, "misses")])
+        for (code, label, kind), n in counted.items()
+        if kind == "answers"
+    }
 
 
 # --- reading the analytics pages -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from lms.db import db
 from lms.models import Attempt, JobRole, Question, Response, SopRevision, SopStep, User
 from lms.services import accounts, enrolments, quiz_review
 from tests.conftest import PASSWORD
-from tests.web.quiz_takers import publish, signed_in, table, take_quiz
+from tests.web.quiz_takers import publish, raw_sop_revision_totals, signed_in, table, take_quiz
 
 QUBIT = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
 LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
@@ -185,32 +185,17 @@ def test_the_sop_text_lists_every_step_in_document_order_with_the_gaps_marked(ap
         assert text.chosen and text.revision == revision.label
 
 
-def expected_sop_totals(filters: gaps.GapFilters) -> dict[str, tuple[int, int]]:
-    """Answers and misses per SOP revision counted from the raw rows, each answer once."""
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    rows = db.session.execute(
-        select(Response.score, Attempt.submitted_at, Attempt.user_id, SopRevision.id)
-        .join(Attempt, Attempt.id == Response.attempt_id)
-        .join(Question, Question.id == Response.question_id)
-        .join(SopStep, SopStep.id == Question.step_id)
-        .join(SopRevision, SopRevision.id == SopStep.revision_id)
-    ).all()
-    for score, submitted, user_id, revision_id in rows:
-        roles = db.session.get(User, user_id).job_roles
-        if submitted is None or (filters.job_role_id and filters.job_role_id not in {r.id for r in roles}):
-            continue
-        total = totals[db.session.get(SopRevision, revision_id).sop.code]
-        total[0] += 1
-        total[1] += score < 1
-    return {code: (n, m) for code, (n, m) in totals.items()}
-
-
 @pytest.mark.parametrize("filter_kind", ["none", "role"])
 def test_misses_sum_to_sections_and_sops(app, organisation, filter_kind) -> None:
     with app.app_context():
         filters = gaps.GapFilters(job_role_id=organisation["field"] if filter_kind == "role" else None)
         report = gaps.gap_report(filters)
-        assert {r.sop_code: (r.responses, r.misses) for r in report.sops} == expected_sop_totals(filters)
+        field_people = {u.id for u in db.session.get(JobRole, organisation["field"]).members}
+        expected = raw_sop_revision_totals(
+            (lambda user_id: user_id in field_people) if filter_kind == "role" else (lambda user_id: True)
+        )
+        assert {(r.sop_code, r.revision): (r.responses, r.misses) for r in report.sops} == expected
+        assert gaps.sop_misses(filters) == report.sops
         rates = [r.miss_rate_percent for r in report.sops]
         assert rates == sorted(rates, reverse=True)
         qubit = next(r for r in report.sops if r.sop_id == organisation["sop"])
@@ -220,7 +205,7 @@ def test_misses_sum_to_sections_and_sops(app, organisation, filter_kind) -> None
 
         chosen = gaps.gap_report(gaps.GapFilters(sop_id=organisation["sop"]))
         every_answer = sum(section.responses for section in chosen.sop_text.sections)
-        assert every_answer == expected_sop_totals(gaps.GapFilters())[qubit.sop_code][0]
+        assert every_answer == raw_sop_revision_totals()[(qubit.sop_code, qubit.revision)][0]
 
 
 def test_the_sop_table_links_to_each_sop_and_its_csv_has_the_same_numbers(
