@@ -226,3 +226,11 @@ def generate_questions(
     kind_rank = {k: i for i, k in enumerate(GENERATORS)}
     picked.sort(key=lambda c: (position.get(id(c.step), 0), kind_rank.get(c.kind, 99)))
     return [_to_question(f"q{n}", c) for n, c in enumerate(picked, 1)]
+
+
+POOL_SIZE = 12
+
+
+def draft_pool(doc: SopDocument, seed: int = 0, corpus: Sequence[SopDocument] = ()) -> list[Question]:
+    """The pool the app drafts on upload, and `sop-lms generate-quiz FILE` prints without --count."""
+    return generate_questions(doc, count=POOL_SIZE, seed=seed, corpus=corpus)
