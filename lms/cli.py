@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, FlaskGroup
 
-from quizzes.generate import generate_questions
+from quizzes.generate import draft_pool, generate_questions
 from sops.errors import SopParseError
 from sops.parse import parse_sop
 
@@ -49,11 +49,15 @@ def parse_sop_command(file: str, as_json: bool) -> None:
 @lms_commands.command("generate-quiz", with_appcontext=False)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the questions as JSON.")
-@click.option("--count", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option(
+    "--count", default=None, type=click.IntRange(1, 200), help="Questions to draft (default: the app's pool)."
+)
 @click.option("--seed", default=0, show_default=True, type=int)
-def generate_quiz_command(file: str, as_json: bool, count: int, seed: int) -> None:
-    """Generate quiz questions from an SOP file (no database needed)."""
-    questions = generate_questions(_parse_or_exit(file), count=count, seed=seed)
+def generate_quiz_command(file: str, as_json: bool, count: int | None, seed: int) -> None:
+    """Generate quiz questions from an SOP file (no database needed): without --count, the pool the app
+    drafts on upload."""
+    doc = _parse_or_exit(file)
+    questions = draft_pool(doc, seed=seed) if count is None else generate_questions(doc, count, seed)
     if as_json:
         click.echo(json.dumps({"questions": [q.to_dict() for q in questions]}, indent=2, ensure_ascii=False))
         return

@@ -97,14 +97,16 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
     tf: Counter[bool] = Counter()
     kind_steps: dict[str, set[str]] = {}
     used_signatures: set[tuple] = set()
+    used_facts: set[str] = set()  # one question per fact: a sentence of the SOP is tested once
     signatures = [_signature(c) for c in cands]  # computed once: the loop below visits each many times
     touches = [_pair_key(c) for c in cands]
+    facts = [" ".join(c.quote.split()).casefold() for c in cands]
     families = [_family(c.kind) for c in cands]
     while len(chosen) < count:
         best, best_score = None, float("-inf")
         for i in order:
             c = cands[i]
-            if c.slot in used_slots or signatures[i] in used_signatures:
+            if c.slot in used_slots or signatures[i] in used_signatures or facts[i] in used_facts:
                 continue
             touched = touches[i]
             if touched and len(touched & kind_steps.get(families[i], set())) >= 2:
@@ -127,6 +129,7 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
         chosen.append(best)
         used_slots.add(c.slot)
         used_signatures.add(signatures[best])
+        used_facts.add(facts[best])
         kind_steps.setdefault(families[best], set()).update(touches[best])
         step_use[c.step.id] += 1
         section_use[c.step.section_id] += 1
@@ -138,7 +141,7 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
     return [cands[i] for i in chosen]
 
 
-_FAMILIES = {"next_step": "sequence", "previous_step": "sequence", "ordering": "ordering"}
+_FAMILIES = {"ordering": "ordering"}
 
 
 def _signature(c: Candidate) -> tuple:
@@ -181,16 +184,14 @@ def _rebalance_true_false(cands: list[Candidate], chosen: list[int]) -> None:
             return
 
 
-_COVERS_ALL = ("ordering", "before_after", "matching")
+_COVERS_ALL = ("ordering", "matching")
 
 
 def _covers(c: Candidate) -> list[str]:
     """The steps whose content the key tests (bench coverage): every step of an ordering window, of a
-    before/after pair or of a matching set; the key steps of a section-membership item; else the source."""
+    matching set; else the source."""
     if c.kind in _COVERS_ALL:
         return list(dict.fromkeys(c.step_ids))
-    if c.kind == "section_members":
-        return list(c.step_ids[: len(c.answer)])
     return [c.step.id]
 
 
@@ -228,9 +229,16 @@ def generate_questions(
     return [_to_question(f"q{n}", c) for n, c in enumerate(picked, 1)]
 
 
-POOL_SIZE = 12
+MIN_POOL, MAX_POOL = 8, 40
+ATTEMPT_SIZE = 12  # an attempt draws this many questions from a larger pool
+
+
+def pool_size(doc: SopDocument) -> int:
+    """How many questions to draft: one per step the SOP has (a fixed 12 left most must-learn items of a long
+    SOP untested), within 8-40; selection stops earlier when the SOP has fewer facts worth asking."""
+    return max(MIN_POOL, min(MAX_POOL, len(doc.steps)))
 
 
 def draft_pool(doc: SopDocument, seed: int = 0, corpus: Sequence[SopDocument] = ()) -> list[Question]:
     """The pool the app drafts on upload, and `sop-lms generate-quiz FILE` prints without --count."""
-    return generate_questions(doc, count=POOL_SIZE, seed=seed, corpus=corpus)
+    return generate_questions(doc, count=pool_size(doc), seed=seed, corpus=corpus)

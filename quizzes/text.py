@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sops.model import CriticalValue, Step
@@ -139,60 +140,6 @@ def _match_case(word: str, like: str) -> str:
     if like[:1].isupper():
         return word[:1].upper() + word[1:]
     return word
-
-
-_NEGATIONS: list[tuple[re.Pattern[str], object]] = []
-
-
-def _neg(pattern: str):
-    def deco(fn):
-        _NEGATIONS.append((re.compile(pattern), fn))
-        return fn
-
-    return deco
-
-
-@_neg(r"\b([Mm]ust|[Ss]hall|[Ss]hould|MUST|SHALL|SHOULD) (not|NOT|never|NEVER) ")
-def _drop_not(m: re.Match[str]) -> str:
-    if m.group(2).lower() == "never":
-        return f"{m.group(1)} {_match_case('always', m.group(2))} "
-    return f"{m.group(1)} "
-
-
-@_neg(r"\b([Mm]ust|[Ss]hall|[Ss]hould|MUST|SHALL|SHOULD) ([Aa]lways|ALWAYS)\b")
-def _must_always(m: re.Match[str]) -> str:
-    return f"{m.group(1)} {_match_case('never', m.group(2))}"
-
-
-@_neg(r"\b([Nn]ever|NEVER)\b")
-def _never(m: re.Match[str]) -> str:
-    return _match_case("always", m.group(1))
-
-
-@_neg(r"\b([Mm]ust|[Ss]hall|MUST|SHALL)\b(?! (?:not|NOT|be(?:en)? (?:not|NOT)))")
-def _add_not(m: re.Match[str]) -> str:
-    return f"{m.group(1)} {'NOT' if m.group(1).isupper() else 'not'}"
-
-
-@_neg(r"^(\W*)(?:Do not|Don't|DO NOT|DON'T) (\w)")
-def _do_not(m: re.Match[str]) -> str:
-    return m.group(1) + m.group(2).upper()
-
-
-@_neg(r"^(\W*)([Aa]lways|ALWAYS) (\w)")
-def _always(m: re.Match[str]) -> str:
-    return f"{m.group(1)}{_match_case('never', m.group(2))} {m.group(3)}"
-
-
-def negate(sentence: str) -> str | None:
-    """A clean negation of a requirement sentence ("must" -> "must not", "Never" -> "Always"), or None."""
-    for pattern, fn in _NEGATIONS:
-        m = pattern.search(sentence)
-        if m:
-            out = sentence[: m.start()] + fn(m) + sentence[m.end() :]  # type: ignore[operator]
-            if out != sentence:
-                return out
-    return None
 
 
 _FLIPS = [
@@ -395,31 +342,37 @@ _TEMPS_C = [-80.0, -20.0, 4.0, 20.0, 37.0, 56.0, 65.0, 95.0]
 
 
 def alternative_values(
-    value: float, unit: str, like: str, direction: str = "exact", n: int = 3
+    value: float, unit: str, like: str, direction: str = "exact", n: int = 3, siblings: Sequence[float] = ()
 ) -> list[float]:
-    """Plausible but wrong values in the same unit; for limits they lie on the wrong side of the limit."""
+    """Plausible but wrong values in the same unit; for limits they lie on the wrong side of the limit.
+
+    `siblings` are the other values the SOP itself gives in this unit: they come first, because a learner
+    who skimmed the SOP confuses those (10 minutes for the incubation, 2 minutes for the UV), while a
+    value made up by scaling is a last resort.
+    """
     integer = "." not in like and "," not in like
     unit_l = unit.strip().lower()
-    raw: list[float]
+    from_sop = [v for v in dict.fromkeys(siblings) if format_like(v, like) and _reads_back(v, like)]
+    raw: list[float] = sorted(from_sop, key=lambda v: abs(math.log1p(abs(v)) - math.log1p(abs(value))))
     if direction == "min":
-        raw = (
+        raw += (
             [value * f for f in (0.5, 0.75, 0.25, 0.6, 0.9)]
             if value > 0
             else [value - d for d in (5, 10, 20, 1)]
         )
     elif direction == "max":
-        raw = [value * f for f in (2, 1.5, 3, 4, 1.25)] if value > 0 else [value + d for d in (5, 10, 20, 1)]
+        raw += [value * f for f in (2, 1.5, 3, 4, 1.25)] if value > 0 else [value + d for d in (5, 10, 20, 1)]
     elif unit_l in _TEMP_UNITS:
-        raw = [*sorted(_TEMPS_C, key=lambda t: abs(t - value)), value + 10, value - 10]
+        raw += [*sorted(_TEMPS_C, key=lambda t: abs(t - value)), value + 10, value - 10]
     elif unit_l == "ph":
-        raw = [value + 1, value - 1, value + 2, value - 2, value + 0.5, value - 0.5]
+        raw += [value + 1, value - 1, value + 2, value - 2, value + 0.5, value - 0.5]
     elif unit_l == "%":
-        raw = [value - 20, value + 20, value / 2, value - 10, value + 10, value * 2, value / 10]
+        raw += [value - 20, value + 20, value / 2, value - 10, value + 10, value * 2, value / 10]
     else:
-        raw = [value * f for f in (2, 0.5, 5, 10, 0.1, 3)] if value != 0 else [1, 2, 5]
+        raw += [value * f for f in (2, 0.5, 5, 10, 0.1, 3)] if value != 0 else [1, 2, 5]
     out: list[float] = []
     for r in raw:
-        v = _nice(r, integer)
+        v = r if r in from_sop else _nice(r, integer)
         if (unit_l == "%" and not (0 < v <= 100)) or (unit_l == "ph" and not (0 <= v <= 14)):
             continue
         if value > 0 and v <= 0 and unit_l not in _TEMP_UNITS:
@@ -436,6 +389,15 @@ def alternative_values(
         if len(out) == n:
             break
     return out
+
+
+def _reads_back(value: float, like: str) -> bool:
+    """Is `value`, written the way `like` is, still `value` (2.5 written like "10" would read 2)?"""
+    shown = format_like(value, like).replace(",", ".").lstrip(MINUS_SIGNS)
+    try:
+        return math.isclose(float(shown), abs(value))
+    except ValueError:
+        return False
 
 
 _NOUNS = (

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from quizzes.generate import draft_pool
+from sops.parse import parse_sop
 from tests.conftest import DEMO_SOPS, ROOT
 
 LOTO = DEMO_SOPS / "safety-lockout-tagout-osha-typical-minimal-procedure.md"
@@ -46,14 +48,16 @@ def test_parse_sop_prints_the_structure_as_json(tmp_path) -> None:
 
 
 def test_generate_quiz_prints_traceable_questions(tmp_path) -> None:
-    result = run(
-        "generate-quiz", str(LOTO), "--json", "--count", "8", env={"LMS_INSTANCE_PATH": str(tmp_path)}
-    )
+    qubit = LOTO.parent / "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
+    result = run("generate-quiz", str(qubit), "--json", env={"LMS_INSTANCE_PATH": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     questions = json.loads(result.stdout)["questions"]
-    steps = {s["id"]: s for s in json.loads(run("parse-sop", str(LOTO), "--json").stdout)["steps"]}
-    assert len(questions) == 8
+    steps = {s["id"]: s for s in json.loads(run("parse-sop", str(qubit), "--json").stdout)["steps"]}
+    # without --count: the very pool the app drafts on upload
+    assert questions == [q.to_dict() for q in draft_pool(parse_sop(qubit.read_bytes(), qubit.name))]
     assert len({q["type"] for q in questions}) >= 2
+    few = run("generate-quiz", str(qubit), "--json", "--count", "3", env={"LMS_INSTANCE_PATH": str(tmp_path)})
+    assert len(json.loads(few.stdout)["questions"]) == 3
     for q in questions:
         assert q["source"]["quote"] in steps[q["source"]["step_id"]]["text"]
     assert not list(tmp_path.iterdir())

@@ -12,13 +12,12 @@ from lms.models import Lesson, Question, Quiz, Sop, SopRevision, SopSection, Sop
 from lms.services import audit, revisions
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.transactions import flush_unique, locked
-from quizzes.generate import generate_questions
+from quizzes.generate import ATTEMPT_SIZE, draft_pool
 from sops.errors import SopParseError
 from sops.limits import DEFAULT_LIMITS, ReadLimits
 from sops.model import SopDocument
 from sops.parse import parse_sop
 
-QUESTION_POOL_SIZE = 12
 MAX_DERIVED_CODE_LENGTH = 28
 _FILLER_WORDS = {"A", "AN", "THE", "OF", "FOR", "AND", "TO", "IN", "ON"} | {
     "SOP",
@@ -146,9 +145,7 @@ def _draft_module(
     quiz = Quiz(pass_mark=pass_mark)
     module.quiz = quiz
     steps_by_key = {step.key: step for step in revision.steps}
-    for position, generated in enumerate(
-        generate_questions(doc, count=QUESTION_POOL_SIZE, corpus=corpus_for(revision))
-    ):
+    for position, generated in enumerate(draft_pool(doc, corpus=corpus_for(revision))):
         quiz.questions.append(
             Question(
                 position=position,
@@ -162,6 +159,8 @@ def _draft_module(
                 rationale=generated.rationale,
             )
         )
+    if len(quiz.questions) > ATTEMPT_SIZE:  # a pool sized from the SOP: each attempt draws a subset
+        quiz.questions_per_attempt = ATTEMPT_SIZE
     db.session.add(module)
     db.session.flush()
     audit.record(

@@ -1,21 +1,27 @@
-"""Question-type generators. Each takes a Context and yields Candidates; GENERATORS is the registry."""
+"""Question-type generators. Each takes a Context and yields Candidates; GENERATORS is the registry.
+
+Forms trainers reject whatever their wording (issue 10, ../shared/QUESTION-RUBRIC.md) are not generated:
+"is done before" true/false, next/previous step, "which of these are steps of section X", "which section
+holds ...", "which of these statements match" over unrelated sentences. Order is asked once per SOP, by
+`ordering`, and only where the SOP gives a reason for it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
 from quizzes.types.base import Candidate, Context
-from quizzes.types.requirements import statement_choice, statement_set, true_false
+from quizzes.types.prohibitions import prohibition
+from quizzes.types.requirements import statement_choice, true_false
 from quizzes.types.roles import matching, who_responsible
 from quizzes.types.scenario import scenario
-from quizzes.types.sections import section_members, step_section
-from quizzes.types.sequence import before_after, next_step, ordering, previous_step
-from quizzes.types.substeps import substep_members
+from quizzes.types.sequence import ordering
 from quizzes.types.values import numeric, value_choice
 
 Generator = Callable[[Context], Iterator[Candidate]]
 
 GENERATORS: dict[str, Generator] = {
+    "prohibition": prohibition,
     "numeric": numeric,
     "value_choice": value_choice,
     "true_false": true_false,
@@ -23,14 +29,7 @@ GENERATORS: dict[str, Generator] = {
     "matching": matching,
     "who_responsible": who_responsible,
     "statement_choice": statement_choice,
-    "next_step": next_step,
-    "previous_step": previous_step,
     "ordering": ordering,
-    "before_after": before_after,
-    "statement_set": statement_set,
-    "section_members": section_members,
-    "step_section": step_section,
-    "substep_members": substep_members,
 }
 
 __all__ = ["GENERATORS", "Candidate", "Context", "Generator"]

@@ -196,6 +196,19 @@ class Context:
                 spots.append(spot)
         return spots
 
+    @cached_property
+    def _values_by_unit(self) -> dict[str, list[float]]:
+        out: dict[str, list[float]] = {}
+        for step in self.steps:
+            for cv in step.critical_values:
+                if cv.unit:
+                    out.setdefault(cv.unit.strip().casefold(), []).append(cv.value)
+        return out
+
+    def sibling_values(self, unit: str, value: float) -> list[float]:
+        """The SOP's other values in this unit: the distractors a skimming learner would confuse."""
+        return [v for v in self._values_by_unit.get(unit.strip().casefold(), []) if v != value]
+
     def info(self, step: Step) -> StepInfo:
         key = id(step)
         cache = self.__dict__.setdefault("_info", {})

@@ -1,8 +1,9 @@
 """Questions on requirement statements (must/shall/never/limits/critical values).
 
 A statement is one sentence of a step. Its falsifications are faithful to the wording: the value changed in
-the same unit (to the wrong side of a limit), a clean negation, or a flipped direction
-("at least" -> "at most").
+the same unit (another value the SOP gives for the same unit first, on the wrong side of a limit), or a
+flipped direction ("at least" -> "at most"). Never an added or deleted "not": trainers reject those
+("Splash, as this will affect results") and the leftover wording cues the key.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from quizzes.text import (
     alternative_values,
     clean,
     flip_direction,
-    negate,
     replace_value,
     requirement_words,
     sentence_spans,
@@ -30,7 +30,7 @@ class Statement:
     step: Step
     sentence: str  # verbatim from step.text
     falsified: list[str]  # wrong versions, best first (cleaned for display)
-    how: list[str]  # how each falsification was made: "value", "negation", "direction"
+    how: list[str]  # how each falsification was made: "value" or "direction"
 
 
 def statements(ctx: Context, step: Step) -> list[Statement]:
@@ -51,16 +51,14 @@ def statements(ctx: Context, step: Step) -> list[Statement]:
         how: list[str] = []
         for sp in in_sentence[:1]:
             like = step.text[sp.num_start : sp.num_end]
-            for v in alternative_values(spot_number(step.text, sp), sp.cv.unit, like, sp.direction, 3):
+            value = spot_number(step.text, sp)
+            siblings = ctx.sibling_values(sp.cv.unit, value)
+            for v in alternative_values(value, sp.cv.unit, like, sp.direction, 3, siblings):
                 local = ValueSpot(
                     sp.cv, sp.start - s0, sp.end - s0, sp.num_start - s0, sp.num_end - s0, sp.direction
                 )
                 falsified.append(clean(replace_value(sentence, local, v)))
                 how.append("value")
-        neg = negate(sentence)
-        if neg:
-            falsified.append(clean(neg))
-            how.append("negation")
         flip = flip_direction(sentence)
         if flip:
             falsified.append(clean(flip))
@@ -79,11 +77,6 @@ def statements(ctx: Context, step: Step) -> list[Statement]:
     return out
 
 
-def _where(ctx: Context, step: Step) -> str:
-    h = ctx.heading(step)
-    return f' ("{h}")' if h else ""
-
-
 def true_false(ctx: Context) -> Iterator[Candidate]:
     """The faithful statement (True) or its best falsification (False); selection balances the two."""
     for step in ctx.steps:
@@ -98,7 +91,7 @@ def true_false(ctx: Context) -> Iterator[Candidate]:
                 yield Candidate(
                     kind="true_false",
                     type="true_false",
-                    stem=f'True or false? According to the SOP{_where(ctx, step)}: "{text}"',
+                    stem=f'True or false? According to the SOP: "{text}"',
                     options=["True", "False"],
                     answer=truth,
                     step=step,
@@ -123,7 +116,7 @@ def statement_choice(ctx: Context) -> Iterator[Candidate]:
             yield Candidate(
                 kind="statement_choice",
                 type="single_choice",
-                stem=f"Which statement matches {ctx.label(step)} of the SOP{_where(ctx, step)}?",
+                stem="Which of these statements is what the SOP requires?",
                 options=options,
                 answer=idx,
                 step=step,
@@ -133,37 +126,3 @@ def statement_choice(ctx: Context) -> Iterator[Candidate]:
                 slot=f"choice:{step.id}",
                 step_ids=[step.id],
             )
-
-
-def statement_set(ctx: Context) -> Iterator[Candidate]:
-    """Multiple response: two faithful statements and two falsified ones, each from a different step."""
-    pool = [(s, st) for s in ctx.steps for st in statements(ctx, s)[:1]]
-    if len(pool) < 4:
-        return
-    rng = ctx.rng("statement_set")
-    order = sorted(pool, key=lambda p: -ctx.info(p[0]).importance)
-    for g in range(0, len(order) - 3, 4):
-        group = order[g : g + 4]
-        keys, wrong = group[:2], group[2:]
-        key_texts = [clean(st.sentence) for _, st in keys]
-        wrong_texts = [st.falsified[0] for _, st in wrong]
-        opts = key_texts + wrong_texts
-        if len({o.casefold() for o in opts}) < 4:
-            continue
-        rng.shuffle(opts)
-        answer = sorted(opts.index(t) for t in key_texts)
-        first = keys[0][0]
-        imp = sum(ctx.info(s).importance for s, _ in group) / 4
-        yield Candidate(
-            kind="statement_set",
-            type="multiple_response",
-            stem="Which of these statements match the SOP? Select all that apply.",
-            options=opts,
-            answer=answer,
-            step=first,
-            quote=keys[0][1].sentence,
-            quality=round(imp * 0.85, 3),
-            rationale=ctx.why(first, "checks several requirements against altered versions at once"),
-            slot=f"statement_set:{g}",
-            step_ids=[s.id for s, _ in group],
-        )

@@ -28,9 +28,13 @@ def _blank(sentence: str, s0: int, a: int, b: int) -> str:
     return re.sub(rf"(?<![\w.,]){re.escape(target)}(?![\w]|[.,]\d)", BLANK, out)
 
 
-def _where(ctx: Context, step: Step) -> str:
+def _context(ctx: Context, step: Step, blanked: str) -> str:
+    """What the value applies to when the sentence alone does not say it: a short sentence ("145 °F for
+    15 seconds") gets the heading of its section, never a step number the learner has never seen."""
     h = ctx.heading(step)
-    return f"{ctx.label(step)}{f' of {chr(34)}{h}{chr(34)}' if h else ''}"
+    if len(blanked.split()) >= 7 or not h or ctx.heading_is_step(step):
+        return ""
+    return f' (under "{h}")'
 
 
 def numeric(ctx: Context) -> Iterator[Candidate]:
@@ -46,10 +50,11 @@ def numeric(ctx: Context) -> Iterator[Candidate]:
             approx = APPROX.search(step.text[max(0, spot.start - 16) : spot.start])
             shown = re.match(r"\s?[^\W\d_]|\s?[°%µμ\u00d7]", step.text[spot.num_end :])
             unit_hint = f" (in {unit})" if unit and not shown else ""
+            where, quoted = _context(ctx, step, blanked), f'"{blanked}"'
             yield Candidate(
                 kind="numeric",
                 type="numeric",
-                stem=f'Fill in the missing value{unit_hint} in {_where(ctx, step)}:\n"{blanked}"',
+                stem=f"Fill in the missing value{unit_hint} in this SOP instruction{where}:\n{quoted}",
                 options=[],
                 answer={"value": value, "unit": unit, "tolerance": 0},
                 step=step,
@@ -82,7 +87,9 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             key = clean(value_text) + suffix
             rel_a, rel_b = spot.num_start - vt_start, spot.num_end - vt_start
             # a distractor must be wrong: for "at least 70%" below 70, for "no more than 5 min" above 5
-            alts = alternative_values(spot_number(step.text, spot), spot.cv.unit, like, spot.direction, 3)
+            value = spot_number(step.text, spot)
+            siblings = ctx.sibling_values(spot.cv.unit, value)
+            alts = alternative_values(value, spot.cv.unit, like, spot.direction, 3, siblings)
             distractors = [clean(substitute_number(value_text, rel_a, rel_b, v)) + suffix for v in alts]
             distractors = [d for d in dict.fromkeys(distractors) if d != key]
             if len(distractors) < 2:
@@ -95,7 +102,8 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             yield Candidate(
                 kind="value_choice",
                 type="single_choice",
-                stem=f'Which value belongs in the blank in {_where(ctx, step)}?\n"{blanked}"',
+                stem=f"Which value completes this SOP instruction{_context(ctx, step, blanked)}?"
+                f'\n"{blanked}"',
                 options=options,
                 answer=idx,
                 step=step,

@@ -23,16 +23,14 @@ def test_generated_set_properties(count, seed):
     qs = generate_questions(doc, count, seed)
     check_set(qs, doc)
     assert len(qs) <= count
-    if count >= 8:
-        assert len(qs) >= 8
+    if count >= 8:  # every step with a warning or a value is a must-learn item and gets a question
+        assert {"st2", "st4", "st5", "st6", "st8"} <= {q.source.step_id for q in qs}
         assert len({q.type for q in qs}) >= 2
 
 
-def test_eight_questions_at_least_two_types_and_good_coverage(sop):
+def test_pool_has_several_types_and_sections(sop):
     qs = generate_questions(sop, 8)
-    assert len(qs) == 8
     assert len({q.type for q in qs}) >= 3
-    assert len({q.source.step_id for q in qs}) >= 6, "should cover many different steps"
     assert len({q.source.section_id for q in qs}) >= 3
 
 
@@ -45,20 +43,35 @@ def test_important_steps_are_covered(sop):
     assert quality["st2"] > min(quality.values())
 
 
+def test_one_question_per_fact(sop):
+    """A sentence of the SOP is tested once: not as a fill-in, a value choice and a true/false."""
+    qs = generate_questions(sop, 20)
+    quotes = [" ".join(q.source.quote.split()).casefold() for q in qs]
+    assert len(quotes) == len(set(quotes))
+
+
+def test_prohibition_offers_required_actions_as_distractors(sop):
+    (c,) = [c for c in candidates(sop, kinds=["prohibition"]) if c.step.id == "st2"]
+    assert c.options[c.answer] == "Pipette by mouth"
+    required = {s.text.rstrip(".") for s in sop.steps}
+    assert all(o in required for i, o in enumerate(c.options) if i != c.answer), c.options
+
+
 def test_rationale_names_the_reason(sop):
     qs = generate_questions(sop, 10)
     by_step = {q.source.step_id: q.rationale for q in qs}
-    assert "WARNING" in by_step["st2"]
+    assert "forbids" in by_step["st2"]
     assert "70%" in by_step["st4"]
 
 
 @pytest.mark.parametrize("n", [5, 6, 8])
-def test_plain_sop_still_yields_eight_questions(n):
+def test_plain_sop_is_not_padded_with_sequence_items(n):
+    """Steps with no value, rule, condition or reason for their order give a trainer nothing to publish:
+    the pool stays empty instead of asking the same steps as next/previous/before items."""
     doc = make_plain_sop(n)
     qs = generate_questions(doc, 8)
     check_set(qs, doc)
-    assert len(qs) >= 8
-    assert len({q.type for q in qs}) >= 2
+    assert qs == []
 
 
 def test_deterministic_for_a_seed(sop):
@@ -81,14 +94,13 @@ def test_single_choice_exactly_one_key_and_varied_positions(sop):
     assert len(longest) < len(sc), "key must not systematically be the longest option"
 
 
-def test_next_step_key_is_the_following_step(sop):
-    texts = {s.id: s.text for s in sop.steps}
-    for c in candidates(sop, kinds=["next_step"]):
-        assert c.step_ids[1] == c.step.id
-        key = c.options[c.answer]
-        assert texts[c.step.id].startswith(key.rstrip("…"))
-    # no next step across the end of a section whose numbering restarts
-    assert all(c.step.id != "st3" for c in candidates(sop, kinds=["next_step"]))
+REJECTED_FORMS = {"next_step", "previous_step", "before_after", "section_members", "step_section"}
+
+
+def test_forms_trainers_reject_are_never_generated(sop):
+    kinds = {c.kind for c in candidates(sop)}
+    assert kinds and not kinds & REJECTED_FORMS
+    assert not any("done before" in c.stem or "which section" in c.stem.lower() for c in candidates(sop))
 
 
 def _stem_number(stem: str, phrase: str) -> float:
@@ -110,16 +122,19 @@ def test_true_false_falsification_goes_the_wrong_way_for_limits(sop):
         assert "minutes" in c.stem
 
 
-def test_true_false_negation_is_clean(sop):
-    tf = {c.step.id: c for c in candidates(sop, kinds=["true_false"]) if c.answer is False}
-    assert "Always pipette by mouth" in tf["st2"].stem
-    faithful = {c.step.id: c for c in candidates(sop, kinds=["true_false"]) if c.answer is True}
-    assert "Never pipette by mouth" in faithful["st2"].stem
+NEGATIONS = re.compile(r"\b(?:not|never|always|no|don't)\b", re.IGNORECASE)
+
+
+def test_false_statements_never_add_or_remove_not(sop):
+    for c in candidates(sop, kinds=["true_false", "statement_choice"]):
+        statements = [c.stem] if c.type == "true_false" else c.options
+        for text in statements:
+            assert NEGATIONS.findall(text) == NEGATIONS.findall(c.quote), (text, c.quote)
 
 
 def test_true_false_balanced(sop):
     qs = [q for q in generate_questions(sop, 20) if q.type == "true_false"]
-    assert len(qs) >= 2
+    assert qs
     n_true = sum(q.answer for q in qs)
     assert abs(n_true - (len(qs) - n_true)) <= 1
 
@@ -149,17 +164,6 @@ def test_ordering_options_are_consecutive_steps(sop):
         assert idx == list(range(idx[0], idx[0] + len(idx)))
 
 
-def test_multiple_response_keys(sop):
-    mr = candidates(sop, kinds=["section_members"])
-    assert mr
-    sections = {s.text: s.section_id for s in sop.steps}
-    for c in mr:
-        sid = c.step.section_id
-        keys = {c.options[i] for i in c.answer}
-        assert all(sections[o] == sid for o in keys)
-        assert all(sections[o] != sid for i, o in enumerate(c.options) if i not in c.answer)
-
-
 def test_tiny_sops_are_not_padded():
     one = SopDocument(
         title="One",
@@ -183,14 +187,6 @@ def test_trivial_steps_are_not_used_as_options():
     assert all("Wait." not in o for q in qs for o in q.options)
 
 
-def test_four_step_sop_gets_several_types():
-    doc = make_plain_sop(4)
-    qs = generate_questions(doc, 8)
-    check_set(qs, doc)
-    assert len(qs) >= 6
-    assert len({q.type for q in qs}) >= 2
-
-
 def test_repeated_steps_give_no_ambiguous_sequence_questions():
     sections = [Section("a", "procedure", "Bucket"), Section("b", "procedure", "Carboy")]
     texts = [
@@ -206,9 +202,7 @@ def test_repeated_steps_give_no_ambiguous_sequence_questions():
     doc = SopDocument("Twice", sections=sections, steps=steps)
     qs = generate_questions(doc, 20)
     check_set(qs, doc)
-    for c in candidates(doc, kinds=["next_step", "previous_step", "before_after"]):
-        shown = c.step_ids if c.kind == "before_after" else c.step_ids[:1]
-        assert not any("Soak" in s.text for s in steps if s.id in shown)
+    assert not list(candidates(doc, kinds=["ordering"]))  # no reason for the order is given
 
 
 def test_step_per_heading_layout_does_not_leak_answers():
@@ -231,8 +225,4 @@ def test_step_per_heading_layout_does_not_leak_answers():
     doc = SopDocument("CAPA", sections=sections, steps=steps)
     qs = generate_questions(doc, 8)
     check_set(qs, doc)
-    assert len(qs) >= 8
-    assert not [q for q in qs if q.extra["kind"] in ("step_section", "section_members")]
-    for q in qs:
-        if q.type == "ordering" or q.extra["kind"] in ("next_step", "previous_step"):
-            assert not any(sec.heading in q.stem for sec in sections)
+    assert qs == []  # headings alone: nothing a trainer would publish, so nothing is drafted

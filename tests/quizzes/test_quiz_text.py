@@ -8,36 +8,11 @@ from quizzes.text import (
     distinct_labels,
     flip_direction,
     locate_value,
-    negate,
     sentence_spans,
     shorten,
     substitute_number,
 )
 from sops.model import CriticalValue, Step
-
-
-@pytest.mark.parametrize(
-    ("sentence", "expected"),
-    [
-        ("The operator must wear gloves.", "The operator must not wear gloves."),
-        ("Samples shall be labelled before storage.", "Samples shall not be labelled before storage."),
-        ("The door must not be opened.", "The door must be opened."),
-        ("You must never open the lid.", "You must always open the lid."),
-        ("Gloves must always be worn.", "Gloves must never be worn."),
-        ("Never pipette by mouth.", "Always pipette by mouth."),
-        ("**Do not label the side of the tube.**", "**Label the side of the tube.**"),
-        ("Don't shake the vial.", "Shake the vial."),
-        ("Always close the cabinet.", "Never close the cabinet."),
-        ("MUST be signed by QA.", "MUST NOT be signed by QA."),
-    ],
-)
-def test_negate(sentence, expected):
-    assert negate(sentence) == expected
-
-
-@pytest.mark.parametrize("sentence", ["Add the buffer.", "Close the lid and do not open it.", "It is fine."])
-def test_negate_refuses_when_unsure(sentence):
-    assert negate(sentence) is None
 
 
 def test_flip_direction():

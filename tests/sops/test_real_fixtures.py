@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.sop_corpus import load
 from sops.actions import reads_like_action
 from sops.model import SECTION_KINDS
 from sops.parse import parse_sop
@@ -611,8 +612,12 @@ def _parse(name: str):
 
 
 def test_every_fixture_has_expectations():
+    """Each fixture is either hand-checked here, exactly, or labelled with a hand-counted step range in the
+    issue-10 corpus (bench/corpus/manifest.toml), which bench/step_counts.py measures."""
     files = {p.name for d in DIRS for p in d.glob("*.md") if p.name != "SOURCES.md"}
-    assert files == set(EXPECTED)
+    labelled = {s.path.name for s in load() if s.path.parent in DIRS}
+    assert set(EXPECTED) <= files
+    assert files <= set(EXPECTED) | labelled, files - set(EXPECTED) - labelled
     assert len([n for n in files if (DIRS[1] / n).exists()]) >= 8
 
 
