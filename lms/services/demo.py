@@ -155,6 +155,31 @@ class SeedSummary:
     attempts: int
 
 
+# Questions the demo trainer writes by hand where the drafted pool is thin: the generator drafts nothing from
+# an SOP whose steps carry no value, rule, condition or stated order (it no longer pads with sequence items),
+# and a trainer then writes the questions, as one would in a real organisation.
+TRAINER_QUESTIONS: dict[str, list[tuple[str, str, list[str], Any]]] = {
+    "qms-capa-procedure.md": [
+        (
+            "single_choice",
+            "Who conducts the verification and effectiveness review of an implemented CAPA action?",
+            ["The QMO", "The person who implemented the action", "The process owner of the affected process"],
+            0,
+        ),
+        (
+            "single_choice",
+            "What does the verification of a CAPA document?",
+            [
+                "Proof that the actions taken were implemented",
+                "The root cause of the nonconformity",
+                "The decision whether a CAPA is needed at all",
+            ],
+            0,
+        ),
+    ],
+}
+
+
 def has_users() -> bool:
     return bool(db.session.scalar(select(func.count(User.id))))
 
@@ -173,6 +198,8 @@ def seed_demo(seed: int = 7) -> SeedSummary:
             if file not in modules:
                 revision = sop_import.import_sop((DEMO_DIR / file).read_bytes(), file, trainer_id)
                 module = sop_import.modules_of(revision.id)[0]
+                for question in TRAINER_QUESTIONS.get(file, ()):
+                    quiz_review.add_question(module.id, *question, step_id=None, actor_id=trainer_id)
                 module.quiz.questions_per_attempt = min(8, len(module.quiz.questions))
                 quiz_review.publish(module.id, trainer_id)
                 modules[file] = module.id
