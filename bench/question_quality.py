@@ -50,14 +50,15 @@ from sops.model import SopDocument, Step  # noqa: E402
 from sops.parse import parse_sop, parse_sop_text  # noqa: E402
 
 SINGLE = ("single_choice", "scenario")
+# Reported, no longer targets (issue 10): a pool padded with sequence items covered 98% of the steps and a
+# trainer would have published 1% of it. Whether questions are publishable is bench/question_review.py's.
+MIN_TYPES_ON_15_STEP_SOPS = 4
 TARGETS = {
     "answerability": 1.0,
     "key_uniqueness": 1.0,
     "option_distinctness": 1.0,
     "longest_is_key_over_chance": 1.0,  # at most
     "critical_coverage": 0.9,
-    "step_coverage": 0.7,
-    "min_types_on_15_step_sops": 4,
     "speed_60_step_seconds": 0.5,  # at most ("well under a second")
 }
 
@@ -407,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         ):
             tot[k] += r[k]
         n_types = len(r["types"])
-        if r["steps"] >= 15 and n_types < TARGETS["min_types_on_15_step_sops"]:
+        if r["steps"] >= 15 and n_types < MIN_TYPES_ON_15_STEP_SOPS:
             type_fail.append(name)
         print(
             f"{name[:58]:<58} {r['steps']:>5} {r['questions']:>4} "
@@ -471,8 +472,6 @@ def main(argv: list[str] | None = None) -> int:
         and ratios["option_distinctness"] >= TARGETS["option_distinctness"]
         and ratios["longest_is_key_over_chance"] <= TARGETS["longest_is_key_over_chance"]
         and ratios["critical_coverage"] >= TARGETS["critical_coverage"]
-        and ratios["step_coverage"] >= TARGETS["step_coverage"]
-        and not type_fail
         and ratios["speed_60_step_seconds"] <= TARGETS["speed_60_step_seconds"]
     )
     print(f"meets targets: {meets}")
