@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 
 from sops.diff_align import align, dice, numbers_in, tagged, tokens, word_segments
+from sops.diff_rules import RULE_KINDS, RuleChange, rule_changes
 from sops.model import CriticalValue, Section, SopDocument, Step
 
 STEP_KINDS = ("unchanged", "changed", "added", "removed", "moved")
@@ -110,6 +111,7 @@ class RevisionDiff:
 
     changes: list[StepChange]
     section_changes: list[SectionChange] = field(default_factory=list)
+    rule_changes: list[RuleChange] = field(default_factory=list)  # rules written outside steps
     old_revision: str | None = None
     new_revision: str | None = None
 
@@ -131,10 +133,19 @@ class RevisionDiff:
         return out
 
     @property
+    def rule_counts(self) -> dict[str, int]:
+        out = dict.fromkeys(RULE_KINDS, 0)
+        for change in self.rule_changes:
+            out[change.kind] += 1
+        return out
+
+    @property
     def has_changes(self) -> bool:
         """Anything differs at all, editorial touch-ups and renumbering included."""
-        return any(c.kind != "unchanged" or c.editorial or c.renumbered for c in self.changes) or any(
-            c.kind != "unchanged" or c.text_changed or c.kind_changed for c in self.section_changes
+        return (
+            any(c.kind != "unchanged" or c.editorial or c.renumbered for c in self.changes)
+            or any(c.kind != "unchanged" or c.text_changed or c.kind_changed for c in self.section_changes)
+            or bool(self.rule_changes)
         )
 
     @property
@@ -143,9 +154,10 @@ class RevisionDiff:
 
         True when every step difference is case/whitespace/punctuation only or renumbering, or only
         text outside the steps changed (also for identical revisions): acknowledgement-only retraining
-        may then be enough.
+        may then be enough. A rule written outside the steps that was added, removed or reworded is not
+        editorial: people must learn it.
         """
-        return all(c.kind == "unchanged" for c in self.changes)
+        return all(c.kind == "unchanged" for c in self.changes) and not self.rule_changes
 
     def changed_step_ids(self, old: bool = True) -> list[str]:
         """Ids of steps whose content changed.
@@ -172,6 +184,8 @@ class RevisionDiff:
             "has_changes": self.has_changes,
             "changes": [c.to_dict() for c in self.changes],
             "section_changes": [c.to_dict() for c in self.section_changes],
+            "rule_counts": self.rule_counts,
+            "rule_changes": [c.to_dict() for c in self.rule_changes],
         }
 
 
@@ -241,6 +255,7 @@ def diff_revisions(old: SopDocument, new: SopDocument) -> RevisionDiff:
     return RevisionDiff(
         changes=[change for _, change in entries],
         section_changes=_section_changes(old, new, pairs),
+        rule_changes=rule_changes(old, new),
         old_revision=old.revision,
         new_revision=new.revision,
     )

@@ -7,6 +7,7 @@ are turned into what the author meant.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
@@ -63,6 +64,8 @@ def _plain(fragment: str) -> str:
         fragment = _ITALIC.sub(_bold_or_italic, fragment)
     if "~~" in fragment:
         fragment = _STRIKE.sub(r"\1", fragment)
+    if "&" in fragment:  # Markdown allows HTML entities: "56 &#176;C", "5 &micro;L" read as 56 °C, 5 µL
+        fragment = html.unescape(fragment)
     if "\\" in fragment:
         fragment = _ESCAPE.sub(r"\1", fragment)
     return fragment

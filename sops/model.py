@@ -61,6 +61,24 @@ class Step:
 
 
 @dataclass
+class Rule:
+    """A sentence that obliges, forbids, limits or conditions, wherever the SOP writes it (not only in steps).
+
+    `kind` is "obligation", "prohibition", "limit" or "condition"; `step_id` names the step holding the
+    sentence, None for a rule written in prose outside the steps.
+    """
+
+    id: str
+    section_id: str
+    kind: str
+    text: str
+    condition: str | None = None
+    actor: str | None = None
+    critical_values: list[CriticalValue] = field(default_factory=list)
+    step_id: str | None = None
+
+
+@dataclass
 class Definition:
     term: str
     definition: str
@@ -78,6 +96,7 @@ class SopDocument:
     steps: list[Step] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     definitions: list[Definition] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -100,6 +119,13 @@ class SopDocument:
             ],
             roles=list(data.get("roles", [])),
             definitions=[Definition(**definition) for definition in data.get("definitions", [])],
+            rules=[
+                Rule(
+                    **{key: value for key, value in rule.items() if key != "critical_values"},
+                    critical_values=[CriticalValue(**value) for value in rule.get("critical_values", [])],
+                )
+                for rule in data.get("rules", [])
+            ],
         )
 
     def section(self, section_id: str) -> Section:
@@ -107,6 +133,11 @@ class SopDocument:
 
     def steps_in(self, section_id: str) -> list[Step]:
         return [s for s in self.steps if s.section_id == section_id]
+
+    @property
+    def prose_rules(self) -> list[Rule]:
+        """The rules written outside any step: what a steps-only reading of the SOP misses."""
+        return [r for r in self.rules if r.step_id is None]
 
     @property
     def content_hash(self) -> str:

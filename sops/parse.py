@@ -18,6 +18,7 @@ from sops.metadata import extract_metadata
 from sops.model import SopDocument, Step
 from sops.readers import reader_for
 from sops.roles import collect_roles
+from sops.rules import find_rules
 from sops.steps import Draft, assign_numbers, find_drafts
 from sops.structure import build_sections, title_heading_index
 from sops.textblocks import text_blocks
@@ -79,6 +80,7 @@ def parse_sop_text(text: str, fmt: str = "markdown", *, filename: str = "documen
         steps=steps,
         roles=collect_roles(nodes, steps),
         definitions=definitions,
+        rules=find_rules([(node.section.id, node.blocks) for node in nodes], steps),
     )
 
 

@@ -20,7 +20,7 @@ from quizzes.text import (
     usable_step,
     words,
 )
-from sops.model import SopDocument, Step
+from sops.model import Rule, SopDocument, Step
 
 SAFETY_HEADING = re.compile(r"safety|hazard|warning|caution|danger|ppe|protective", re.IGNORECASE)
 
@@ -59,6 +59,20 @@ def _parent(number: str) -> str:
     return ".".join(parts[:-1])
 
 
+def rule_as_step(rule: Rule) -> Step:
+    """A prose rule in the shape the question forms read; its id ("rule-3") is the question's source."""
+    return Step(
+        id=rule.id,
+        number="",
+        depth=0,
+        section_id=rule.section_id,
+        text=rule.text,
+        actor=rule.actor,
+        critical_values=list(rule.critical_values),
+        conditions=[rule.condition] if rule.condition else [],
+    )
+
+
 class Context:
     """One SOP seen by the generators: usable steps, sequences, importance, seeded randomness."""
 
@@ -67,7 +81,10 @@ class Context:
         self.seed = seed
         self.corpus = [d for d in corpus if d is not doc]
         self.steps = list(doc.steps)
-        self.position = {id(s): i for i, s in enumerate(self.steps)}
+        # what the question forms read: the steps, then the rules written outside any step (as steps of
+        # their section without a number), so a rule in prose is asked like a step; sequences use steps only
+        self.items = self.steps + [rule_as_step(r) for r in doc.prose_rules]
+        self.position = {id(s): i for i, s in enumerate(self.items)}
         self._sections = {s.id: s for s in doc.sections}
         self._memo: dict[tuple, Any] = {}
 
@@ -199,7 +216,7 @@ class Context:
     @cached_property
     def _values_by_unit(self) -> dict[str, list[float]]:
         out: dict[str, list[float]] = {}
-        for step in self.steps:
+        for step in self.items:
             for cv in step.critical_values:
                 if cv.unit:
                     out.setdefault(cv.unit.strip().casefold(), []).append(cv.value)

@@ -50,7 +50,7 @@ def _required_actions(ctx: Context, exclude: Step) -> list[str]:
     """Instructions the SOP gives (not forbids), the steps nearest to `exclude` first."""
     i = ctx.position[id(exclude)]
     out = []
-    for s in sorted(ctx.steps, key=lambda s: abs(ctx.position[id(s)] - i)):
+    for s in sorted(ctx.items, key=lambda s: abs(ctx.position[id(s)] - i)):
         if s is exclude or not ctx.usable(s) or forbidden_action(ctx, s) is not None:
             continue
         text = clean(s.text)
@@ -64,7 +64,7 @@ def _required_actions(ctx: Context, exclude: Step) -> list[str]:
 
 
 def prohibition(ctx: Context) -> Iterator[Candidate]:
-    for step in ctx.steps:
+    for step in ctx.items:
         found = forbidden_action(ctx, step)
         if found is None:
             continue

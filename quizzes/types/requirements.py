@@ -79,7 +79,7 @@ def statements(ctx: Context, step: Step) -> list[Statement]:
 
 def true_false(ctx: Context) -> Iterator[Candidate]:
     """The faithful statement (True) or its best falsification (False); selection balances the two."""
-    for step in ctx.steps:
+    for step in ctx.items:
         for k, st in enumerate(statements(ctx, step)[:2]):
             imp = ctx.info(step).importance
             key = clean(st.sentence)
@@ -106,7 +106,7 @@ def true_false(ctx: Context) -> Iterator[Candidate]:
 
 def statement_choice(ctx: Context) -> Iterator[Candidate]:
     """Single choice: which statement matches the SOP; distractors are falsifications of the same sentence."""
-    for step in ctx.steps:
+    for step in ctx.items:
         for st in statements(ctx, step)[:1]:
             if len(st.falsified) < 2:
                 continue

@@ -78,7 +78,7 @@ def _role_steps(ctx: Context) -> list[tuple[Step, str]]:
         return ctx.__dict__[key]
     out = []
     by_label: dict[str, set[str]] = {}
-    for s in ctx.steps:
+    for s in ctx.items:
         if s.actor and ctx.usable(s) and actor_quote(ctx, s):
             lab = task_label(s)
             if lab:
@@ -93,7 +93,7 @@ def _role_steps(ctx: Context) -> list[tuple[Step, str]]:
 def _display_roles(ctx: Context) -> dict[str, str]:
     """role key -> first spelling, from step actors then the SOP's role list."""
     names: dict[str, str] = {}
-    for s in ctx.steps:
+    for s in ctx.items:
         if s.actor:
             names.setdefault(role_key(s.actor), clean(s.actor))
     for r in ctx.doc.roles:

@@ -175,7 +175,7 @@ def _items(ctx: Context) -> list[tuple[Step, str, str, str]]:
     if key in ctx.__dict__:
         return ctx.__dict__[key]
     out = []
-    for step in ctx.steps:
+    for step in ctx.items:
         if not step.conditions or not ctx.usable(step):
             continue
         for cond in step.conditions:
@@ -216,7 +216,7 @@ def scenario(ctx: Context) -> Iterator[Candidate]:
         kind = ctx.section_kind(step)
         same = [
             s
-            for s in ctx.steps
+            for s in ctx.items
             if s is not step and any(similar(_COND_WORD.sub("", clean(c)), situation) for c in s.conditions)
         ]
         if any(s.section_id == step.section_id and _action_of(ctx, s) != key for s in same):
@@ -226,7 +226,7 @@ def scenario(ctx: Context) -> Iterator[Candidate]:
             a for s, sit, a, _ in items if id(s) not in excluded and not similar(sit, situation) and a != key
         ]
         siblings, others = [], []
-        for s in ctx.steps:
+        for s in ctx.items:
             if id(s) in excluded or not ctx.usable(s):
                 continue
             if any(similar(c, situation) for c in s.conditions):

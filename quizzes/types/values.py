@@ -38,7 +38,7 @@ def _context(ctx: Context, step: Step, blanked: str) -> str:
 
 
 def numeric(ctx: Context) -> Iterator[Candidate]:
-    for step in ctx.steps:
+    for step in ctx.items:
         for spot in ctx.value_spots(step):
             s0, e0 = spot_sentence(step, spot)
             sentence = step.text[s0:e0]
@@ -68,7 +68,7 @@ def numeric(ctx: Context) -> Iterator[Candidate]:
 
 def value_choice(ctx: Context) -> Iterator[Candidate]:
     """Single choice: the step with its value blanked, options are values in the same unit."""
-    for step in ctx.steps:
+    for step in ctx.items:
         for spot in ctx.value_spots(step):
             s0, e0 = spot_sentence(step, spot)
             sentence = step.text[s0:e0]

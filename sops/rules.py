@@ -1,0 +1,114 @@
+"""Section blocks -> `Rule`s: sentences that oblige, forbid, limit or condition, wherever they are written.
+
+Most of what a new hire must certainly learn is not a numbered step: "If the spill is over 10 mL, tell the
+safety officer", "Never leave dirty cloths overnight", "Report to the committee within 24 hours", "No more
+than 200,000 records per file". Those sentences sit in responsibilities, warnings, monitoring, corrective
+action, prerequisites, or plain prose, so rules are read from every section's paragraphs and list items,
+and a rule remembers the step it sits in (when it does) so nothing is counted twice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sops.actors import find_actor
+from sops.conditions import find_conditions
+from sops.inline import clean_inline
+from sops.model import Rule, Step
+from sops.values import find_values
+
+_PROHIBITION = re.compile(
+    r"\b(?:never|do not|don['\u2019]t|must not|mustn['\u2019]t|shall not|should not|may not|cannot|"
+    r"can['\u2019]t|not (?:be )?(?:permitted|allowed)|prohibited|forbidden|no one may)\b",
+    re.IGNORECASE,
+)
+_LIMIT = re.compile(
+    r"\b(?:at least|at most|no more than|no less than|not (?:more|less) than|not exceed|maximum|minimum|"
+    r"within|up to|or (?:more|less|fewer|longer|shorter))\b",
+    re.IGNORECASE,
+)
+_OBLIGATION = re.compile(
+    r"\b(?:must|shall|is required|are required|required to|needs? to|have to|has to|only|always|ensure|"
+    r"make sure|before|until|immediately|mandatory)\b",
+    re.IGNORECASE,
+)
+_CONDITION = re.compile(r"^\W*(?:if|when|whenever|unless|in case|in the event|once|should)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'])")
+_NOT_A_RULE = re.compile(
+    r"[?,:;]\s*$|\bthe following\b|\b(?:non-mandatory|recommendations?|hopefully|motto|especially)\b"
+    r"|^\W*(?:see|refer to|for more|for example|e\.g\.|i\.e\.|this (?:document|procedure|sop|appendix)|our|"
+    r"note that|it is (?:recommended|suggested|useful))\b",
+    re.IGNORECASE,
+)
+# table cells a PDF's text layer runs together ("98 Must be qubit specific", "MANUFACTURER QUANTITY REMARK")
+_CELL_RUN = re.compile(
+    r"(?:^|\S\s)\W*\d+\s+[A-Z][a-z]|\b[A-Z]{3,}\s+[A-Z]{3,}\s+[A-Z]{3,}|^\W*[a-z]"
+    r"|\b[a-z]+\s+(?:Can|Must|Should|Shall|May|Needs)\b"
+)
+MIN_WORDS, MAX_WORDS = 4, 60
+
+
+def rule_kind(sentence: str) -> str | None:
+    """What the sentence asks: "prohibition", "condition", "limit", "obligation", or None (not a rule)."""
+    if _NOT_A_RULE.search(sentence) or _CELL_RUN.search(sentence):
+        return None
+    if _PROHIBITION.search(sentence):
+        return "prohibition"
+    if _CONDITION.match(sentence) or find_conditions(sentence):
+        return "condition" if _OBLIGATION.search(sentence) or _imperative_after(sentence) else None
+    if _LIMIT.search(sentence) and find_values(sentence):
+        return "limit"
+    if _OBLIGATION.search(sentence):
+        return "obligation"
+    return None
+
+
+def _imperative_after(sentence: str) -> bool:
+    """"If X, do Y": a clause after the first comma that opens with a verb-like word."""
+    _head, sep, tail = sentence.partition(",")
+    return bool(sep) and bool(re.match(r"\s*(?:then\s+)?[a-z]+\b", tail)) and len(tail.split()) >= 2
+
+
+def sentences_of(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+def find_rules(blocks_by_section: list[tuple[str, list]], steps: list[Step]) -> list[Rule]:
+    """Every rule sentence of the document, in document order, with the step that holds it (if any).
+
+    `blocks_by_section` pairs a section id with its blocks (paragraphs, items, quotes; tables and code
+    are not prose). A sentence is tied to a step when the step's text contains it.
+    """
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    steps_in: dict[str, list[Step]] = {}
+    for step in steps:
+        steps_in.setdefault(step.section_id, []).append(step)
+    for section_id, blocks in blocks_by_section:
+        for block in blocks:
+            if block.kind not in ("paragraph", "item", "quote"):
+                continue
+            for sentence in sentences_of(clean_inline(block.text)):
+                words = sentence.split()
+                if not MIN_WORDS <= len(words) <= MAX_WORDS:
+                    continue
+                kind = rule_kind(sentence)
+                key = " ".join(words).casefold()
+                if kind is None or key in seen:
+                    continue
+                seen.add(key)
+                holder = next((s for s in steps_in.get(section_id, []) if sentence in s.text), None)
+                conditions = find_conditions(sentence)
+                rules.append(
+                    Rule(
+                        id=f"rule-{len(rules) + 1}",
+                        section_id=section_id,
+                        kind=kind,
+                        text=sentence,
+                        condition=conditions[0] if conditions else None,
+                        actor=find_actor(sentence),
+                        critical_values=find_values(sentence),
+                        step_id=holder.id if holder else None,
+                    )
+                )
+    return rules
