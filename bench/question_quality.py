@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from quizzes.generate import generate_questions  # noqa: E402
+from quizzes.generate import generate_questions, sources  # noqa: E402
 from quizzes.text import NUMBER, _parse_num, clean, usable_step  # noqa: E402
 from sops.actors import role_key  # noqa: E402
 from sops.model import SopDocument, Step  # noqa: E402
@@ -265,7 +265,7 @@ def critical(step: Step) -> bool:
 
 
 def measure(doc: SopDocument, corpus: list[SopDocument], parse_seconds: float) -> dict:
-    steps = {s.id: s for s in doc.steps}
+    steps = sources(doc)  # the steps and the prose rules a question may cite
     pool = max(12, len(doc.steps))
     t0 = time.perf_counter()
     qs = generate_questions(doc, pool, 0, corpus=corpus)
@@ -293,7 +293,7 @@ def measure(doc: SopDocument, corpus: list[SopDocument], parse_seconds: float) -
     testable = [s for s in doc.steps if usable_step(s)]
     crit = [s for s in doc.steps if critical(s)]
     covered: set[str] = set()
-    sources = {q.source.step_id for q in qs}
+    cited = {q.source.step_id for q in qs}
     for q in qs:
         covered.update(q.extra.get("covers") or [q.source.step_id])
     n = len(qs)
@@ -310,7 +310,7 @@ def measure(doc: SopDocument, corpus: list[SopDocument], parse_seconds: float) -
         "chance_sum": sum(chance),
         "single_items": len(longest),
         "covered": sum(1 for s in testable if s.id in covered),
-        "critical_covered": sum(1 for s in crit if s.id in sources),
+        "critical_covered": sum(1 for s in crit if s.id in cited),
         "types": dict(Counter(q.type for q in qs)),
         "generate_s": gen,
         "parse_s": parse_seconds,

@@ -15,7 +15,8 @@ from quizzes.model import QUESTION_TYPES, Question, Source
 from quizzes.quality import rescore, supported
 from quizzes.text import make_rng
 from quizzes.types import GENERATORS, Candidate, Context
-from sops.model import SopDocument
+from quizzes.types.base import rule_as_step
+from sops.model import SopDocument, Step
 
 MIN_QUALITY = 0.1
 
@@ -101,6 +102,8 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
     signatures = [_signature(c) for c in cands]  # computed once: the loop below visits each many times
     touches = [_pair_key(c) for c in cands]
     facts = [" ".join(c.quote.split()).casefold() for c in cands]
+    values = [{(v[0], v[1]) for v in c.extra.get("values", [])} for c in cands]
+    used_values: set[tuple[float, str]] = set()
     families = [_family(c.kind) for c in cands]
     while len(chosen) < count:
         best, best_score = None, float("-inf")
@@ -108,8 +111,11 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
             c = cands[i]
             if c.slot in used_slots or signatures[i] in used_signatures or facts[i] in used_facts:
                 continue
+            if values[i] & used_values:
+                continue  # a value is asked once per pool, however many sentences repeat it
             touched = touches[i]
-            if touched and len(touched & kind_steps.get(families[i], set())) >= 2:
+            overlap = 1 if families[i] == "roles" else 2  # a task matched to its role is asked once
+            if touched and len(touched & kind_steps.get(families[i], set())) >= overlap:
                 continue  # overlaps a chosen question of the same family (same steps, same skill)
             score = c.quality + jitter[i]
             uses = step_use[c.step.id]
@@ -130,6 +136,7 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
         used_slots.add(c.slot)
         used_signatures.add(signatures[best])
         used_facts.add(facts[best])
+        used_values |= values[best]
         kind_steps.setdefault(families[best], set()).update(touches[best])
         step_use[c.step.id] += 1
         section_use[c.step.section_id] += 1
@@ -141,7 +148,7 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
     return [cands[i] for i in chosen]
 
 
-_FAMILIES = {"ordering": "ordering"}
+_FAMILIES = {"ordering": "ordering", "matching": "roles", "who_responsible": "roles"}
 
 
 def _signature(c: Candidate) -> tuple:
@@ -154,7 +161,7 @@ def _family(kind: str) -> str:
 
 
 def _pair_key(c: Candidate) -> set[str]:
-    return set(c.step_ids) if _family(c.kind) in ("sequence", "ordering") else set()
+    return set(c.step_ids) if _family(c.kind) in ("ordering", "roles") else set()
 
 
 def _rebalance_true_false(cands: list[Candidate], chosen: list[int]) -> None:
@@ -227,6 +234,11 @@ def generate_questions(
     kind_rank = {k: i for i, k in enumerate(GENERATORS)}
     picked.sort(key=lambda c: (position.get(id(c.step), 0), kind_rank.get(c.kind, 99)))
     return [_to_question(f"q{n}", c) for n, c in enumerate(picked, 1)]
+
+
+def sources(doc: SopDocument) -> dict[str, Step]:
+    """Everything a question may cite, by id: the steps, and the rules written outside them ("rule-3")."""
+    return {s.id: s for s in [*doc.steps, *(rule_as_step(r) for r in doc.prose_rules)]}
 
 
 MIN_POOL, MAX_POOL = 8, 40

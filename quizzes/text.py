@@ -134,35 +134,6 @@ def requirement_words(text: str) -> list[str]:
     return [m.group(1).lower() for m in REQUIREMENT.finditer(text)]
 
 
-def _match_case(word: str, like: str) -> str:
-    if like.isupper() and len(like) > 1:
-        return word.upper()
-    if like[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
-
-
-_FLIPS = [
-    ("at least", "at most"),
-    ("no more than", "no less than"),
-    ("not more than", "not less than"),
-    ("no less than", "no more than"),
-    ("not less than", "not more than"),
-    ("at most", "at least"),
-    ("before", "after"),
-    ("after", "before"),
-]
-
-
-def flip_direction(sentence: str) -> str | None:
-    """Swap one direction phrase ("at least" -> "at most", "before" -> "after"), or None."""
-    for a, b in _FLIPS:
-        m = re.search(rf"\b{a}\b", sentence, re.IGNORECASE)
-        if m:
-            return sentence[: m.start()] + _match_case(b, m.group(0)) + sentence[m.end() :]
-    return None
-
-
 # ---------------------------------------------------------------- critical values in text
 
 MINUS_SIGNS = "-\u2212\u2013"  # hyphen-minus, minus sign, en dash

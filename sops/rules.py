@@ -64,7 +64,7 @@ def rule_kind(sentence: str) -> str | None:
 
 
 def _imperative_after(sentence: str) -> bool:
-    """"If X, do Y": a clause after the first comma that opens with a verb-like word."""
+    """ "If X, do Y": a clause after the first comma that opens with a verb-like word."""
     _head, sep, tail = sentence.partition(",")
     return bool(sep) and bool(re.match(r"\s*(?:then\s+)?[a-z]+\b", tail)) and len(tail.split()) >= 2
 

@@ -3,7 +3,7 @@
 from lms.models.audit import Acknowledgement, AuditEvent
 from lms.models.enrolment import Assignment, Attempt, Enrolment, Response
 from lms.models.progress import AttemptDeadline, LessonProgress
-from lms.models.sop import ImmutableRevisionError, Sop, SopRevision, SopSection, SopStep
+from lms.models.sop import ImmutableRevisionError, Sop, SopRevision, SopRule, SopSection, SopStep
 from lms.models.tally import QuestionTally, StepRoleTally
 from lms.models.training import Lesson, Question, Quiz, TrainingModule
 from lms.models.user import APP_ROLES, JobRole, User, user_job_roles
@@ -26,6 +26,7 @@ __all__ = [
     "Response",
     "Sop",
     "SopRevision",
+    "SopRule",
     "SopSection",
     "SopStep",
     "StepRoleTally",

@@ -1,4 +1,4 @@
-"""SOPs and their immutable revisions, with the sections and steps parsed from each revision."""
+"""SOPs and their immutable revisions, with the sections, steps and rules parsed from each revision."""
 
 from __future__ import annotations
 
@@ -68,6 +68,9 @@ class SopRevision(db.Model):
     steps: Mapped[list[SopStep]] = relationship(
         back_populates="revision", order_by="SopStep.position", cascade="all, delete-orphan"
     )
+    rules: Mapped[list[SopRule]] = relationship(
+        back_populates="revision", order_by="SopRule.position", cascade="all, delete-orphan"
+    )
 
 
 class SopSection(db.Model):
@@ -110,6 +113,34 @@ class SopStep(db.Model):
     section: Mapped[SopSection] = relationship(back_populates="steps")
 
 
+class SopRule(db.Model):
+    """A sentence of the revision that obliges, forbids, limits or conditions (`sops.model.Rule`).
+
+    Questions drafted from a rule written outside the steps point here, so they stay traceable to the exact
+    sentence; a rule inside a step also names that step.
+    """
+
+    __tablename__ = "lms_sop_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_sop_revision.id", ondelete="CASCADE"), index=True
+    )
+    section_id: Mapped[int] = mapped_column(ForeignKey("lms_sop_section.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[int | None] = mapped_column(ForeignKey("lms_sop_step.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    condition: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(200))
+    critical_values: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    revision: Mapped[SopRevision] = relationship(back_populates="rules")
+    section: Mapped[SopSection] = relationship()
+    step: Mapped[SopStep | None] = relationship()
+
+
 class ImmutableRevisionError(RuntimeError):
     """Raised when code tries to change what an imported revision says; import a new revision instead."""
 
@@ -137,5 +168,6 @@ def _revision_content_is_immutable(_mapper, _connection, target: SopRevision) ->
 
 @event.listens_for(SopSection, "before_update")
 @event.listens_for(SopStep, "before_update")
-def _parsed_structure_is_immutable(_mapper, _connection, target: SopSection | SopStep) -> None:
+@event.listens_for(SopRule, "before_update")
+def _parsed_structure_is_immutable(_mapper, _connection, target: SopSection | SopStep | SopRule) -> None:
     raise ImmutableRevisionError(f"{type(target).__name__} rows belong to an immutable revision")

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import UTCDateTime, db, utcnow
-from lms.models.sop import SopRevision, SopSection, SopStep
+from lms.models.sop import SopRevision, SopRule, SopSection, SopStep
 
 MODULE_STATUSES = ("draft", "published", "retired")
 QUESTION_STATUSES = ("draft", "approved", "rejected", "retired")
@@ -95,6 +95,10 @@ class Question(db.Model):
     step_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_sop_step.id", ondelete="SET NULL"), index=True
     )
+    # a question drafted from a rule written outside the steps ("Never ...", "If ..., tell ...") tests it
+    rule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_sop_rule.id", ondelete="SET NULL"), index=True
+    )
     quote: Mapped[str] = mapped_column(Text, default="")
     quality: Mapped[float] = mapped_column(Float, default=0.5)
     rationale: Mapped[str] = mapped_column(Text, default="")
@@ -106,3 +110,4 @@ class Question(db.Model):
 
     quiz: Mapped[Quiz] = relationship(back_populates="questions")
     step: Mapped[SopStep | None] = relationship()
+    rule: Mapped[SopRule | None] = relationship()

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
 from lms.db import db
-from lms.models import Lesson, Question, Quiz, Sop, SopRevision, SopSection, SopStep, TrainingModule
+from lms.models import Lesson, Question, Quiz, Sop, SopRevision, SopRule, SopSection, SopStep, TrainingModule
 from lms.services import audit, revisions
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.transactions import flush_unique, locked
 from quizzes.generate import ATTEMPT_SIZE, draft_pool
 from sops.errors import SopParseError
 from sops.limits import DEFAULT_LIMITS, ReadLimits
-from sops.model import SopDocument
+from sops.model import CriticalValue, SopDocument
 from sops.parse import parse_sop
 
 MAX_DERIVED_CODE_LENGTH = 28
@@ -106,22 +107,35 @@ def _store_revision(doc: SopDocument, data: bytes, filename: str, actor_id: int 
         )
         sections[section.id] = row
         db.session.add(row)
+    step_rows: dict[str, SopStep] = {}
     for position, step in enumerate(doc.steps):
+        step_rows[step.id] = SopStep(
+            revision=revision,
+            section=sections[step.section_id],
+            key=step.id,
+            position=position,
+            number=step.number[:40],
+            depth=step.depth,
+            text=step.text,
+            actor=(step.actor or None) and step.actor[:200],
+            warnings=list(step.warnings),
+            critical_values=_values_json(step.critical_values),
+            conditions=list(step.conditions),
+        )
+        db.session.add(step_rows[step.id])
+    for position, rule in enumerate(doc.rules):
         db.session.add(
-            SopStep(
+            SopRule(
                 revision=revision,
-                section=sections[step.section_id],
-                key=step.id,
+                section=sections[rule.section_id],
+                step=step_rows.get(rule.step_id or ""),
+                key=rule.id,
                 position=position,
-                number=step.number[:40],
-                depth=step.depth,
-                text=step.text,
-                actor=(step.actor or None) and step.actor[:200],
-                warnings=list(step.warnings),
-                critical_values=[
-                    {"text": v.text, "value": v.value, "unit": v.unit} for v in step.critical_values
-                ],
-                conditions=list(step.conditions),
+                kind=rule.kind,
+                text=rule.text,
+                condition=rule.condition,
+                actor=(rule.actor or None) and rule.actor[:200],
+                critical_values=_values_json(rule.critical_values),
             )
         )
     db.session.flush()
@@ -145,6 +159,7 @@ def _draft_module(
     quiz = Quiz(pass_mark=pass_mark)
     module.quiz = quiz
     steps_by_key = {step.key: step for step in revision.steps}
+    rules_by_key = {rule.key: rule for rule in revision.rules}
     for position, generated in enumerate(draft_pool(doc, corpus=corpus_for(revision))):
         quiz.questions.append(
             Question(
@@ -154,6 +169,7 @@ def _draft_module(
                 options=list(generated.options),
                 answer=generated.answer,
                 step=steps_by_key.get(generated.source.step_id or ""),
+                rule=rules_by_key.get(generated.source.step_id or ""),
                 quote=generated.source.quote,
                 quality=generated.quality,
                 rationale=generated.rationale,
@@ -231,6 +247,10 @@ def modules_of(revision_id: int) -> list[TrainingModule]:
 
 
 CORPUS_SIZE = 30
+
+
+def _values_json(values: list[CriticalValue]) -> list[dict[str, Any]]:
+    return [{"text": v.text, "value": v.value, "unit": v.unit} for v in values]
 
 
 def corpus_for(revision: SopRevision) -> list[SopDocument]:

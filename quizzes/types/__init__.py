@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from quizzes.types.base import Candidate, Context
-from quizzes.types.prohibitions import prohibition
-from quizzes.types.requirements import statement_choice, true_false
+from quizzes.types.requirements import permission, statement_choice, true_false
 from quizzes.types.roles import matching, who_responsible
 from quizzes.types.scenario import scenario
 from quizzes.types.sequence import ordering
@@ -21,7 +20,7 @@ from quizzes.types.values import numeric, value_choice
 Generator = Callable[[Context], Iterator[Candidate]]
 
 GENERATORS: dict[str, Generator] = {
-    "prohibition": prohibition,
+    "permission": permission,
     "numeric": numeric,
     "value_choice": value_choice,
     "true_false": true_false,

@@ -20,7 +20,7 @@ from quizzes.text import (
     usable_step,
     words,
 )
-from sops.model import Rule, SopDocument, Step
+from sops.model import CriticalValue, Rule, SopDocument, Step
 
 SAFETY_HEADING = re.compile(r"safety|hazard|warning|caution|danger|ppe|protective", re.IGNORECASE)
 
@@ -204,14 +204,36 @@ class Context:
     # ---------------------------------------------------------------- values and importance
 
     def value_spots(self, step: Step) -> list[ValueSpot]:
-        spots = []
-        seen = set()
-        for cv in step.critical_values:
-            spot = locate_value(step, cv)
-            if spot is not None and (spot.num_start, spot.num_end) not in seen:
+        """The step's values worth a question: each located in the text, none a container size, an
+        estimate or an example (trainers reject those as trivia). A value many steps share is asked at
+        most once per pool (selection) and ranks below the values that differ (`shared_value`)."""
+        key = ("spots", id(step))
+        if key not in self._memo:
+            spots = []
+            seen = set()
+            for cv in step.critical_values:
+                spot = locate_value(step, cv)
+                if spot is None or (spot.num_start, spot.num_end) in seen:
+                    continue
                 seen.add((spot.num_start, spot.num_end))
-                spots.append(spot)
-        return spots
+                if worth_asking(step.text, spot):
+                    spots.append(spot)
+            self._memo[key] = spots
+        return self._memo[key]
+
+    def shared_value(self, cv: CriticalValue) -> bool:
+        """Does this value recur in three or more steps (the constant every wash shares)?"""
+        return self._value_uses[_value_key(cv)] >= SHARED_CONSTANT
+
+    @cached_property
+    def _value_uses(self) -> Counter[tuple[float, str]]:
+        """How many steps (and prose rules) give each value: a value in three or more is a shared constant
+        ("spin for 1.5 min at 13,000 g" in every wash), and the value that differs is the one to ask."""
+        return Counter(
+            _value_key(cv)
+            for s in self.items
+            for cv in {_value_key(c): c for c in s.critical_values}.values()
+        )
 
     @cached_property
     def _values_by_unit(self) -> dict[str, list[float]]:
@@ -268,6 +290,31 @@ class Context:
             body = reasons[0] if len(reasons) == 1 else ", ".join(reasons[:-1]) + " and " + reasons[-1]
             return f"{self.label(step)} carries {body}; the question {what}."
         return f"{self.label(step)} is a procedure step; the question {what}."
+
+
+SHARED_CONSTANT = 3
+_APPROX_BEFORE = re.compile(
+    r"(?:~|\u2248|\babout|\bapprox(?:\.|imately)?|\baround|\bca\.|\broughly)\s*$", re.I
+)
+_CONTAINER_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:tubes?|vials?|bottles?|flasks?|falcons?|beakers?|racks?|plates?|cuvettes?|"
+    r"containers?|bags?|jars?|cups?|boxes|box|cartridges?)\b",
+    re.IGNORECASE,
+)
+_EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|say)\b", re.IGNORECASE)
+
+
+def _value_key(cv: CriticalValue) -> tuple[float, str]:
+    return (cv.value, cv.unit.strip().casefold())
+
+
+def worth_asking(text: str, spot: ValueSpot) -> bool:
+    """Is this value a limit, quantity or time the SOP attaches to something, rather than a container size
+    ("a 0.5 mL tube rack"), an estimate ("about 10 min") or an example ("for example, 1 hour left")?"""
+    before, after = text[: spot.start], text[spot.end :]
+    if _APPROX_BEFORE.search(before) or _CONTAINER_AFTER.match(after):
+        return False
+    return not _EXAMPLE.search(text[max(0, spot.start - 80) : spot.end + 40])
 
 
 def pick_distractors(

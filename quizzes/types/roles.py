@@ -79,7 +79,7 @@ def _role_steps(ctx: Context) -> list[tuple[Step, str]]:
     out = []
     by_label: dict[str, set[str]] = {}
     for s in ctx.items:
-        if s.actor and ctx.usable(s) and actor_quote(ctx, s):
+        if s.actor and _plausible_role(clean(s.actor)) and ctx.usable(s) and actor_quote(ctx, s):
             lab = task_label(s)
             if lab:
                 out.append((s, lab))
@@ -98,7 +98,7 @@ def _display_roles(ctx: Context) -> dict[str, str]:
             names.setdefault(role_key(s.actor), clean(s.actor))
     for r in ctx.doc.roles:
         names.setdefault(role_key(r), clean(r))
-    return {k: v for k, v in names.items() if k and v}
+    return {k: v for k, v in names.items() if k and v and _plausible_role(v)}
 
 
 def matching(ctx: Context) -> Iterator[Candidate]:
@@ -156,30 +156,26 @@ def matching(ctx: Context) -> Iterator[Candidate]:
         )
 
 
+_FUSED = re.compile(r"\b[A-Z][a-z]+\s+(?:An|A|The)\s", re.UNICODE)  # "Recusal An employee": heading + text
+
+
+def _plausible_role(name: str) -> bool:
+    return len(name.split()) <= 4 and not _FUSED.search(name)
+
+
 def who_responsible(ctx: Context) -> Iterator[Candidate]:
-    """Single choice: which role performs this task (distractors: the SOP's other roles, then other SOPs')."""
+    """Single choice: which role performs this task (distractors: the other roles this SOP names)."""
     names = _display_roles(ctx)
-    corpus_roles: list[str] = []
-    seen = set(names)
-    for d in ctx.corpus:
-        for r in [*d.roles, *(s.actor for s in d.steps if s.actor)]:
-            k = role_key(r or "")
-            name = clean(r or "")
-            if (
-                k
-                and k not in seen
-                and len(name) <= 40
-                and len(name.split()) <= 4
-                and not _GENERIC.match(name)
-            ):
-                seen.add(k)
-                corpus_roles.append(clean(r or ""))
     for step, lab in _role_steps(ctx):
+        if len(lab.split()) < 5:
+            continue  # a heading or a fragment ("Supervisors only", "use this survey") is not a task
         k = role_key(step.actor or "")
         key = names.get(k, clean(step.actor or ""))
-        own = [v for rk, v in names.items() if rk != k and not _GENERIC.match(v)]
+        own = [v for rk, v in names.items() if rk != k and not _GENERIC.match(v) and _plausible_role(v)]
         rng = ctx.rng("who_responsible", step.id)
-        distractors = pick_distractors(key, [own, corpus_roles], 3, rng)
+        distractors = pick_distractors(key, [own], 3, rng)  # roles this SOP names, never other SOPs'
+        if not _plausible_role(key):
+            continue
         distractors = [d for d in distractors if role_key(d) != k]
         if len(distractors) < 2:
             continue
@@ -195,6 +191,6 @@ def who_responsible(ctx: Context) -> Iterator[Candidate]:
             quote=actor_quote(ctx, step) or "",
             quality=round(ctx.info(step).importance * (0.8 if from_sop >= 2 else 0.65), 3),
             rationale=ctx.why(step, f"checks that the learner knows the {key} performs it"),
-            slot=f"who:{step.id}",
+            slot=f"who:{step.section_id}",  # one per list: a handoff list asked line by line repeats itself
             step_ids=[step.id],
         )

@@ -2,9 +2,10 @@
 
 The situation and the action are cut from one sentence of the step text (which is the quote). Options are
 actions written the same way (imperative, capitalised, no final full stop): the key, the actions of the
-SOP's other conditional steps, sibling steps, then steps of the same section kind in other SOPs. A step
-whose own condition is (nearly) the same situation never provides a distractor: its action would be right
-too.
+other decisions in the same section, then what that section asks at other moments; never steps of other
+sections or SOPs, which nobody who skimmed this procedure would pick. A step whose own condition is
+(nearly) the same situation never provides a distractor: its action would be right too. A key that bundles
+both branches ("liquid cool (if liquids) or vent dry") tests no decision and is skipped.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ _DANGLING = frozenset(
         "with",
     ]
 )
+_BOTH_BRANCHES = re.compile(r"\(if\b|\bor\b.*\bif\b|\bif\b.*\bor\b", re.IGNORECASE)
 _NEGATIVE_START = re.compile(r"^(?:do not|don't|never|avoid)\b", re.I)
 _STOP = frozenset(
     [
@@ -211,9 +213,7 @@ def scenario(ctx: Context) -> Iterator[Candidate]:
     items = _items(ctx)
     if not items:
         return
-    corpus_actions: dict[str, list[str]] = {}
     for step, situation, key, quote in items:
-        kind = ctx.section_kind(step)
         same = [
             s
             for s in ctx.items
@@ -225,48 +225,37 @@ def scenario(ctx: Context) -> Iterator[Candidate]:
         other_cond = [
             a for s, sit, a, _ in items if id(s) not in excluded and not similar(sit, situation) and a != key
         ]
-        siblings, others = [], []
+        siblings = []
         for s in ctx.items:
             if id(s) in excluded or not ctx.usable(s):
                 continue
             if any(similar(c, situation) for c in s.conditions):
                 continue
             a = _action_of(ctx, s)
-            if a:
-                (siblings if s.section_id == step.section_id else others).append(a)
-        if kind not in corpus_actions:
-            pool: list[str] = []
-            for d in ctx.corpus:
-                kinds = {sec.id: sec.kind for sec in d.sections}
-                for s in d.steps:
-                    if kinds.get(s.section_id) == kind and (a := _plain_action(s.text)):
-                        pool.append(a)
-                        if len(pool) >= 200:
-                            break
-                if len(pool) >= 200:
-                    break
-            corpus_actions[kind] = pool
+            if a and s.section_id == step.section_id:
+                siblings.append(a)
         rng = ctx.rng("scenario", step.id, situation)
-        distractors = pick_distractors(key, [other_cond, siblings, others, corpus_actions[kind]], 3, rng)
-        distractors = [d for d in distractors if not similar(d, key)] or distractors
-        if len(distractors) < 2:
+        # Distractors come from this procedure only: another branch of a decision first, then what the
+        # same section asks at other moments. Actions of other sections or SOPs are never tempting to
+        # someone who skimmed this one (a wet sponge offered when the autoclave door leaks).
+        near = [d for d in [*other_cond, *siblings] if not d.endswith("\u2026") and not similar(d, key)]
+        distractors = pick_distractors(key, [[d for d in other_cond if d in near], near], 3, rng)
+        if len(distractors) < 2 or key.endswith("\u2026") or _BOTH_BRANCHES.search(key):
             continue
         options, idx = place_key(key, distractors[:3], rng)
         parent = _parent(ctx, step)
-        h = ctx.heading(step)
-        where = f' during "{h}"' if h and not ctx.heading_is_step(step) else ""
         context = f' (while doing: "{shorten(parent.text, 100)}")' if parent is not None else ""
         imp = ctx.info(step).importance
-        from_sop = sum(1 for d in distractors if d in other_cond or d in siblings)
+        from_sop = sum(1 for d in distractors if d in other_cond)
         yield Candidate(
             kind="scenario",
             type="scenario",
-            stem=f"Scenario{where}{context}: {situation}. According to the SOP, what do you do?",
+            stem=f"Scenario{context}: {situation}. According to the SOP, what do you do?",
             options=options,
             answer=idx,
             step=step,
             quote=quote,
-            quality=round(min(1.0, imp * (0.95 if from_sop >= 2 else 0.8) + 0.08), 3),
+            quality=round(min(1.0, imp * (0.95 if from_sop >= 1 else 0.8) + 0.08), 3),
             rationale=ctx.why(step, f'asks what to do when "{situation.lower()}"'),
             slot=f"scenario:{step.id}:{situation[:40]}",
             step_ids=[step.id],

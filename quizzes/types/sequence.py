@@ -12,9 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from quizzes.text import distinct_labels, quote_prefix
+from quizzes.text import clean, quote_prefix
 from quizzes.types.base import Candidate, Context
+from quizzes.types.scenario import as_option
+from sops.actions import strip_lead
 from sops.model import Step
+
+OPTION_LIMIT = 120
 
 ORDER_CUE = re.compile(
     r"\b(?:before|after|afterwards|until|once|wait|prior to|only when|as soon as|no sooner than)\b",
@@ -30,6 +34,19 @@ def _where(ctx: Context, *steps: Step) -> str:
     return f' in "{h}"' if h else ""
 
 
+def _option_labels(window: list[Step]) -> list[str] | None:
+    """Each step as an option without its lead clause ("When the pressure has reached 15 psi, load the
+    items" -> "Load the items": the clause would give the order away), whole (never truncated), distinct."""
+    labels = [as_option(strip_lead(clean(s.text))) for s in window]
+    if any(
+        len(label) > OPTION_LIMIT or label.endswith("\u2026") or len(label.split()) < 3 for label in labels
+    ):
+        return None
+    if any(ORDER_CUE.search(label) for label in labels):
+        return None  # "... after initiating ..." in an option cues its place
+    return labels if len({label.casefold() for label in labels}) == len(labels) else None
+
+
 def ordering(ctx: Context) -> Iterator[Candidate]:
     for run in ctx.runs:
         for size in (4, 3):
@@ -41,8 +58,8 @@ def ordering(ctx: Context) -> Iterator[Candidate]:
                 if not all(ctx.usable(s) and not ctx.repeated(s) for s in window):
                     continue
                 if not any(ORDER_CUE.search(s.text) for s in window):
-                    continue
-                labels = distinct_labels([s.text for s in window], 110)
+                    continue  # no step says why the order matters
+                labels = _option_labels(window)
                 if labels is None:
                     continue
                 rng = ctx.rng("ordering", window[0].id, size)

@@ -51,6 +51,7 @@ def numeric(ctx: Context) -> Iterator[Candidate]:
             shown = re.match(r"\s?[^\W\d_]|\s?[°%µμ\u00d7]", step.text[spot.num_end :])
             unit_hint = f" (in {unit})" if unit and not shown else ""
             where, quoted = _context(ctx, step, blanked), f'"{blanked}"'
+            shared = 0.8 if ctx.shared_value(spot.cv) else 1.0  # the value that differs ranks first
             yield Candidate(
                 kind="numeric",
                 type="numeric",
@@ -59,10 +60,11 @@ def numeric(ctx: Context) -> Iterator[Candidate]:
                 answer={"value": value, "unit": unit, "tolerance": 0},
                 step=step,
                 quote=sentence,
-                quality=round(min(1.0, ctx.info(step).importance * (0.6 if approx else 1.05)), 3),
+                quality=round(min(1.0, ctx.info(step).importance * (0.6 if approx else 1.05) * shared), 3),
                 rationale=ctx.why(step, f"asks for the value {clean(spot.cv.text) or value}"),
                 slot=f"numeric:{step.id}:{spot.num_start}",
                 step_ids=[step.id],
+                extra={"values": [[spot.cv.value, spot.cv.unit.strip().casefold()]]},
             )
 
 
@@ -98,6 +100,7 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             if BLANK not in blanked:
                 continue
             rng = ctx.rng("value_choice", step.id, spot.num_start)
+            shared = 0.8 if ctx.shared_value(spot.cv) else 1.0
             options, idx = place_key(key, distractors, rng)
             yield Candidate(
                 kind="value_choice",
@@ -108,9 +111,12 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
                 answer=idx,
                 step=step,
                 quote=sentence,
-                quality=round(ctx.info(step).importance * 0.95, 3),
+                quality=round(ctx.info(step).importance * 0.95 * shared, 3),
                 rationale=ctx.why(step, f"asks which value the SOP specifies ({clean(spot.cv.text) or key})"),
                 slot=f"choice:{step.id}",
                 step_ids=[step.id],
-                extra={"direction": spot.direction},
+                extra={
+                    "direction": spot.direction,
+                    "values": [[spot.cv.value, spot.cv.unit.strip().casefold()]],
+                },
             )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from quizzes.generate import sources
 from quizzes.model import QUESTION_TYPES, Question
 from sops.model import SopDocument
 
 
 def check_question(q: Question, doc: SopDocument) -> None:
-    steps = {s.id: s for s in doc.steps}
+    steps = sources(doc)
     assert q.type in QUESTION_TYPES
     assert q.stem.strip()
     assert q.source.step_id in steps, q

@@ -24,7 +24,7 @@ def test_generated_set_properties(count, seed):
     check_set(qs, doc)
     assert len(qs) <= count
     if count >= 8:  # every step with a warning or a value is a must-learn item and gets a question
-        assert {"st2", "st4", "st5", "st6", "st8"} <= {q.source.step_id for q in qs}
+        assert {"st2", "st4", "st6", "st8"} <= {q.source.step_id for q in qs}
         assert len({q.type for q in qs}) >= 2
 
 
@@ -50,11 +50,10 @@ def test_one_question_per_fact(sop):
     assert len(quotes) == len(set(quotes))
 
 
-def test_prohibition_offers_required_actions_as_distractors(sop):
-    (c,) = [c for c in candidates(sop, kinds=["prohibition"]) if c.step.id == "st2"]
-    assert c.options[c.answer] == "Pipette by mouth"
-    required = {s.text.rstrip(".") for s in sop.steps}
-    assert all(o in required for i, o in enumerate(c.options) if i != c.answer), c.options
+def test_a_prohibition_is_asked_as_the_permission_a_new_hire_might_assume(sop):
+    (c,) = [c for c in candidates(sop, kinds=["permission"]) if c.step.id == "st2"]
+    assert c.stem == "True or false? Under this SOP, you may pipette by mouth."
+    assert c.answer is False and c.quote == "WARNING: Never pipette by mouth."
 
 
 def test_rationale_names_the_reason(sop):

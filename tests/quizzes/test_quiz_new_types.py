@@ -109,7 +109,8 @@ def test_value_distractors_are_on_the_wrong_side_of_limits():
     assert all(_num(o) > 5 for i, o in enumerate(no_more.options) if i != no_more.answer)
 
 
-def test_corpus_supplies_cross_sop_distractors():
+def test_roles_of_other_sops_are_never_distractors():
+    """A role from another SOP is not a distractor anyone who skimmed this one would pick."""
     doc = parse_sop_text(
         "# SOP-7 Hand-off\n\n## Procedure\n\n1. Old IC: brief the New IC on the situation.\n"
         "2. New IC: confirm that you are taking over the incident.\n"
@@ -117,10 +118,7 @@ def test_corpus_supplies_cross_sop_distractors():
         filename="h.md",
     )
     assert not [c for c in candidates(doc) if c.kind == "who_responsible"], "only 2 roles of its own"
-    with_corpus = [c for c in candidates(doc, corpus=[_doc()]) if c.kind == "who_responsible"]
-    assert with_corpus
-    others = {role_key(s.actor) for s in _doc().steps if s.actor}
-    assert any(role_key(o) in others for c in with_corpus for o in c.options)
+    assert not [c for c in candidates(doc, corpus=[_doc()]) if c.kind == "who_responsible"]
 
 
 def test_new_types_in_a_full_quiz_and_backwards_compatible_call():

@@ -6,19 +6,12 @@ from quizzes.text import (
     alternative_values,
     bound_direction,
     distinct_labels,
-    flip_direction,
     locate_value,
     sentence_spans,
     shorten,
     substitute_number,
 )
 from sops.model import CriticalValue, Step
-
-
-def test_flip_direction():
-    assert flip_direction("Use at least 70% ethanol.") == "Use at most 70% ethanol."
-    assert flip_direction("At least two people sign.") == "At most two people sign."
-    assert flip_direction("Mix well.") is None
 
 
 @pytest.mark.parametrize(
