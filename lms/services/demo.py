@@ -155,9 +155,9 @@ class SeedSummary:
     attempts: int
 
 
-# Questions the demo trainer writes by hand where the drafted pool is thin: the generator drafts nothing from
-# an SOP whose steps carry no value, rule, condition or stated order (it no longer pads with sequence items),
-# and a trainer then writes the questions, as one would in a real organisation.
+# Questions the demo trainer writes by hand where the drafted pool is thin: the generator drafts little or
+# nothing from an SOP whose steps carry no value, rule, condition or stated order (it no longer pads a pool
+# with sequence items), and a trainer then writes the questions, as one would in a real organisation.
 TRAINER_QUESTIONS: dict[str, list[tuple[str, str, list[str], Any]]] = {
     "qms-capa-procedure.md": [
         (
@@ -173,6 +173,46 @@ TRAINER_QUESTIONS: dict[str, list[tuple[str, str, list[str], Any]]] = {
                 "Proof that the actions taken were implemented",
                 "The root cause of the nonconformity",
                 "The decision whether a CAPA is needed at all",
+            ],
+            0,
+        ),
+    ],
+    "it-database-restore-runbook.md": [
+        (
+            "true_false",
+            "True or false? Data written to a customer database after the chosen restore point is kept.",
+            ["True", "False"],
+            False,
+        ),
+        (
+            "single_choice",
+            "After restoring a customer database, which password do you set on the new instance?",
+            [
+                "The old password of the database being restored",
+                "A newly generated password, sent to the tenant",
+                "No password: Terraform imports the credentials",
+            ],
+            0,
+        ),
+    ],
+    "safety-lockout-tagout-osha-typical-minimal-procedure.md": [
+        (
+            "single_choice",
+            "Before you lock out a machine for servicing, whom must you notify?",
+            [
+                "All affected employees",
+                "Only the machine's regular operator",
+                "Nobody, as long as your lock is applied",
+            ],
+            0,
+        ),
+        (
+            "single_choice",
+            "The machine is locked out. How do you verify the isolation?",
+            [
+                "Check that nobody is exposed, then try the normal controls to make sure it will not start",
+                "Check that the lock is closed and the tag is legible",
+                "Ask the operator whether the machine is off",
             ],
             0,
         ),
