@@ -75,7 +75,7 @@ def test_stored_blind_ratings_are_well_formed():
         ids = {m["id"] for m in ratings["must_learn"]}
         assert 3 <= len(ids) <= 8
         for q in ratings["questions"]:
-            assert q["rating"] in ("A", "E", "R") and q["round"] in ("before", "after-1")
+            assert q["rating"] in ("A", "E", "R") and q["round"] in ("before", "after-1", "after-2")
             assert set(q["must_learn"]) <= ids
 
 

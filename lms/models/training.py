@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import UTCDateTime, db, utcnow
@@ -80,6 +80,14 @@ class Quiz(db.Model):
         return [q for q in self.questions if q.status == "approved"]
 
 
+question_rule = Table(
+    "lms_question_rule",
+    db.metadata,
+    Column("question_id", ForeignKey("lms_question.id", ondelete="CASCADE"), primary_key=True),
+    Column("rule_id", ForeignKey("lms_sop_rule.id", ondelete="CASCADE"), index=True, nullable=False),
+)
+
+
 class Question(db.Model):
     """A quiz item; `answer` follows the formats in `quizzes.model`, `step` is the SOP step it tests."""
 
@@ -95,10 +103,6 @@ class Question(db.Model):
     step_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_sop_step.id", ondelete="SET NULL"), index=True
     )
-    # a question drafted from a rule written outside the steps ("Never ...", "If ..., tell ...") tests it
-    rule_id: Mapped[int | None] = mapped_column(
-        ForeignKey("lms_sop_rule.id", ondelete="SET NULL"), index=True
-    )
     quote: Mapped[str] = mapped_column(Text, default="")
     quality: Mapped[float] = mapped_column(Float, default=0.5)
     rationale: Mapped[str] = mapped_column(Text, default="")
@@ -110,4 +114,6 @@ class Question(db.Model):
 
     quiz: Mapped[Quiz] = relationship(back_populates="questions")
     step: Mapped[SopStep | None] = relationship()
-    rule: Mapped[SopRule | None] = relationship()
+    # a question drafted from a rule written outside the steps ("Never ...", "If ..., tell ...") tests it; a
+    # link table rather than a column, so adding it rewrote no table that answers reference
+    rule: Mapped[SopRule | None] = relationship(secondary=lambda: question_rule, uselist=False)
