@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from lms.db import db
 from lms.models import Attempt, Question, Response, Sop, SopRevision, SopStep, TrainingModule
-from lms.services import attempts, enrolments, sop_import
+from lms.services import attempts, enrolments, quiz_review, sop_import
 from lms.services.demo import _wrong_answer, right_answer
 from tests.conftest import DEMO_SOPS, login
 
@@ -37,6 +37,34 @@ def publish(name: str) -> TrainingModule:
     """Import a demo SOP; its generated module (not yet published)."""
     revision = sop_import.import_sop((DEMO_SOPS / name).read_bytes(), name, None)
     return sop_import.modules_of(revision.id)[0]
+
+
+def publish_written(name: str, count: int = 12) -> TrainingModule:
+    """Import a demo SOP and give its module a trainer-written quiz: one single-choice question on each of its
+    first `count` steps ("What does step N ask?", the key that step's text, two other steps as distractors),
+    in place of the drafted ones. For the analytics tests whose arithmetic needs a known quiz shape, whatever
+    the generator drafts from that SOP today."""
+    module = publish(name)
+    for question in list(module.quiz.questions):
+        module.quiz.questions.remove(question)
+        db.session.delete(question)
+    module.quiz.questions_per_attempt = None
+    db.session.flush()
+    steps = module.revision.steps
+    assert len(steps) >= count, f"{name} has {len(steps)} steps, fewer than {count}"
+    for k, step in enumerate(steps[:count]):
+        others = [steps[(k + 1) % len(steps)].text, steps[(k + 2) % len(steps)].text]
+        quiz_review.add_question(
+            module.id,
+            "single_choice",
+            f"What does step {step.number} ask?",
+            [step.text, *others],
+            0,
+            step.id,
+            None,
+        )
+    db.session.refresh(module)
+    return module
 
 
 def raw_sop_revision_totals(keep: Callable[[int], bool] = lambda user_id: True) -> dict:

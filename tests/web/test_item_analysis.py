@@ -23,7 +23,7 @@ from lms.models import Attempt, Question, Quiz, Response
 from lms.services import accounts, enrolments, quiz_review
 from quizzes.psychometrics import item_analysis
 from tests.conftest import PASSWORD
-from tests.web.quiz_takers import csv_rows, publish, signed_in, table, take_quiz
+from tests.web.quiz_takers import csv_rows, publish, publish_written, signed_in, table, take_quiz
 
 LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
 QUBIT = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
@@ -41,7 +41,7 @@ def results(app: Flask) -> dict:
     with app.app_context():
         ops = accounts.create_job_role("Operations", "Plant")
         office = accounts.create_job_role("Office", "Admin")
-        module = publish(LOTO)
+        module = publish_written(LOTO)
         quiz_review.publish(module.id, None)
         for role in (ops, office):
             enrolments.assign_module_to_role(module.id, role.id, 14, None)
@@ -303,7 +303,7 @@ def test_irt_on_request_orders_questions_and_learners_as_their_right_answers_do(
     answers (the raw score is sufficient); a question everyone got right cannot be placed and says so."""
     with app.app_context():
         role = accounts.create_job_role("Crew", "Plant")
-        module = publish(LOTO)
+        module = publish_written(LOTO)
         quiz_review.publish(module.id, None)
         enrolments.assign_module_to_role(module.id, role.id, 14, None)
         q = [question.id for question in module.quiz.questions]
@@ -430,7 +430,7 @@ def test_an_unknown_quiz_is_not_found(client, make_user) -> None:
 
 def test_with_no_attempts_the_pages_say_so(app, client, make_user) -> None:
     with app.app_context():
-        module = publish(LOTO)
+        module = publish_written(LOTO)
         quiz_review.publish(module.id, None)
         quiz_id = module.quiz.id
     signed_in(client, make_user)
@@ -445,7 +445,7 @@ def test_with_no_attempts_the_pages_say_so(app, client, make_user) -> None:
 def test_with_one_learner_the_page_shows_facilities_and_no_spread(app, client, make_user) -> None:
     with app.app_context():
         role = accounts.create_job_role("Solo", "Plant")
-        module = publish(LOTO)
+        module = publish_written(LOTO)
         quiz_review.publish(module.id, None)
         enrolments.assign_module_to_role(module.id, role.id, 14, None)
         user = accounts.create_user("solo@example.org", "Solo", PASSWORD, "learner", [role.id])
