@@ -18,6 +18,9 @@ from lms.services.demo import _wrong_answer, right_answer
 from tests.conftest import DEMO_SOPS, post
 
 LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
+# The SOP the journey tests upload to get a drafted quiz of several question types (values, true/false,
+# ordering); LOTO's steps carry few values or rules, so its drafted pool is small.
+QUIZ_SOP = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
 
 
 def upload(client: FlaskClient, data: bytes, filename: str):
@@ -26,7 +29,7 @@ def upload(client: FlaskClient, data: bytes, filename: str):
     )
 
 
-def upload_sample(client: FlaskClient, app: Flask, name: str = LOTO) -> TrainingModule:
+def upload_sample(client: FlaskClient, app: Flask, name: str = QUIZ_SOP) -> TrainingModule:
     response = upload(client, (DEMO_SOPS / name).read_bytes(), name)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     revision_id = int(re.search(r"/sops/revisions/(\d+)", response.headers["Location"]).group(1))

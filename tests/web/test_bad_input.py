@@ -86,7 +86,7 @@ def test_oversized_upload_is_refused(app, client, make_user) -> None:
 
 def test_same_document_twice_is_refused(app, client, make_user) -> None:
     login(client, make_user("trainer"))
-    upload_sample(client, app)
+    upload_sample(client, app, LOTO)
     before = counts(app)
     response = upload(client, (DEMO_SOPS / LOTO).read_bytes(), LOTO)
     assert response.status_code == 400

@@ -13,6 +13,7 @@ from lms.services import accounts
 from lms.services.question_edit import answer_to_text
 from tests.conftest import login, post
 from tests.web.helpers import (
+    LOTO,
     answers_form,
     attempt_questions,
     enrolment_of,
@@ -23,7 +24,7 @@ from tests.web.helpers import (
 
 def test_trainer_uploads_an_sop_and_sees_its_sections_and_steps(app, client, make_user) -> None:
     login(client, make_user("trainer"))
-    module = upload_sample(client, app)
+    module = upload_sample(client, app, LOTO)
     page = client.get(f"/sops/revisions/{module.revision_id}").get_data(as_text=True)
     assert "Sequence of Lockout" in page
     assert "(1)" in page and "(8)" in page
@@ -109,7 +110,7 @@ def test_the_whole_journey(app, client, make_user) -> None:
     # 4: the learner reads, takes the quiz, gets a score and the SOP steps behind misses
     login(client, early)
     dashboard = client.get("/my/training").get_data(as_text=True)
-    assert "Lockout" in dashboard and "assigned" in dashboard
+    assert "Qubit Quantification" in dashboard and "assigned" in dashboard
     enrolment = enrolment_of(app, early.id, module.id)
     overview = client.get(f"/my/training/{enrolment.id}").get_data(as_text=True)
     assert "Lessons" in overview

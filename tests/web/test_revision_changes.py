@@ -10,7 +10,7 @@ from sqlalchemy import select
 from lms.db import db
 from lms.models import SopRevision, TrainingModule
 from tests.conftest import DEMO_SOPS, login, post
-from tests.web.helpers import upload_sample
+from tests.web.helpers import LOTO, upload_sample
 
 QUBIT = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
 UV_STEP = "If you have a UV crosslinker available, UV pipettes and tube racks regularly for 2 minutes."
@@ -86,7 +86,7 @@ def test_a_new_revision_shows_what_changed_and_flags_questions(app, client, make
 def test_comparisons_need_two_revisions_of_the_same_sop(app, client, make_user) -> None:
     login(client, make_user("trainer"))
     qubit = upload_sample(client, app, QUBIT)
-    loto = upload_sample(client, app)
+    loto = upload_sample(client, app, LOTO)
     assert client.get(f"/sops/revisions/{qubit.revision_id}/changes").status_code == 404
     response = client.get(f"/sops/revisions/{qubit.revision_id}/changes?against={loto.revision_id}")
     assert response.status_code == 400

@@ -27,6 +27,18 @@ def publish_and_assign(app, trainer_id: int, role_id: int, filename: str) -> tup
     with app.app_context():
         revision = sop_import.import_sop((DEMO_SOPS / filename).read_bytes(), filename, trainer_id)
         module = sop_import.modules_of(revision.id)[0]
+        if (
+            not module.quiz.questions
+        ):  # nothing drafted (CAPA's steps carry no value or rule): the trainer writes one
+            quiz_review.add_question(
+                module.id,
+                "true_false",
+                f"True or false? {revision.title} applies to you.",
+                ["True", "False"],
+                True,
+                None,
+                trainer_id,
+            )
         quiz_review.publish(module.id, trainer_id)
         enrolments.assign_module_to_role(module.id, role_id, 14, trainer_id)
         return revision.sop.code, revision.title, revision.label
