@@ -50,15 +50,15 @@ from sops.model import SopDocument, Step  # noqa: E402
 from sops.parse import parse_sop, parse_sop_text  # noqa: E402
 
 SINGLE = ("single_choice", "scenario")
-# Reported, no longer targets (issue 10): a pool padded with sequence items covered 98% of the steps and a
-# trainer would have published 1% of it. Whether questions are publishable is bench/question_review.py's.
+# Reported, no longer targets (issue 10): a pool padded with sequence items covered 98% of the steps (and
+# every step with a number, container sizes included) and a trainer would have published 1% of it. Whether
+# the must-learn items are tested by a publishable question is what bench/question_review.py measures.
 MIN_TYPES_ON_15_STEP_SOPS = 4
 TARGETS = {
     "answerability": 1.0,
     "key_uniqueness": 1.0,
     "option_distinctness": 1.0,
     "longest_is_key_over_chance": 1.0,  # at most
-    "critical_coverage": 0.9,
     "speed_60_step_seconds": 0.5,  # at most ("well under a second")
 }
 
@@ -471,7 +471,6 @@ def main(argv: list[str] | None = None) -> int:
         and ratios["key_uniqueness"] >= TARGETS["key_uniqueness"]
         and ratios["option_distinctness"] >= TARGETS["option_distinctness"]
         and ratios["longest_is_key_over_chance"] <= TARGETS["longest_is_key_over_chance"]
-        and ratios["critical_coverage"] >= TARGETS["critical_coverage"]
         and ratios["speed_60_step_seconds"] <= TARGETS["speed_60_step_seconds"]
     )
     print(f"meets targets: {meets}")

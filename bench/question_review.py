@@ -90,6 +90,7 @@ class Rated:
     form: str
     rating: str  # A, E, R
     must_learn: list[str]
+    quality: float | None = None  # the score the review page shows, for today's pool
 
 
 def export(sops: list[CorpusSop], out: Path) -> None:
@@ -155,7 +156,7 @@ def collect(sops: list[CorpusSop], round_name: str | None) -> tuple[list[Rated],
                 first = q.stem.strip().splitlines()[0][:100]
                 unrated.append(f"{sop.id} [{fingerprint(q)}] {form_of(q)}: {first}")
                 continue
-            rated.append(Rated(sop.id, form_of(q), r["rating"], r.get("must_learn", [])))
+            rated.append(Rated(sop.id, form_of(q), r["rating"], r.get("must_learn", []), q.quality))
     return rated, must_learn, unrated
 
 
@@ -163,6 +164,18 @@ def shares(items: list[Rated]) -> dict[str, float]:
     counts = Counter(r.rating for r in items)
     n = len(items) or 1
     return {k: round(counts[k] / n, 3) for k in "AER"}
+
+
+def quality_auc(rated: list[Rated]) -> float | None:
+    """Does the quality score trainers see predict an A? The probability that an A question scores above a
+    question rated E or R (ties count half): 0.5 is chance, 1.0 a perfect ranking."""
+    scored = [r for r in rated if r.quality is not None]
+    pos = [r.quality for r in scored if r.rating == "A"]
+    neg = [r.quality for r in scored if r.rating != "A"]
+    if not pos or not neg:
+        return None
+    wins = sum((a > b) + 0.5 * (a == b) for a in pos for b in neg)
+    return round(wins / (len(pos) * len(neg)), 3)
 
 
 def report(rated: list[Rated], must_learn: dict[str, list[str]]) -> dict:
@@ -181,6 +194,7 @@ def report(rated: list[Rated], must_learn: dict[str, list[str]]) -> dict:
         },
         "must_learn_items": len(items),
         "must_learn_tested_by_A": round(covered / len(items), 3) if items else 0.0,
+        "quality_auc": quality_auc(rated),
     }
 
 
@@ -213,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         f"  must-learn items tested by an A question: {result['must_learn_tested_by_A']:.0%} "
         f"of {result['must_learn_items']} (target >= 90%)"
     )
+    if result["quality_auc"] is not None:
+        print(f"  the quality score predicts an A with AUC {result['quality_auc']:.2f} (0.5 is chance)")
     print("  per form:")
     for form, row in result["per_form"].items():
         print(f"    {form:<20} n={row['n']:<4} A {row['A']:.0%}  E {row['E']:.0%}  R {row['R']:.0%}")

@@ -61,6 +61,7 @@ def test_ratings_count_only_for_the_exact_wording(tmp_path, monkeypatch):
     assert len(unrated) == 1 and question_review.fingerprint(first) in unrated[0]
     report = question_review.report(rated, must_learn)
     assert report["shares"]["A"] == 1.0 and report["must_learn_tested_by_A"] == 1.0
+    assert report["quality_auc"] is None  # nothing rated below A: no ranking to judge
     first.stem += " (edited)"
     assert (
         question_review.fingerprint(first)
@@ -77,6 +78,16 @@ def test_stored_blind_ratings_are_well_formed():
         for q in ratings["questions"]:
             assert q["rating"] in ("A", "E", "R") and q["round"] in ("before", "after-1", "after-2")
             assert set(q["must_learn"]) <= ids
+
+
+def test_quality_auc_is_the_share_of_a_over_non_a_pairs_ranked_right():
+    rated = [
+        question_review.Rated("s", "f", "A", [], 0.9),
+        question_review.Rated("s", "f", "A", [], 0.4),
+        question_review.Rated("s", "f", "R", [], 0.5),
+        question_review.Rated("s", "f", "E", [], 0.4),
+    ]
+    assert question_review.quality_auc(rated) == (1 + 1 + 0 + 0.5) / 4
 
 
 @pytest.mark.parametrize(

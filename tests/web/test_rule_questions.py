@@ -1,0 +1,48 @@
+"""A question drafted from a rule written outside the steps stays traceable to that sentence in the app."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lms.db import db
+from lms.models import SopRule, TrainingModule
+from tests.conftest import login
+from tests.web.helpers import upload
+
+SPILL_SOP = b"""# SOP-SPL-001 Spill response
+
+## Responsibilities
+Never pipette stock solution by mouth.
+If the spill is over 10 mL, tell the safety officer within 30 minutes.
+
+## Procedure
+1. Put on nitrile gloves before you touch the bench.
+2. Wipe the bench with 70% ethanol for at least 2 minutes.
+3. Put the used wipes in the yellow waste bin.
+"""
+
+
+def test_prose_rules_are_stored_and_their_questions_point_at_them(app, client, make_user) -> None:
+    login(client, make_user("trainer"))
+    response = upload(client, SPILL_SOP, "spill.md")
+    assert response.status_code == 302, response.get_data(as_text=True)[:1000]
+    with app.app_context():
+        module = db.session.scalar(select(TrainingModule).order_by(TrainingModule.id.desc()))
+        rules = db.session.scalars(select(SopRule).where(SopRule.revision_id == module.revision_id)).all()
+        prose = {r.text: r for r in rules if r.step_id is None}
+        assert set(prose) == {
+            "Never pipette stock solution by mouth.",
+            "If the spill is over 10 mL, tell the safety officer within 30 minutes.",
+        }
+        assert prose["Never pipette stock solution by mouth."].kind == "prohibition"
+        assert prose["Never pipette stock solution by mouth."].section.heading == "Responsibilities"
+        from_rules = [q for q in module.quiz.questions if q.rule is not None]
+        assert from_rules, [q.stem for q in module.quiz.questions]
+        for q in from_rules:
+            assert q.step is None and q.quote and q.quote in q.rule.text
+        permission = next(q for q in from_rules if q.type == "true_false")
+        assert permission.stem == "True or false? Under this SOP, you may pipette stock solution by mouth."
+        assert permission.answer is False
+        module_id = module.id
+    page = client.get(f"/modules/{module_id}").get_data(as_text=True)
+    assert 'Tests a rule in "Responsibilities"' in page
