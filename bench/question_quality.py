@@ -6,9 +6,9 @@ Default SOPs: lms/demo/sops/*.md plus tests/fixtures/sops/* when that folder exi
 README files are skipped; files the parser rejects are reported and skipped).
 
 What is counted, per SOP and overall:
-- pool: generate_questions(doc, count=max(12, number of steps), seed=0), the other SOPs as the distractor
-  corpus. The app shows 12-question attempts drawn from a pool; coverage is a property of the pool, so the
-  pool is as large as the SOP has steps (at least the 12 the app asks for).
+- pool: generate_questions(doc, count=max(12, number of steps), seed=0); distractors come from the SOP
+  itself, never from other SOPs. Coverage is a property of the pool, so the pool is as large as the SOP
+  has steps (at least 12).
 - answerability: the source quote occurs verbatim in the text of its step AND the key is consistent with
   it (checked here independently of the generator, per question kind: the numeric value appears in the
   quote, a step-text key is that step's text, a faithful true/false statement occurs in the quote, a
@@ -264,11 +264,11 @@ def critical(step: Step) -> bool:
 # ------------------------------------------------------------------ one SOP
 
 
-def measure(doc: SopDocument, corpus: list[SopDocument], parse_seconds: float) -> dict:
+def measure(doc: SopDocument, parse_seconds: float) -> dict:
     steps = sources(doc)  # the steps and the prose rules a question may cite
     pool = max(12, len(doc.steps))
     t0 = time.perf_counter()
-    qs = generate_questions(doc, pool, 0, corpus=corpus)
+    qs = generate_questions(doc, pool, 0)
     gen = time.perf_counter() - t0
     bad: list[str] = []
     ans = uniq = dist = 0
@@ -373,8 +373,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, dict] = {}
     for name, doc, parse_s in docs:
-        corpus = [d for n2, d, _ in docs if n2 != name]
-        results[name] = measure(doc, corpus, parse_s)
+        results[name] = measure(doc, parse_s)
 
     text = synthetic_sop(60)
     t0 = time.perf_counter()

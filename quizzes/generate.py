@@ -9,7 +9,6 @@ the text of the step it tests, a quality score (0-1) and a one-sentence rational
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 
 from quizzes.model import QUESTION_TYPES, Question, Source
 from quizzes.quality import rescore, supported
@@ -25,10 +24,9 @@ def candidates(
     doc: SopDocument,
     seed: int = 0,
     kinds: list[str] | None = None,
-    corpus: Sequence[SopDocument] = (),
 ) -> list[Candidate]:
     """Every valid candidate question for the SOP (before selection), in generator order."""
-    ctx = Context(doc, seed, corpus)
+    ctx = Context(doc, seed)
     out: list[Candidate] = []
     for name, gen in GENERATORS.items():
         if kinds is not None and name not in kinds:
@@ -218,9 +216,7 @@ def _to_question(qid: str, c: Candidate) -> Question:
     )
 
 
-def generate_questions(
-    doc: SopDocument, count: int = 10, seed: int = 0, corpus: Sequence[SopDocument] = ()
-) -> list[Question]:
+def generate_questions(doc: SopDocument, count: int = 10, seed: int = 0) -> list[Question]:
     """Up to `count` questions for the SOP: important steps first, covering many steps, sections and types.
 
     Returned in document order of the step each question tests; ids q1, q2, ... in that order. A tiny SOP
@@ -228,7 +224,7 @@ def generate_questions(
     """
     if count <= 0 or not doc.steps:
         return []
-    cands = candidates(doc, seed, corpus=corpus)
+    cands = candidates(doc, seed)
     picked = _select(cands, count, seed, doc)
     position = {id(s): i for i, s in enumerate(doc.steps)}
     kind_rank = {k: i for i, k in enumerate(GENERATORS)}
@@ -251,6 +247,6 @@ def pool_size(doc: SopDocument) -> int:
     return max(MIN_POOL, min(MAX_POOL, len(doc.steps)))
 
 
-def draft_pool(doc: SopDocument, seed: int = 0, corpus: Sequence[SopDocument] = ()) -> list[Question]:
+def draft_pool(doc: SopDocument, seed: int = 0) -> list[Question]:
     """The pool the app drafts on upload, and `sop-lms generate-quiz FILE` prints without --count."""
-    return generate_questions(doc, count=pool_size(doc), seed=seed, corpus=corpus)
+    return generate_questions(doc, count=pool_size(doc), seed=seed)

@@ -49,16 +49,3 @@ def test_a_changed_document_with_the_same_revision_number_is_refused(revision_id
     assert revision.label == "0.1"
     with pytest.raises(sop_import.InvalidInput, match="already imported with different content"):
         sop_import.import_sop(text.encode("utf-8"), RPA, actor_id=None)
-
-
-def test_question_generation_draws_on_other_current_sops(app_ctx) -> None:
-    """The corpus for cross-SOP distractors: other SOPs' effective revisions, never the SOP's own."""
-    from lms.services import quiz_review
-
-    first = sop_import.import_sop((DEMO_SOPS / RPA).read_bytes(), RPA, actor_id=None)
-    assert sop_import.corpus_for(first) == []
-    quiz_review.publish(sop_import.modules_of(first.id)[0].id, None)
-    loto = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
-    second = sop_import.import_sop((DEMO_SOPS / loto).read_bytes(), loto, actor_id=None)
-    assert [doc.title for doc in sop_import.corpus_for(second)] == [first.title]
-    assert sop_import.corpus_for(first) == [], "a draft revision is not part of anyone's corpus"

@@ -199,11 +199,10 @@ def regenerate(question_id: int, actor_id: int | None) -> Question:
         )
     doc = SopDocument.from_dict(item.quiz.module.revision.structure)
     taken = {q.stem for q in item.quiz.questions}
-    corpus = sop_import.corpus_for(item.quiz.module.revision)
     fresh = [
         candidate
         for seed in range(1, 4)
-        for candidate in generate_questions(doc, count=60, seed=item.id * 7 + seed, corpus=corpus)
+        for candidate in generate_questions(doc, count=60, seed=item.id * 7 + seed)
         if candidate.source.step_id == item.step.key and candidate.stem not in taken
     ]
     if not fresh:

@@ -160,7 +160,7 @@ def _draft_module(
     module.quiz = quiz
     steps_by_key = {step.key: step for step in revision.steps}
     rules_by_key = {rule.key: rule for rule in revision.rules}
-    for position, generated in enumerate(draft_pool(doc, corpus=corpus_for(revision))):
+    for position, generated in enumerate(draft_pool(doc)):
         quiz.questions.append(
             Question(
                 position=position,
@@ -246,19 +246,5 @@ def modules_of(revision_id: int) -> list[TrainingModule]:
     return list(db.session.scalars(select(TrainingModule).where(TrainingModule.revision_id == revision_id)))
 
 
-CORPUS_SIZE = 30
-
-
 def _values_json(values: list[CriticalValue]) -> list[dict[str, Any]]:
     return [{"text": v.text, "value": v.value, "unit": v.unit} for v in values]
-
-
-def corpus_for(revision: SopRevision) -> list[SopDocument]:
-    """Other SOPs' current revisions: distractors and roles from the same slot in other procedures."""
-    others = db.session.scalars(
-        select(SopRevision)
-        .where(SopRevision.sop_id != revision.sop_id, SopRevision.status == "effective")
-        .order_by(SopRevision.id.desc())
-        .limit(CORPUS_SIZE)
-    )
-    return [SopDocument.from_dict(other.structure) for other in others]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -76,10 +75,9 @@ def rule_as_step(rule: Rule) -> Step:
 class Context:
     """One SOP seen by the generators: usable steps, sequences, importance, seeded randomness."""
 
-    def __init__(self, doc: SopDocument, seed: int = 0, corpus: Sequence[SopDocument] = ()):
+    def __init__(self, doc: SopDocument, seed: int = 0):
         self.doc = doc
         self.seed = seed
-        self.corpus = [d for d in corpus if d is not doc]
         self.steps = list(doc.steps)
         # what the question forms read: the steps, then the rules written outside any step (as steps of
         # their section without a number), so a rule in prose is asked like a step; sequences use steps only

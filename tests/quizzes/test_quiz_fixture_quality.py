@@ -30,7 +30,7 @@ def test_fixture_question_pool_meets_the_quality_bar(path):
     doc = _parse(path)
     if len(doc.steps) < 4:
         pytest.skip("too few steps for a quiz")
-    r = measure(doc, [], 1.0)
+    r = measure(doc, 1.0)
     assert r["problems"] == []
     assert r["answerable"] == r["unique"] == r["distinct"] == r["questions"]
 
@@ -50,7 +50,7 @@ def test_longest_option_is_not_systematically_the_key():
             doc = parse_sop(path.read_bytes(), path.name)
         except ValueError:
             continue
-        r = measure(doc, [], 1.0)
+        r = measure(doc, 1.0)
         longest += r["longest_sum"]
         chance += r["chance_sum"]
     assert chance > 0 and longest <= chance
