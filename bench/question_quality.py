@@ -382,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     generate_questions(syn, 12, 0)
     syn_gen12 = time.perf_counter() - t0
-    syn_res = measure(syn, [], syn_parse)
+    syn_res = measure(syn, syn_parse)
 
     head = f"{'SOP':<58} {'steps':>5} {'qs':>4} {'ans':>5} {'uniq':>5} {'dist':>5} {'long/ch':>7} "
     head += f"{'crit':>7} {'steps':>7} {'types':>5} {'gen/parse':>9}"
