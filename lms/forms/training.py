@@ -12,7 +12,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-SOP_EXTENSIONS = ["md", "markdown", "txt", "text", "html", "htm", "docx", "pdf"]
+from sops.readers import READERS
+
+SOP_EXTENSIONS = [extension.lstrip(".") for extension in READERS]  # every format a reader exists for
 
 
 class UploadSopForm(FlaskForm):
@@ -21,10 +23,12 @@ class UploadSopForm(FlaskForm):
         validators=[
             FileRequired("Choose a file to upload."),
             FileAllowed(
-                SOP_EXTENSIONS, "Upload a Word (.docx), PDF, HTML, Markdown (.md) or text (.txt) file."
+                SOP_EXTENSIONS,
+                "Upload a Word (.docx), PDF, HTML, Markdown (.md), reStructuredText (.rst) or text (.txt) "
+                "file.",
             ),
         ],
-        description="Word (.docx), PDF with a text layer, HTML, Markdown or plain text.",
+        description="Word (.docx), PDF with a text layer, HTML, Markdown, reStructuredText or plain text.",
     )
 
 

@@ -28,6 +28,7 @@ Reader = Callable[[bytes, str, ReadLimits], Extracted]
 READERS: dict[str, str] = {
     ".md": "sops.readers.plain:read_markdown",
     ".markdown": "sops.readers.plain:read_markdown",
+    ".rst": "sops.readers.plain:read_markdown",  # "===" / "---" underlined titles, "-" lists: read alike
     ".txt": "sops.readers.plain:read_text",
     ".text": "sops.readers.plain:read_text",
     ".html": "sops.readers.html:read",
@@ -35,7 +36,9 @@ READERS: dict[str, str] = {
     ".docx": "sops.readers.docx:read",
     ".pdf": "sops.readers.pdf:read",
 }
-ACCEPTED = "Markdown (.md), plain text (.txt), HTML (.html), Word (.docx) or PDF (.pdf)"
+ACCEPTED = (
+    "Markdown (.md), reStructuredText (.rst), plain text (.txt), HTML (.html), Word (.docx) or PDF (.pdf)"
+)
 
 
 def reader_for(filename: str) -> Reader:

@@ -104,3 +104,15 @@ def test_the_same_sop_in_every_format_gives_the_same_steps_and_rules(stem):
     steps, rules = zip(*counts, strict=True)
     assert max(steps) - min(steps) <= 1, counts
     assert max(rules) - min(rules) <= 1, counts
+
+
+def test_restructuredtext_reads_like_markdown():
+    """An .rst SOP: its underlined titles are sections and its "-" and numbered lists are read as such."""
+    rst = (
+        b"Release\n=======\n\nPreparing\n---------\n\n"
+        b"1. Check the build is green.\n2. Never tag before the tests pass.\n"
+    )
+    doc = parse_sop(rst, "release.rst")
+    assert [s.heading for s in doc.sections][-1] == "Preparing"
+    assert [s.text for s in doc.steps] == ["Check the build is green.", "Never tag before the tests pass."]
+    assert doc.rules[0].kind == "prohibition"
