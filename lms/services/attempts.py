@@ -14,7 +14,7 @@ from lms.models import Attempt, AttemptDeadline, Enrolment, Question, Response
 from lms.services import audit, tallies
 from lms.services.enrolments import enrolment_for
 from lms.services.errors import Conflict, InvalidInput, NotFound
-from quizzes.engine import select_for_attempt
+from quizzes.engine import giveaways, select_for_attempt
 from quizzes.scoring import ResponseError, grade, normalise_response, score_response
 
 
@@ -41,7 +41,8 @@ def start_attempt(user_id: int, enrolment_id: int) -> Attempt:
     size = quiz.questions_per_attempt or len(pool)
     number = len(enrolment.attempts) + 1
     rng = random.Random(random.SystemRandom().randrange(2**32))  # noqa: S311 (an order, not a secret)
-    chosen = select_for_attempt(pool, size, rng)
+    conflicts = giveaways([(q.id, q.type, q.stem, q.options, q.answer) for q in quiz.approved_questions])
+    chosen = select_for_attempt(pool, size, rng, conflicts)
     by_id = {q.id: q for q in quiz.approved_questions}
     attempt = Attempt(
         enrolment=enrolment,
