@@ -10,6 +10,7 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sops.model import CriticalValue, Step
 
@@ -30,7 +31,15 @@ _ABBREV = re.compile(
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences of `text`, trimmed, so `text[start:end]` is verbatim."""
+    """(start, end) offsets of the sentences of `text`, trimmed, so `text[start:end]` is verbatim.
+
+    Cached: every value of a step asks for its sentences, and one long step with many values (a list the
+    parser could not split) would otherwise be scanned once per value, quadratic in its length."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
@@ -46,7 +55,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         s, e = s + lead, s + len(chunk.rstrip())
         if e > s:
             out.append((s, e))
-    return out
+    return tuple(out)
 
 
 def sentences(text: str) -> list[str]:
@@ -323,8 +332,13 @@ def alternative_values(
     """
     integer = "." not in like and "," not in like
     unit_l = unit.strip().lower()
-    from_sop = [v for v in dict.fromkeys(siblings) if format_like(v, like) and _reads_back(v, like)]
-    raw: list[float] = sorted(from_sop, key=lambda v: abs(math.log1p(abs(v)) - math.log1p(abs(value))))
+    from_sop: list[float] = []
+    for v in sorted(dict.fromkeys(siblings), key=lambda v: abs(math.log1p(abs(v)) - math.log1p(abs(value)))):
+        if _reads_back(v, like):
+            from_sop.append(v)
+            if len(from_sop) >= 3 * n:  # the nearest few are enough; a long SOP has hundreds
+                break
+    raw: list[float] = list(from_sop)
     if direction == "min":
         raw += (
             [value * f for f in (0.5, 0.75, 0.25, 0.6, 0.9)]

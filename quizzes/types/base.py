@@ -209,7 +209,7 @@ class Context:
         if key not in self._memo:
             spots = []
             seen = set()
-            for cv in step.critical_values:
+            for cv in step.critical_values[:MAX_VALUES_PER_STEP]:  # more is a list the parser did not split
                 spot = locate_value(step, cv)
                 if spot is None or (spot.num_start, spot.num_end) in seen:
                     continue
@@ -291,6 +291,7 @@ class Context:
 
 
 SHARED_CONSTANT = 3
+MAX_VALUES_PER_STEP = 12
 _APPROX_BEFORE = re.compile(
     r"(?:~|\u2248|\babout|\bapprox(?:\.|imately)?|\baround|\bca\.|\broughly)\s*$", re.I
 )

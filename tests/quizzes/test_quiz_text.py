@@ -90,3 +90,14 @@ def test_locate_value_skips_ranges(text, cv):
 
 def test_alternatives_stay_positive():
     assert all(v > 0 for v in alternative_values(1, "minute", "1", "exact", 5))
+
+
+def test_sentence_spans_of_a_text_are_computed_once():
+    """Every value of a step asks for its sentences; a long step with many values must not be rescanned."""
+    from quizzes.text import _sentence_spans
+
+    text = " ".join(f"Add {n} mL of buffer number {n}." for n in range(1, 400))
+    _sentence_spans.cache_clear()
+    first = sentence_spans(text)
+    assert len(first) == 399 and sentence_spans(text) == first
+    assert _sentence_spans.cache_info().hits == 1
