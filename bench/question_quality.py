@@ -122,15 +122,12 @@ def answerable(q, doc: SopDocument, steps: dict[str, Step]) -> tuple[bool, str]:
     if q.type == "numeric":
         return _has_number(quote, float(q.answer["value"])), "numeric value not in the quote"
     if q.type == "true_false":
-        if kind == "before_after":
-            m = re.search(r'"(.*)" is done before "(.*)"', q.stem, re.S)
-            if not m or len(ids) != 2:
-                return False, "before/after stem unreadable"
-            order = [s.id for s in doc.steps]
-            a, b = steps[ids[0]], steps[ids[1]]
-            first_is_a = _step_starts(a, m.group(1)) and _step_starts(b, m.group(2))
-            truth = first_is_a if order.index(a.id) < order.index(b.id) else not first_is_a
-            return truth == q.answer, "before/after key contradicts document order"
+        if kind == "permission":  # "Under this SOP, you may X": false, and the quote forbids X
+            m = re.match(r"True or false\? Under this SOP, (?:(.*?) )?may (.*)\.$", q.stem, re.S)
+            forbidding = r"\b(?:never|do not|don['\u2019]t|must not|shall not|should not|may not)\b"
+            acted = bool(m) and norm(m.group(2).split(" ")[0]) in norm(quote)
+            ok = q.answer is False and bool(re.search(forbidding, quote, re.I)) and acted
+            return ok, "permission item does not match a prohibition"
         statement, text = norm(_quoted(q.stem)), norm(step.text)
         at = text.find(statement)
         negated = at > 0 and text[:at].rstrip().endswith(("don't", "do not", "never", "not"))
@@ -156,22 +153,12 @@ def answerable(q, doc: SopDocument, steps: dict[str, Step]) -> tuple[bool, str]:
         return True, ""
     if q.type == "multiple_response":
         keys = [q.options[i] for i in q.answer]
-        if kind == "section_members":
-            return all(
-                any(_step_starts(s, k) for s in doc.steps if s.section_id == step.section_id) for k in keys
-            ), "a key is not a step of the section"
-        if kind == "substep_members":
-            kids = [steps[i] for i in q.extra.get("key_step_ids", [])]
-            ok = len(kids) == len(keys) and all(s.depth == step.depth + 1 for s in kids)
-            return ok and all(any(_step_starts(s, k) for s in kids) for k in keys), "a key is not a sub-step"
         return all(any(norm(k) in norm(s.text) for s in doc.steps) for k in keys), "a key is not SOP text"
     # single choice and scenario
     key = q.options[q.answer]
     if kind == "value_choice":
         nums = _numbers(key)
         return bool(nums) and _has_number(quote, nums[0]), "value key not in the quote"
-    if kind == "step_section":
-        return norm(key) in norm(doc.section(step.section_id).heading), "section key is not the heading"
     if kind == "who_responsible":
         shown = role_key(key) in role_key(quote) or role_key(key) == role_key(
             doc.section(step.section_id).heading
@@ -215,17 +202,6 @@ def key_unique(q, doc: SopDocument, steps: dict[str, Step]) -> bool:
                 return False
     if kind == "who_responsible" and step is not None and step.actor:
         return all(role_key(o) != role_key(step.actor) for o in wrong)
-    if kind in ("next_step", "previous_step") and step is not None:
-        ids = [i for i in q.extra.get("step_ids") or [] if i != step.id]
-        shown = steps.get(ids[0]) if ids else None
-        if shown is not None:
-            same = [s for s in doc.steps if norm(s.text) == norm(shown.text)]
-            pos = {s.id: k for k, s in enumerate(doc.steps)}
-            delta = 1 if kind == "next_step" else -1
-            neighbours = [
-                doc.steps[pos[s.id] + delta] for s in same if 0 <= pos[s.id] + delta < len(doc.steps)
-            ]
-            return not any(_step_starts(n, o) for n in neighbours for o in wrong if n is not step)
     if q.type == "scenario" and step is not None:
         cond = _cond(q.extra.get("condition", ""))
         for s in doc.steps:

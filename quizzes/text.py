@@ -106,20 +106,6 @@ def quote_prefix(text: str, limit: int = 200) -> str:
     return q
 
 
-def distinct_labels(texts: list[str], limit: int = 140) -> list[str] | None:
-    """Shortened labels for `texts` that stay pairwise distinct (longer where needed); None if impossible."""
-    if len({clean(t).casefold() for t in texts}) < len(texts):
-        return None
-    lim = limit
-    while True:
-        labels = [shorten(t, lim) for t in texts]
-        if len({x.casefold() for x in labels}) == len(labels):
-            return labels
-        if lim > max(len(t) for t in texts) + 2:
-            return None
-        lim += 60
-
-
 def words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z0-9µμ°%]+", text)
 

@@ -15,7 +15,6 @@ from quizzes.text import (
     locate_value,
     make_rng,
     requirement_words,
-    shorten,
     usable_step,
     words,
 )
@@ -113,13 +112,6 @@ class Context:
         key = ("usable", id(step))
         if key not in self._memo:
             self._memo[key] = usable_step(step)
-        return self._memo[key]
-
-    def short(self, step: Step, limit: int = 140) -> str:
-        """The step's display label (cached: distractor pools ask for every step many times)."""
-        key = ("short", id(step), limit)
-        if key not in self._memo:
-            self._memo[key] = shorten(step.text, limit)
         return self._memo[key]
 
     def next_of(self, a: Step) -> Step | None:
@@ -227,11 +219,7 @@ class Context:
     def _value_uses(self) -> Counter[tuple[float, str]]:
         """How many steps (and prose rules) give each value: a value in three or more is a shared constant
         ("spin for 1.5 min at 13,000 g" in every wash), and the value that differs is the one to ask."""
-        return Counter(
-            _value_key(cv)
-            for s in self.items
-            for cv in {_value_key(c): c for c in s.critical_values}.values()
-        )
+        return Counter(key for s in self.items for key in {_value_key(cv) for cv in s.critical_values})
 
     @cached_property
     def _values_by_unit(self) -> dict[str, list[float]]:

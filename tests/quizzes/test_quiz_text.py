@@ -5,7 +5,6 @@ import pytest
 from quizzes.text import (
     alternative_values,
     bound_direction,
-    distinct_labels,
     locate_value,
     sentence_spans,
     shorten,
@@ -70,9 +69,6 @@ def test_sentences_and_shortening():
     long = "Label each tube with the sample name and date. " + "More words follow here. " * 10
     assert shorten(long) == "Label each tube with the sample name and date."
     assert len(shorten("word " * 80, 100)) <= 100
-    labels = distinct_labels(["Mix well. Then spin for 5 s.", "Mix well. Then spin for 10 s."], 10)
-    assert labels is not None and labels[0] != labels[1]
-    assert distinct_labels(["Same text.", "same text."]) is None
 
 
 @pytest.mark.parametrize(
