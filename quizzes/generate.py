@@ -14,7 +14,6 @@ from quizzes.model import QUESTION_TYPES, Question, Source
 from quizzes.quality import rescore, supported
 from quizzes.text import make_rng
 from quizzes.types import GENERATORS, Candidate, Context
-from quizzes.types.base import rule_as_step
 from sops.model import SopDocument, Step
 
 MIN_QUALITY = 0.1
@@ -234,7 +233,7 @@ def generate_questions(doc: SopDocument, count: int = 10, seed: int = 0) -> list
 
 def sources(doc: SopDocument) -> dict[str, Step]:
     """Everything a question may cite, by id: the steps, and the rules written outside them ("rule-3")."""
-    return {s.id: s for s in [*doc.steps, *(rule_as_step(r) for r in doc.prose_rules)]}
+    return {s.id: s for s in Context(doc).items}
 
 
 MIN_POOL, MAX_POOL = 8, 40
