@@ -145,7 +145,7 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
     return [cands[i] for i in chosen]
 
 
-_FAMILIES = {"ordering": "ordering", "matching": "roles", "who_responsible": "roles"}
+_FAMILIES = {"ordering": "ordering", "matching": "roles", "who_responsible": "roles", "who_does": "roles"}
 
 
 def _signature(c: Candidate) -> tuple:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from lemminflect import getAllLemmas
+
 ROLE_NOUNS = frozenset(
     re.findall(
         r"\S+",
@@ -99,3 +101,39 @@ def role_key(role: str) -> str:
     if words and words[-1].endswith("s") and words[-1][:-1] in ROLE_NOUNS:
         words[-1] = words[-1][:-1]
     return " ".join(words)
+
+
+# words that open a noun phrase which is not a role ("Most users", "After installation the server")
+NOT_ROLE_OPENERS = frozenset(
+    re.findall(
+        r"\S+",
+        "most some many few after before when while being notification new other others "
+        "all any each every no this that these those such",
+    )
+)
+_NOT_VERBS = frozenset({"is", "has", "was", "does", "this", "its", "thus", "always", "perhaps", "as"})
+# after a word that is also a noun, these show it was the noun ("reviews needs to ...", "accounts that ...")
+_NOUN_SIGNS = frozenset(
+    re.findall(
+        r"\S+",
+        "is are was were will would can could must should shall may might needs need has have "
+        "that which who of 's",
+    )
+)
+
+
+def present_verb(subject: str, word: str, next_word: str = "") -> bool:
+    """Does `word` read as the subject's verb in the present tense ("QMO coordinates", "supervisors
+    review")? A dictionary verb (lemminflect) in the form the subject takes, not a noun in disguise."""
+    word = word.strip(",;:")
+    if not word.isalpha() or not word.islower() or word in _NOT_VERBS:
+        return False
+    lemmas = getAllLemmas(word, upos="VERB").get("VERB", ())
+    if not lemmas:
+        return False
+    if getAllLemmas(word, upos="NOUN") and next_word.lower().strip(",;:") in _NOUN_SIGNS:
+        return False
+    plural = subject.endswith("s") and not subject.endswith("ss") and not subject.isupper()
+    if plural:
+        return word in lemmas  # "supervisors review"
+    return word.endswith("s") and word not in lemmas  # "the QMO coordinates"

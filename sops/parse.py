@@ -71,6 +71,7 @@ def parse_sop_text(text: str, fmt: str = "markdown", *, filename: str = "documen
         if node.section.kind == "definitions"
         for definition in extract_definitions(node.section.heading, node.blocks)
     ]
+    roles = collect_roles(nodes, steps)
     return SopDocument(
         title=meta.title,
         code=meta.code,
@@ -78,9 +79,9 @@ def parse_sop_text(text: str, fmt: str = "markdown", *, filename: str = "documen
         effective_date=meta.effective_date,
         sections=[node.section for node in nodes],
         steps=steps,
-        roles=collect_roles(nodes, steps),
+        roles=roles,
         definitions=definitions,
-        rules=find_rules([(node.section.id, node.blocks) for node in nodes], steps),
+        rules=find_rules([(node.section.id, node.blocks) for node in nodes], steps, roles),
     )
 
 

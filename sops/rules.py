@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from sops.actors import find_actor
+from sops.actors import NOT_ROLE_OPENERS, find_actor, has_role_noun, present_verb, role_key, tidy_role
 from sops.conditions import find_conditions
 from sops.inline import clean_inline
 from sops.model import Rule, Step
@@ -37,7 +37,8 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'])")
 _NOT_A_RULE = re.compile(
     r"[?,:;]\s*$|\bthe following\b|\b(?:non-mandatory|recommendations?|hopefully|motto|especially)\b"
     r"|^\W*(?:see|refer to|for more|for example|e\.g\.|i\.e\.|this (?:document|procedure|sop|appendix)|our|"
-    r"note that|it is (?:recommended|suggested|useful))\b",
+    r"note that|it is (?:recommended|suggested|useful))\b"
+    r"|\b(?:this (?:template|notice)|copyright|all rights reserved)\b",  # a template's footer
     re.IGNORECASE,
 )
 # table cells a PDF's text layer runs together ("98 Must be qubit specific", "MANUFACTURER QUANTITY REMARK")
@@ -45,13 +46,38 @@ _CELL_RUN = re.compile(
     r"(?:^|\S\s)\W*\d+\s+[A-Z][a-z]|\b[A-Z]{3,}\s+[A-Z]{3,}\s+[A-Z]{3,}|^\W*[a-z]"
     r"|\b[a-z]+\s+(?:Can|Must|Should|Shall|May|Needs)\b"
 )
+_RESPONSIBLE = re.compile(r"\b(?:is|are)\s+(?:responsible|accountable)\s+for\b", re.IGNORECASE)
+# "If X, the QMO coordinates ...": an optional lead clause or adverb, an article, then the subject's words
+_LEAD = re.compile(r"^(?:(?:if|when|once|after|before)\b[^,]{0,200},\s*|[A-Z][a-z]+,\s+)?(?:the\s+)?", re.I)
 MIN_WORDS, MAX_WORDS = 4, 60
 
 
-def rule_kind(sentence: str) -> str | None:
-    """What the sentence asks: "prohibition", "condition", "limit", "obligation", or None (not a rule)."""
+def acting_role(sentence: str, roles: dict[str, str]) -> str | None:
+    """The role the sentence makes its subject, e.g. "QMO" for "If immediate action is necessary, the QMO
+    consults ...": one of `roles` (role key -> spelling) or a phrase ending in a role noun; else None."""
+    lead = _LEAD.match(sentence)
+    words = sentence[lead.end() if lead else 0 :].split()
+    for n in range(1, min(5, len(words) - 1) + 1):
+        subject = " ".join(words[:n])
+        if "'" in subject or "\u2019" in subject or words[0].lower() in NOT_ROLE_OPENERS:
+            return None
+        if not present_verb(subject, words[n], words[n + 1] if n + 1 < len(words) else ""):
+            continue
+        known = roles.get(role_key(subject))
+        if known:
+            return known
+        if has_role_noun(subject) and subject[:1].isupper():
+            return tidy_role(subject)
+    return None
+
+
+def rule_kind(sentence: str, roles: dict[str, str] | None = None) -> str | None:
+    """What the sentence asks: "prohibition", "condition", "limit", "obligation", "responsibility" (a role
+    named as the one who does something), or None (not a rule)."""
     if _NOT_A_RULE.search(sentence) or _CELL_RUN.search(sentence):
         return None
+    if _RESPONSIBLE.search(sentence) and find_actor(sentence):
+        return "responsibility"
     if _PROHIBITION.search(sentence):
         return "prohibition"
     if _CONDITION.match(sentence) or find_conditions(sentence):
@@ -60,6 +86,8 @@ def rule_kind(sentence: str) -> str | None:
         return "limit"
     if _OBLIGATION.search(sentence):
         return "obligation"
+    if roles and acting_role(sentence, roles):
+        return "responsibility"
     return None
 
 
@@ -73,12 +101,24 @@ def sentences_of(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
-def find_rules(blocks_by_section: list[tuple[str, list]], steps: list[Step]) -> list[Rule]:
+def find_rules(
+    blocks_by_section: list[tuple[str, list]], steps: list[Step], roles: list[str] | None = None
+) -> list[Rule]:
     """Every rule sentence of the document, in document order, with the step that holds it (if any).
 
     `blocks_by_section` pairs a section id with its blocks (paragraphs, items, quotes; tables and code
-    are not prose). A sentence is tied to a step when the step's text contains it.
+    are not prose). A sentence is tied to a step when the step's text contains it. What follows a
+    horizontal rule at the end of a section is a footer (a template's copyright notice), not a rule.
+    `roles` are the SOP's roles: a sentence whose subject is one of them says who does what.
     """
+    known = {role_key(r): r for r in roles or []}
+    for _section_id, blocks in blocks_by_section:  # "The QMO is responsible for ...": a role wherever it is
+        for block in blocks:  # named, even where a format loses the participants table that lists it
+            if block.kind in ("paragraph", "item", "quote"):
+                for sentence in sentences_of(clean_inline(block.text)):
+                    actor = find_actor(sentence) if _RESPONSIBLE.search(sentence) else None
+                    if actor:
+                        known.setdefault(role_key(actor), actor)
     rules: list[Rule] = []
     seen: set[str] = set()
     steps_in: dict[str, list[Step]] = {}
@@ -86,13 +126,15 @@ def find_rules(blocks_by_section: list[tuple[str, list]], steps: list[Step]) -> 
         steps_in.setdefault(step.section_id, []).append(step)
     for section_id, blocks in blocks_by_section:
         for block in blocks:
+            if block.kind == "rule":
+                break
             if block.kind not in ("paragraph", "item", "quote"):
                 continue
             for sentence in sentences_of(clean_inline(block.text)):
                 words = sentence.split()
                 if not MIN_WORDS <= len(words) <= MAX_WORDS:
                     continue
-                kind = rule_kind(sentence)
+                kind = rule_kind(sentence, known)
                 key = " ".join(words).casefold()
                 if kind is None or key in seen:
                     continue
@@ -106,7 +148,7 @@ def find_rules(blocks_by_section: list[tuple[str, list]], steps: list[Step]) -> 
                         kind=kind,
                         text=sentence,
                         condition=conditions[0] if conditions else None,
-                        actor=find_actor(sentence),
+                        actor=find_actor(sentence) or acting_role(sentence, known),
                         critical_values=find_values(sentence),
                         step_id=holder.id if holder else None,
                     )

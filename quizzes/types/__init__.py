@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 from quizzes.types.base import Candidate, Context
 from quizzes.types.requirements import permission, statement_choice, true_false
-from quizzes.types.roles import matching, who_responsible
+from quizzes.types.roles import matching, who_does, who_responsible
 from quizzes.types.scenario import scenario
 from quizzes.types.sequence import ordering
 from quizzes.types.values import numeric, value_choice
@@ -27,6 +27,7 @@ GENERATORS: dict[str, Generator] = {
     "scenario": scenario,
     "matching": matching,
     "who_responsible": who_responsible,
+    "who_does": who_does,
     "statement_choice": statement_choice,
     "ordering": ordering,
 }

@@ -152,9 +152,23 @@ def has_verb(situation: str) -> bool:
     )
 
 
+_REFERENT_CUT = re.compile(r"\b(?:that|it|this|them|so|there|to|one)$|^(?:we|they|it|this|that)\b", re.I)
+# an option that would not stand in a quiz: an attitude ("Never feel ashamed ..."), its own justification
+# ("Let others know since ..."), or a verb left without its object ("Try to identify", "Check to see")
+_NOT_AN_OPTION = re.compile(
+    r"^(?:never|do not|don['\u2019]t|avoid)\b|\b(?:since|because|as this|so that)\b|\bto\s+\w+$|\u2026$", re.I
+)
+
+
 def situation_text(cond: str) -> str | None:
     s = _COND_WORD.sub("", clean(cond)).strip(" ,.;:")
-    if len(s.split()) < 3 or _VAGUE.search(s) or s.endswith(('"', "'")) or not has_verb(s):
+    if (
+        len(s.split()) < 4
+        or _VAGUE.search(s)
+        or s.endswith(('"', "'"))
+        or not has_verb(s)
+        or _REFERENT_CUT.search(s)  # "You don't have that": what "that" is was cut off
+    ):
         return None
     return s[:1].upper() + s[1:]
 
@@ -188,6 +202,8 @@ def _items(ctx: Context) -> list[tuple[Step, str, str, str]]:
             action = split[1]
             if situation is None or len(words(action)) < 3 or not is_imperative(action):
                 continue
+            if _NOT_AN_OPTION.search(as_option(action)):
+                continue
             out.append((step, situation, as_option(action), split[2]))
     ctx.__dict__[key] = out
     return out
@@ -204,7 +220,7 @@ def _action_of(ctx: Context, s: Step) -> str | None:
 def _plain_action(text: str) -> str | None:
     t = strip_lead(clean(text))
     first = re.split(r"(?<=[.!?])\s+", t, maxsplit=1)[0]
-    if len(words(first)) < 3 or not is_imperative(first):
+    if len(words(first)) < 3 or not is_imperative(first) or _NOT_AN_OPTION.search(as_option(first)):
         return None
     return as_option(first)
 
@@ -244,7 +260,9 @@ def scenario(ctx: Context) -> Iterator[Candidate]:
             continue
         options, idx = place_key(key, distractors[:3], rng)
         parent = _parent(ctx, step)
-        context = f' (while doing: "{shorten(parent.text, 100)}")' if parent is not None else ""
+        # the step it happens in, when that is an action ("Take your soil cores ..."), not a label ("Fix")
+        doing = parent is not None and len(words(parent.text)) >= 4 and _plain_action(parent.text)
+        context = f' (while doing: "{shorten(parent.text, 100)}")' if doing else ""
         imp = ctx.info(step).importance
         from_sop = sum(1 for d in distractors if d in other_cond)
         yield Candidate(
