@@ -36,13 +36,18 @@ class CriticalValue:
 
 @dataclass
 class Section:
-    """A headed block of the SOP; `kind` says which part of the classic SOP anatomy it is."""
+    """A headed block of the SOP; `kind` says which part of the classic SOP anatomy it is.
+
+    `text` is its prose as plain text (search, diffs); `body` is what a lesson shows, block by block
+    (`sops.body`): paragraphs, lists, tables, code, quotes and warnings with their inline Markdown.
+    """
 
     id: str
     kind: str
     heading: str
     text: str = ""
     level: int = 1
+    body: list[dict] = field(default_factory=list)
 
 
 @dataclass

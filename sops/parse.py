@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from sops.blocks import Block, markdown_blocks
+from sops.body import section_body
 from sops.conditions import find_conditions
 from sops.definitions import extract_definitions
 from sops.errors import NoSteps, TooLarge, UnsupportedFormat
@@ -72,6 +73,8 @@ def parse_sop_text(text: str, fmt: str = "markdown", *, filename: str = "documen
         for definition in extract_definitions(node.section.heading, node.blocks)
     ]
     roles = collect_roles(nodes, steps)
+    for node in nodes:
+        node.section.body = section_body(node.blocks, [s for s in steps if s.section_id == node.section.id])
     return SopDocument(
         title=meta.title,
         code=meta.code,

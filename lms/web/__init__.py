@@ -26,6 +26,7 @@ from lms.web import (
     trainer,
 )
 from lms.web.access import enforce_access
+from lms.web.markup import inline_markdown, nest
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -50,6 +51,8 @@ def build_blueprint() -> Blueprint:
     bp.add_app_template_filter(
         lambda answer, question_type: answer_to_text(question_type, answer), "answer_text"
     )
+    bp.add_app_template_filter(inline_markdown, "inline_md")
+    bp.add_app_template_filter(nest, "nest")
     for child in (auth, learner, retraining, trainer, reports, admin, signatures, audit_log, analytics):
         bp.register_blueprint(child.build())
     return bp

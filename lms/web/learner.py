@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.forms.auth import ActionForm
-from lms.services import attempts, progress, signatures, transcript
+from lms.services import attempts, lessons, progress, signatures, transcript
 from lms.services.errors import Conflict, InvalidInput
 from lms.web.access import signed_in
 from lms.web.answers import AnswerFormError, parse_answers
@@ -54,11 +54,13 @@ def _shown(signature):
 @signed_in
 def lesson(enrolment_id: int, position: int) -> str:
     read = progress.progress_of(current_user.id, enrolment_id)
+    shown = progress.lesson_at(read, position)
     return render_template(
         "lms/learner/lesson.html",
         enrolment=read.enrolment,
         progress=read,
-        lesson=progress.lesson_at(read, position),
+        lesson=shown,
+        body=lessons.lesson_body(shown),
         position=position,
         count=read.total,
         form=ActionForm(),
