@@ -141,7 +141,6 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
         kind_use[c.kind] += 1
         if c.type == "true_false":
             tf[c.answer] += 1
-    _rebalance_true_false(cands, chosen)
     return [cands[i] for i in chosen]
 
 
@@ -159,33 +158,6 @@ def _family(kind: str) -> str:
 
 def _pair_key(c: Candidate) -> set[str]:
     return set(c.step_ids) if _family(c.kind) in ("ordering", "roles") else set()
-
-
-def _rebalance_true_false(cands: list[Candidate], chosen: list[int]) -> None:
-    """Swap true/false questions to their opposite variant (same slot) until True and False differ by <= 1."""
-    by_slot: dict[str, list[int]] = {}
-    for i, c in enumerate(cands):
-        if c.type == "true_false":
-            by_slot.setdefault(c.slot, []).append(i)
-    for _ in range(len(chosen)):
-        tfs = [k for k, i in enumerate(chosen) if cands[i].type == "true_false"]
-        n_true = sum(1 for k in tfs if cands[chosen[k]].answer is True)
-        n_false = len(tfs) - n_true
-        if abs(n_true - n_false) <= 1:
-            return
-        majority = n_true > n_false
-        swapped = False
-        for k in reversed(tfs):
-            c = cands[chosen[k]]
-            if c.answer is not majority:
-                continue
-            alt = next((j for j in by_slot[c.slot] if cands[j].answer is not majority), None)
-            if alt is not None:
-                chosen[k] = alt
-                swapped = True
-                break
-        if not swapped:
-            return
 
 
 _COVERS_ALL = ("ordering", "matching")

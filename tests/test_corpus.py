@@ -69,15 +69,39 @@ def test_ratings_count_only_for_the_exact_wording(tmp_path, monkeypatch):
     )
 
 
-def test_stored_blind_ratings_are_well_formed():
-    for sop in load("blind"):
+BLIND_ROUNDS = {"blind": ("before", "after-1", "after-2", "after-3"), "blind-2": ("blind2-1",)}
+
+
+@pytest.mark.parametrize("which", sorted(BLIND_ROUNDS))
+def test_stored_blind_ratings_are_well_formed(which):
+    for sop in load(which):
         ratings = question_review.load_ratings(sop.id)
         assert ratings is not None, sop.id
         ids = {m["id"] for m in ratings["must_learn"]}
         assert 3 <= len(ids) <= 8
         for q in ratings["questions"]:
-            assert q["rating"] in ("A", "E", "R") and q["round"] in ("before", "after-1", "after-2")
+            assert q["rating"] in ("A", "E", "R") and q["round"] in BLIND_ROUNDS[which]
             assert set(q["must_learn"]) <= ids
+
+
+def test_merge_adds_new_ratings_once(tmp_path, monkeypatch):
+    sop = next(s for s in load("tuning") if s.id == "lab-dna-quantification-qubit-noaa-pmel")
+    monkeypatch.setattr(question_review, "RATINGS", tmp_path / "ratings")
+    (tmp_path / "ratings").mkdir()
+    question_review.export([sop], tmp_path / "out")
+    template = json.loads((tmp_path / "out" / f"{sop.id}.ratings.json").read_text())
+    assert template["questions"]
+    template["must_learn"] = [{"id": "M1", "text": "x"}]
+    for row in template["questions"]:
+        row.update(rating="E", reason="r", must_learn=["M1"])
+    (tmp_path / "out" / f"{sop.id}.ratings.json").write_text(json.dumps(template))
+    question_review.merge([sop], tmp_path / "out", "r1", "test")
+    question_review.merge([sop], tmp_path / "out", "r2", "test")  # already rated: nothing added
+    stored = question_review.load_ratings(sop.id)
+    assert len(stored["questions"]) == len(template["questions"])
+    assert {q["round"] for q in stored["questions"]} == {"r1"}
+    question_review.export([sop], tmp_path / "again")  # nothing left to rate
+    assert json.loads((tmp_path / "again" / f"{sop.id}.ratings.json").read_text())["questions"] == []
 
 
 def test_quality_auc_is_the_share_of_a_over_non_a_pairs_ranked_right():

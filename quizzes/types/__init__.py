@@ -2,8 +2,11 @@
 
 Forms trainers reject whatever their wording (issue 10, ../shared/QUESTION-RUBRIC.md) are not generated:
 "is done before" true/false, next/previous step, "which of these are steps of section X", "which section
-holds ...", "which of these statements match" over unrelated sentences. Order is asked once per SOP, by
-`ordering`, and only where the SOP gives a reason for it.
+holds ...", "which of these statements match" over unrelated sentences, and true/false on a sentence of the
+SOP (kept True, or False with one value changed): reviewers rated 1 of 24 of those publishable (round
+tune-2), since they test recognising a number, not knowing the job; the same sentence is asked as a choice
+between it and its altered versions (`statement_choice`). Order is asked once per SOP, by `ordering`, and
+only where the SOP gives a reason for it.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from quizzes.types.base import Candidate, Context
-from quizzes.types.requirements import permission, statement_choice, true_false
+from quizzes.types.requirements import permission, statement_choice
 from quizzes.types.roles import matching, who_does, who_responsible
 from quizzes.types.scenario import scenario
 from quizzes.types.sequence import ordering
@@ -23,7 +26,6 @@ GENERATORS: dict[str, Generator] = {
     "permission": permission,
     "numeric": numeric,
     "value_choice": value_choice,
-    "true_false": true_false,
     "scenario": scenario,
     "matching": matching,
     "who_responsible": who_responsible,

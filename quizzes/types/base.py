@@ -15,6 +15,7 @@ from quizzes.text import (
     locate_value,
     make_rng,
     requirement_words,
+    sentence_spans,
     usable_step,
     words,
 )
@@ -234,6 +235,35 @@ class Context:
         """The SOP's other values in this unit: the distractors a skimming learner would confuse."""
         return [v for v in self._values_by_unit.get(unit.strip().casefold(), []) if v != value]
 
+    @cached_property
+    def _value_sentences(self) -> dict[str, list[tuple[Step, frozenset[str], float]]]:
+        """unit -> (item, content words of the sentence without numbers, value) for every value spot."""
+        out: dict[str, list[tuple[Step, frozenset[str], float]]] = {}
+        for item in self.items:
+            for spot in self.value_spots(item):
+                for s0, e0 in sentence_spans(item.text):
+                    if s0 <= spot.num_start < e0:
+                        gist = frozenset(_gist(item.text[s0:e0]))
+                        out.setdefault(spot.cv.unit.strip().casefold(), []).append(
+                            (item, gist, spot.cv.value)
+                        )
+                        break
+        return out
+
+    def ambiguous_value(self, step: Step, spot: ValueSpot, sentence: str) -> bool:
+        """Does another sentence of the SOP say (nearly) the same thing with another value in this unit
+        ("Transfer 120 µL supernatant ..." and "Transfer 30 µL supernatant ...")? Then the blank has two
+        defensible answers."""
+        mine = frozenset(_gist(sentence))
+        if len(mine) < 2:
+            return False
+        for item, gist, value in self._value_sentences.get(spot.cv.unit.strip().casefold(), []):
+            if value == spot.cv.value or (item is step and gist == mine):
+                continue
+            if len(gist) >= 2 and len(mine & gist) / min(len(mine), len(gist)) >= 0.75:
+                return True
+        return False
+
     def info(self, step: Step) -> StepInfo:
         key = id(step)
         cache = self.__dict__.setdefault("_info", {})
@@ -289,6 +319,20 @@ _CONTAINER_AFTER = re.compile(
     re.IGNORECASE,
 )
 _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|say)\b", re.IGNORECASE)
+
+
+_GIST_STOP = frozenset(
+    re.findall(
+        r"\S+",
+        "the a an of to in on at for and or is are be it you your this that with by from into then each all "
+        "until before after",
+    )
+)
+
+
+def _gist(sentence: str) -> list[str]:
+    """Content words of a sentence, numbers and one-letter units left out: what it says, whatever value."""
+    return [w for w in re.findall(r"[a-z][a-z-]+", sentence.lower()) if w not in _GIST_STOP and len(w) > 1]
 
 
 def _value_key(cv: CriticalValue) -> tuple[float, str]:

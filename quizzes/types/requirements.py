@@ -22,6 +22,9 @@ from quizzes.text import (
     spot_number,
 )
 from quizzes.types.base import Candidate, Context, place_key
+from quizzes.types.values import as_shown, askable
+from sops.actions import VERBS
+from sops.actors import has_role_noun, is_role
 from sops.model import Step
 
 _DANGLING_START = re.compile(
@@ -50,21 +53,26 @@ def statements(ctx: Context, step: Step) -> list[Statement]:
         in_sentence = [sp for sp in spots if s0 <= sp.num_start < e0 and sp.num_end <= e0]
         if not in_sentence and not requirement_words(sentence):
             continue
-        if len(clean(sentence).split()) < 6 or _DANGLING_START.match(clean(sentence)):
+        shown = as_shown(sentence)
+        if shown is None or len(shown.split()) < 6 or _DANGLING_START.match(shown):
             continue  # a statement must stand alone: no "It"/"This"/"Then" whose referent was cut off
         falsified: list[str] = []
         how: list[str] = []
-        for sp in in_sentence[:1]:
+        for sp in [sp for sp in in_sentence if askable(ctx, step, sp, sentence, s0)][:1]:
             like = step.text[sp.num_start : sp.num_end]
             value = spot_number(step.text, sp)
             siblings = ctx.sibling_values(sp.cv.unit, value)
+            if len({v for v in siblings if v != value}) < 2:
+                continue  # only made-up values (halved, doubled) would differ: nobody who read it is tempted
             for v in alternative_values(value, sp.cv.unit, like, sp.direction, 3, siblings):
                 local = ValueSpot(
                     sp.cv, sp.start - s0, sp.end - s0, sp.num_start - s0, sp.num_end - s0, sp.direction
                 )
-                falsified.append(clean(replace_value(sentence, local, v)))
-                how.append("value")
-        key = clean(sentence)
+                altered = as_shown(replace_value(sentence, local, v))
+                if altered:
+                    falsified.append(altered)
+                    how.append("value")
+        key = shown
         seen = {key.casefold()}
         f2, h2 = [], []
         for f, h in zip(falsified, how, strict=True):
@@ -79,40 +87,13 @@ def statements(ctx: Context, step: Step) -> list[Statement]:
     return out
 
 
-def true_false(ctx: Context) -> Iterator[Candidate]:
-    """The faithful statement (True) or its best falsification (False); selection balances the two."""
-    for step in ctx.items:
-        for k, st in enumerate(statements(ctx, step)[:2]):
-            imp = ctx.info(step).importance
-            key = clean(st.sentence)
-            variants = [
-                (True, key, "states the requirement as written"),
-                (False, st.falsified[0], f"alters it ({st.how[0]})"),
-            ]
-            for truth, text, what in variants:
-                yield Candidate(
-                    kind="true_false",
-                    type="true_false",
-                    stem=f'True or false? According to the SOP: "{text}"',
-                    options=["True", "False"],
-                    answer=truth,
-                    step=step,
-                    quote=st.sentence,
-                    quality=round(imp * (0.9 if k == 0 else 0.8), 3),
-                    rationale=ctx.why(step, f"{what} for a true/false check"),
-                    slot=f"tf:{step.id}",
-                    step_ids=[step.id],
-                    extra={"falsification": None if truth else st.how[0], "values": st.values},
-                )
-
-
 def statement_choice(ctx: Context) -> Iterator[Candidate]:
     """Single choice: which statement matches the SOP; distractors are falsifications of the same sentence."""
     for step in ctx.items:
         for st in statements(ctx, step)[:1]:
             if len(st.falsified) < 2:
                 continue
-            key = clean(st.sentence)
+            key = as_shown(st.sentence) or clean(st.sentence)
             rng = ctx.rng("statement_choice", step.id)
             options, idx = place_key(key, st.falsified[:3], rng)
             yield Candidate(
@@ -139,6 +120,8 @@ _FORBIDS = re.compile(
 _REASON = re.compile(r"\s*(?:,\s*|\s+)(?:as|because|since|so that|otherwise|or else)\b.*$", re.IGNORECASE)
 
 
+_PEOPLE = re.compile(r"^(?:you|we|employees?|staff|personnel|users?|workers?|visitors?|anyone|no one)$", re.I)
+_PRONOUN = re.compile(r"\b(?:it|its|this|that|these|those|they|them|their)\b", re.IGNORECASE)
 _SUBJECT_FORBIDDEN = re.compile(
     r"^\W*(?P<who>[A-Z][^.;:]{2,120}?)\s+(?:shall|must|may|should) not\s+(?P<act>[a-z].*)$"
 )
@@ -155,10 +138,22 @@ def forbidden(sentence: str) -> str | None:
         if not m:
             return None
         who = m.group("who")
+    if who and not (has_role_noun(who) or is_role(who) or _PEOPLE.match(who)):
+        return None  # "... even if it may not be our responsibility": a possibility, not a prohibition
     act = _REASON.sub("", m.group("act")).rstrip(" .;:!")
+    then = re.search(r"[,;]\s+(?P<verb>[a-z]+)\b", act)
+    if then and then.group("verb") in VERBS:
+        act = act[: then.start()]  # "leave any garbage at the site, clean up after yourself": one act
+    act = re.split(r",?\s+(?:i\.e\.|e\.g\.|for example)", act)[0].rstrip(" ,;")
+    if _PRONOUN.search(act) or act.count("(") != act.count(")"):
+        return None  # "do not leave it unattended": what "it" is was written elsewhere; or a cut aside
+    if re.match(r"(?:be|see|feel|notice|find|expect|need|worry)\b", act, re.I):
+        return None  # "you may not be able to ...", "you should not see any files": no act to forbid
     vague = r"(?:have|get|let|forget|hesitate)\b" if who else r"(?:be|have|get|let|forget|hesitate)\b"
     if len(act.split()) < 2 or re.match(vague, act, re.I):
         return None  # "Never hesitate to escalate": the prohibition is itself an instruction to act
+    if re.search(r"[_*`]|[.!?]\s+\S", act):
+        return None  # markup or a second sentence the splitter missed ("... bugs. deferred-blocker_ Doesn't")
     if who:
         return f"{who[:1].lower() + who[1:]} may {act}"
     return f"you may {act[:1].lower() + act[1:]}"

@@ -28,13 +28,45 @@ def _blank(sentence: str, s0: int, a: int, b: int) -> str:
     return re.sub(rf"(?<![\w.,]){re.escape(target)}(?![\w]|[.,]\d)", BLANK, out)
 
 
-def _context(ctx: Context, step: Step, blanked: str) -> str:
-    """What the value applies to when the sentence alone does not say it: a short sentence ("145 °F for
-    15 seconds") gets the heading of its section, never a step number the learner has never seen."""
-    h = ctx.heading(step)
-    if len(blanked.split()) >= 7 or not h or ctx.heading_is_step(step):
-        return ""
-    return f' (under "{h}")'
+_LEAD_WORD = re.compile(r"^\W*(?:then|next|now|finally|afterwards)\b,?\s*", re.IGNORECASE)
+_LABEL = re.compile(r"^\W*(?:[A-Z][\w/-]*\s+){0,2}[A-Z][\w/-]*:\s+(?=\S)")  # "Solution: ", "Note: "
+_SEE = re.compile(r"\s*\((?:see|refer to|cf\.)[^)]*\)", re.IGNORECASE)  # "(See Figure 3)": not shown here
+_NEEDS_REFERENT = re.compile(
+    r"^\W*(?:(?:if|when|once|because|as)\s+)?(?:it|this|that|these|those|they|they're|them|in this case|"
+    r"in that case|if so|otherwise|but|and|or|also|even if|e\.g\.|i\.e\.)\b",
+    re.IGNORECASE,
+)
+# a volume loaded into a trough or strip to pipette from (dead volume), a quick spin's speed: trivia
+_TRIVIA = re.compile(
+    r"^\W*load\b.*\b(?:trough|reservoir|strip)\b|\b(?:briefly|quick(?:ly)?)\s+spin|\bspin\s+(?:down|up)\b",
+    re.IGNORECASE,
+)
+_SOFT_AFTER = re.compile(r"^\W*\w*\W*(?:or until|or so|or more if|or as needed)\b", re.IGNORECASE)
+MIN_STEM_WORDS = 6  # "Heat for ____ min" says not what is heated: a value needs its subject
+
+
+def as_shown(sentence: str) -> str | None:
+    """The sentence as a fill-in shows it: a leading "Then"/label and "(See Figure 3)" asides dropped;
+    None when it opens with a word whose referent is elsewhere ("This", "In this case")."""
+    text = _SEE.sub("", _LABEL.sub("", _LEAD_WORD.sub("", clean(sentence))))
+    if _NEEDS_REFERENT.match(text):
+        return None
+    return text[:1].upper() + text[1:]
+
+
+def askable(ctx: Context, step: Step, spot: ValueSpot, sentence: str, s0: int) -> bool:
+    """Is this value a fair fill-in? Not inside parentheses (an aside), not soft ("5 min or until clear"),
+    not one of two equal values in the sentence (the other copy gives it away), and not ambiguous: no
+    other sentence of the SOP says (nearly) the same with another value in this unit."""
+    before = sentence[: spot.num_start - s0]
+    if before.count("(") > before.count(")") or _TRIVIA.search(sentence):
+        return False
+    if _SOFT_AFTER.match(step.text[spot.end :]):
+        return False
+    like = step.text[spot.num_start : spot.num_end]
+    if len(re.findall(rf"(?<![\d.,]){re.escape(like)}(?![\d])", sentence)) > 1:
+        return False
+    return not ctx.ambiguous_value(step, spot, sentence)
 
 
 def numeric(ctx: Context) -> Iterator[Candidate]:
@@ -42,20 +74,22 @@ def numeric(ctx: Context) -> Iterator[Candidate]:
         for spot in ctx.value_spots(step):
             s0, e0 = spot_sentence(step, spot)
             sentence = step.text[s0:e0]
-            blanked = clean(_blank(sentence, s0, spot.num_start, spot.num_end))
-            if BLANK not in blanked:
+            if not askable(ctx, step, spot, sentence, s0):
+                continue
+            blanked = as_shown(_blank(sentence, s0, spot.num_start, spot.num_end))
+            if blanked is None or BLANK not in blanked or len(blanked.split()) < MIN_STEM_WORDS:
                 continue
             value = spot_number(step.text, spot)
             unit = spot.cv.unit
             approx = APPROX.search(step.text[max(0, spot.start - 16) : spot.start])
             shown = re.match(r"\s?[^\W\d_]|\s?[°%µμ\u00d7]", step.text[spot.num_end :])
             unit_hint = f" (in {unit})" if unit and not shown else ""
-            where, quoted = _context(ctx, step, blanked), f'"{blanked}"'
+            quoted = f'"{blanked}"'
             shared = 0.8 if ctx.shared_value(spot.cv) else 1.0  # the value that differs ranks first
             yield Candidate(
                 kind="numeric",
                 type="numeric",
-                stem=f"Fill in the missing value{unit_hint} in this SOP instruction{where}:\n{quoted}",
+                stem=f"Fill in the missing value{unit_hint} in this SOP instruction:\n{quoted}",
                 options=[],
                 answer={"value": value, "unit": unit, "tolerance": 0},
                 step=step,
@@ -74,6 +108,8 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
         for spot in ctx.value_spots(step):
             s0, e0 = spot_sentence(step, spot)
             sentence = step.text[s0:e0]
+            if not askable(ctx, step, spot, sentence, s0):
+                continue
             like = step.text[spot.num_start : spot.num_end]
             if (
                 spot.start <= spot.num_start
@@ -91,13 +127,15 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             # a distractor must be wrong: for "at least 70%" below 70, for "no more than 5 min" above 5
             value = spot_number(step.text, spot)
             siblings = ctx.sibling_values(spot.cv.unit, value)
+            if len({v for v in siblings if v != value}) < 2:
+                continue  # options made by halving and doubling the key tempt nobody who read the SOP
             alts = alternative_values(value, spot.cv.unit, like, spot.direction, 3, siblings)
             distractors = [clean(substitute_number(value_text, rel_a, rel_b, v)) + suffix for v in alts]
             distractors = [d for d in dict.fromkeys(distractors) if d != key]
             if len(distractors) < 2:
                 continue
-            blanked = clean(_blank(sentence, s0, vt_start, vt_end))
-            if BLANK not in blanked:
+            blanked = as_shown(_blank(sentence, s0, vt_start, vt_end))
+            if blanked is None or BLANK not in blanked or len(blanked.split()) < MIN_STEM_WORDS:
                 continue
             rng = ctx.rng("value_choice", step.id, spot.num_start)
             shared = 0.8 if ctx.shared_value(spot.cv) else 1.0
@@ -105,8 +143,7 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             yield Candidate(
                 kind="value_choice",
                 type="single_choice",
-                stem=f"Which value completes this SOP instruction{_context(ctx, step, blanked)}?"
-                f'\n"{blanked}"',
+                stem=f'Which value completes this SOP instruction?\n"{blanked}"',
                 options=options,
                 answer=idx,
                 step=step,

@@ -74,6 +74,26 @@ def make_sop() -> SopDocument:
             text="Store the extracts at -20 °C and record the freezer position in the log.",
             critical_values=[CriticalValue("-20 °C", -20.0, "°C")],
         ),
+        Step(
+            id="st9",
+            number="2",
+            depth=0,
+            section_id="s4",
+            text="Keep the glycerol stocks in 50% glycerol on ice for up to 30 minutes before freezing.",
+            critical_values=[CriticalValue("50%", 50.0, "%"), CriticalValue("30 minutes", 30.0, "min")],
+        ),
+        Step(
+            id="st10",
+            number="3",
+            depth=0,
+            section_id="s4",
+            text="Thaw the frozen extracts at 4 °C for 15 minutes and discard any tube with 25% frost cover.",
+            critical_values=[
+                CriticalValue("4 °C", 4.0, "°C"),
+                CriticalValue("15 minutes", 15.0, "min"),
+                CriticalValue("25%", 25.0, "%"),
+            ],
+        ),
     ]
     return SopDocument(
         title="Sample preparation", code="SOP-001", revision="1", sections=sections, steps=steps

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from quiz_fixtures import make_sop
 from quiz_helpers import check_set
 
 from quizzes.engine import shuffle_options
@@ -100,13 +99,36 @@ def _num(option: str) -> float:
     return float(re.search(r"-?\d+(?:\.\d+)?", option).group(0))
 
 
+LIMITS_SOP = """# Bench decontamination
+
+## Procedure
+1. Wipe the bench with at least 70% ethanol before every run.
+2. Soak the spill towels in 10% bleach for a full hour.
+3. Store the glycerol stocks in 50% glycerol at the back of the freezer.
+4. Air-dry the cleaned racks for no more than 5 minutes under the hood.
+5. Leave the UV lamp on for 10 minutes after closing the cabinet.
+6. Spin the wash tubes for 2 minutes at full speed in the centrifuge.
+"""
+
+
 def test_value_distractors_are_on_the_wrong_side_of_limits():
-    doc = make_sop()
-    by_step = {c.step.id: c for c in candidates(doc, kinds=["value_choice"])}
-    at_least = by_step["st4"]  # at least 70% ethanol
+    """Distractors are the SOP's other values in the unit, and for a limit only those on its wrong side."""
+    doc = parse_sop_text(LIMITS_SOP)
+    by_text = {c.step.text[:12]: c for c in candidates(doc, kinds=["value_choice"])}
+    at_least = by_text["Wipe the ben"]  # at least 70% ethanol
     assert all(_num(o) < 70 for i, o in enumerate(at_least.options) if i != at_least.answer)
-    no_more = by_step["st6"]  # no more than 5 minutes
+    no_more = by_text["Air-dry the "]  # no more than 5 minutes
     assert all(_num(o) > 5 for i, o in enumerate(no_more.options) if i != no_more.answer)
+
+
+def test_a_value_with_only_made_up_distractors_is_not_a_choice():
+    """70% is the only percentage: its options could only be made by scaling it, which tempts no reader."""
+    doc = parse_sop_text(
+        "# Wipe\n\n## Procedure\n1. Wipe the bench with at least 70% ethanol before use.\n"
+        "2. Dry the bench with a clean paper towel afterwards.\n"
+    )
+    assert not candidates(doc, kinds=["value_choice"])
+    assert candidates(doc, kinds=["numeric"])
 
 
 def test_roles_of_other_sops_are_never_distractors():
@@ -128,7 +150,7 @@ def test_new_types_in_a_full_quiz_and_backwards_compatible_call():
     pool = generate_questions(doc, 40, 0)
     check_set(pool, doc)
     types = {q.type for q in pool}
-    assert {"matching", "scenario", "numeric", "true_false", "single_choice"} <= types
+    assert {"matching", "scenario", "numeric", "single_choice"} <= types
     for q in pool:
         assert 0 <= q.extra["scores"]["plausibility"] <= 1
         assert set(q.extra["covers"]) <= {s.id for s in doc.steps}
