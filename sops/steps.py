@@ -28,7 +28,7 @@ from sops.blocks import WARNING_START, Block
 from sops.inline import clean_inline
 from sops.structure import Node
 
-MODES = ("procedure", "fallback", "implicit")
+MODES = ("procedure", "fallback", "implicit")  # "numbered": other sections during the procedure pass
 _EXCLUDED = frozenset({"definitions", "references", "revision_history", "materials", "purpose", "scope"})
 _EXCLUDED_RAW = frozenset({"aside", "contents"})
 WARNING_LABEL = WARNING_START
@@ -130,11 +130,23 @@ def _choose(items: list[_Item], mode: str) -> None:
     for item in items:
         key = (item.sequence, id(item.parent), item.block.depth)
         runs.setdefault(key, []).append(item)
+    # "numbered" mode: the section's top-level numbered items are steps when most of them give orders
+    # (judged over the whole section: a NOTE between items 1 and 4 splits the list, not the procedure)
+    top = [i for i in items if i.parent is None and i.block.ordered and not i.warning and i.text]
+    numbered_procedure = len(top) >= 2 and sum(1 for i in top if _acts(i)) * 2 > len(top)
     for run in runs.values():
         candidates = [i for i in run if not i.warning and i.text]
         bullets = [i for i in candidates if not i.block.ordered]
         acting = {id(i) for i in bullets if _acts(i)}
         take_bullets = mode == "implicit" or (bullets and len(acting) * 2 >= len(bullets))
+        if mode == "numbered":
+            nested = run[0].parent is not None and run[0].parent.step
+            for item in candidates:
+                if item.block.ordered:
+                    item.step = (numbered_procedure and item.parent is None) or nested
+                else:
+                    item.step = bool(nested and take_bullets and id(item) in acting)
+            continue
         for item in candidates:
             if item.block.ordered:
                 item.step = True
@@ -252,11 +264,22 @@ def _owner(item: _Item) -> Draft | None:
 
 
 def collect(nodes: list[Node], mode: str) -> list[Draft]:
-    drafts: list[Draft] = []
+    """Steps of every eligible section. In the "procedure" pass a numbered list of actions is a procedure
+    wherever it stands ("Storage and cleaning", "Calibration", "In situ intercomparison"), not only under a
+    heading that says Procedure: such sections are read in the "numbered" mode."""
+    by_node: list[list[Draft]] = []
     for node in nodes:
         if eligible(node, mode):
-            drafts.extend(section_steps(node, mode))
-    return drafts
+            by_node.append(section_steps(node, mode))
+        elif mode == "procedure" and eligible(node, "fallback"):
+            by_node.append(section_steps(node, "numbered"))
+        else:
+            by_node.append([])
+    if mode == "procedure" and not any(
+        found for node, found in zip(nodes, by_node, strict=True) if eligible(node, mode)
+    ):
+        return []  # no Procedure section holds steps: the fallback pass reads the whole document
+    return [draft for found in by_node for draft in found]
 
 
 def find_drafts(nodes: list[Node]) -> list[Draft]:

@@ -158,7 +158,9 @@ def build_sections(blocks: list[Block], title: str, title_index: int | None) -> 
             current.blocks.append(Block("paragraph", run_in[1], line=block.line))
             continue
         label = _label(block, blocks[index + 1] if index + 1 < len(blocks) else None)
-        if label and current is not None:
+        if label:
+            if current is None:  # "**Start-up procedure**" on the first line: a section of the titled document
+                builder.open(title, 1, is_title=True)
             current = builder.open(label[0], builder.heading_level + 1)
             if label[1].strip():
                 current.blocks.append(Block("paragraph", label[1], line=block.line + 1))
