@@ -83,7 +83,11 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"\bmethods?$|"
         r"^methodology|\bprotocols?$|^(?:process|procedure|procedural) steps|^steps\b|\bsteps$|"
         r"^(?:work |operating |detailed |step[- ]by[- ]step )?instructions?\b|\binstructions$|^sequence of\b|"
-        r"^process$|^workflow$|^how to\b|^operation$|^operating steps",
+        r"^process$|^workflow$|^how to\b|^operation$|^operating steps|"
+        # what the SOP has someone do besides the main procedure (issue 10): monitoring, corrective action,
+        # verification, spill or emergency response, clean-up, start-up and shut-down, adjustment
+        r"^monitoring$|^corrective (?:actions?|measures)$|^verification$|^(?:spill|emergency|incident) "
+        r"response$|^clean[- ]?up$|^decontamination$|^shut[- ]?down$|^start[- ]?up$|^adjustments?$",
     ),
 )
 _COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _RULES)

@@ -104,7 +104,13 @@ def _label(block: Block, following: Block | None) -> tuple[str, str] | None:
         return text, rest
     starts_list = following is not None and following.kind == "item" and following.marker in _FIRST_MARKERS
     plain = first.rstrip().endswith(":") and len(text.split()) <= 8 and not re.search(r"[,.;!?]", text)
-    return (text, "") if starts_list and plain and not rest else None
+    if starts_list and plain and not rest:
+        return text, ""
+    # "Method" / "MONITORING" alone on a line above a list (a PDF's text layer loses heading styles): a
+    # section when it names a part of an SOP
+    named = len(text.split()) <= 3 and not re.search(r"[,.;!?]", first) and raw_heading_kind(text) != "other"
+    lists = following is not None and following.kind == "item"
+    return (text, "") if named and lists and not rest and not block.indent else None
 
 
 class _Builder:
@@ -159,7 +165,9 @@ def build_sections(blocks: list[Block], title: str, title_index: int | None) -> 
             continue
         label = _label(block, blocks[index + 1] if index + 1 < len(blocks) else None)
         if label:
-            if current is None:  # "**Start-up procedure**" on the first line: a section of the titled document
+            if (
+                current is None
+            ):  # "**Start-up procedure**" on the first line: a section of the titled document
                 builder.open(title, 1, is_title=True)
             current = builder.open(label[0], builder.heading_level + 1)
             if label[1].strip():

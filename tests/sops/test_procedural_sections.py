@@ -1,0 +1,55 @@
+"""Steps from every procedural section, not only the one called Procedure (issue 10)."""
+
+from __future__ import annotations
+
+from sops.parse import parse_sop_text
+
+SOP = """# Cooling cooked food
+
+## Scope
+1. This SOP applies to all kitchens.
+2. It covers soups, sauces and rice.
+
+## Procedure
+1. Divide the food into shallow pans.
+2. Place the pans in the blast chiller.
+
+MONITORING:
+- Check the core temperature every 30 minutes.
+- Record each reading on the cooling log.
+
+## Storage and cleaning
+1. Cover the cooled pans with lids.
+2. Label each pan with the date and time.
+3. Clean the probe thermometer after each use.
+
+## Reasons behind the limits
+1. Bacteria grow fastest between 5 and 60 degrees.
+2. Spores survive reheating.
+"""
+
+
+def test_numbered_orders_outside_procedure_and_labelled_blocks_are_steps():
+    doc = parse_sop_text(SOP)
+    texts = [s.text for s in doc.steps]
+    assert "Cover the cooled pans with lids." in texts  # "Storage and cleaning" is procedural
+    assert "Check the core temperature every 30 minutes." in texts  # MONITORING: is a section
+    kinds = {s.heading: s.kind for s in doc.sections}
+    assert kinds["MONITORING"] == "procedure"
+    # statements and scope items are not steps, numbered or not
+    assert not any(t.startswith(("Bacteria", "Spores", "This SOP", "It covers")) for t in texts)
+    assert len(texts) == 7
+
+
+def test_a_plain_line_naming_a_part_of_the_sop_is_a_section():
+    """A PDF's text layer loses heading styles (the reader gives plain lines): "Method" alone above a list
+    still opens the procedure."""
+    doc = parse_sop_text(
+        "Field sampling\n\nNotes\n\n- Contamination should be avoided.\n- Bring extra supplies.\n\n"
+        "Method\n\n1. Wear gloves\n2. Clean the corer with a wire brush\n"
+        "   a. Let the ethanol act for a minute\n"
+        "3. Take the soil core at the sampling spot\n"
+    )
+    assert [s.text for s in doc.steps][:2] == ["Wear gloves", "Clean the corer with a wire brush"]
+    assert not any("Contamination" in s.text for s in doc.steps)
+    assert {s.kind for s in doc.sections if s.heading == "Method"} == {"procedure"}
