@@ -49,6 +49,8 @@ _PAREN_LINE = re.compile(r"^\(.*\)\.?$")
 _STEP_MARKER = re.compile(r"(?i)step\s+(\d+)")
 _DOTTED = re.compile(r"\d+(?:\.\d+)+\.?")
 _LETTER_MARKER = re.compile(r"[a-z][.)]")
+# "2.2.55 to 2.2.57) is easier": a wrapped sentence that goes on after a version number
+_VERSION_TAIL = re.compile(r"(?:to|or|and|of|for|in|is|are|was|were|with|from|through)\b|[)\],;]")
 WARNING_START = re.compile(
     r"^[*_>\s]*(?:warning|caution|note|important|danger|attention|notice)\b[\s*_]*(?:[:!.\-\u2013\u2014]|$)",
     re.IGNORECASE,
@@ -87,8 +89,10 @@ def _item_match(line: str) -> re.Match[str] | None:
     if not match:
         return None
     marker, rest = match.group("marker"), match.group("text")
-    if _DOTTED.fullmatch(marker) and (_UNIT_START.match(rest) or not rest):
+    if _DOTTED.fullmatch(marker) and (_UNIT_START.match(rest) or not rest or _VERSION_TAIL.match(rest)):
         return None
+    if _DOTTED.fullmatch(marker) and re.search(r"\.0\d", marker):
+        return None  # "5.003 or newer": a version number that a line wrap put first, not a step "5.3"
     if _LETTER_MARKER.fullmatch(marker) and not rest:
         return None
     return match

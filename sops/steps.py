@@ -279,7 +279,26 @@ def collect(nodes: list[Node], mode: str) -> list[Draft]:
         found for node, found in zip(nodes, by_node, strict=True) if eligible(node, mode)
     ):
         return []  # no Procedure section holds steps: the fallback pass reads the whole document
-    return [draft for found in by_node for draft in found]
+    return drop_contents(nodes, [draft for found in by_node for draft in found])
+
+
+_TOC_MARK = re.compile(r"[\s\u00b6#]+$")  # "Requirements ¶": the permalink mark of a generated manual
+
+
+def _heading_key(text: str) -> str:
+    return _TOC_MARK.sub("", clean_inline(text)).casefold()
+
+
+def drop_contents(nodes: list[Node], drafts: list[Draft]) -> list[Draft]:
+    """A list whose items name the document's own headings is its table of contents, not steps: three or
+    more such items in one section are dropped."""
+    headings = {_heading_key(n.section.heading) for n in nodes}
+    toc = [d for d in drafts if _heading_key(d.text) in headings and d.node.section.heading != d.text]
+    per_node: dict[int, int] = {}
+    for d in toc:
+        per_node[id(d.node)] = per_node.get(id(d.node), 0) + 1
+    gone = {id(d) for d in toc if per_node[id(d.node)] >= 3}
+    return [d for d in drafts if id(d) not in gone]
 
 
 def find_drafts(nodes: list[Node]) -> list[Draft]:

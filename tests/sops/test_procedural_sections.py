@@ -53,3 +53,17 @@ def test_a_plain_line_naming_a_part_of_the_sop_is_a_section():
     assert [s.text for s in doc.steps][:2] == ["Wear gloves", "Clean the corer with a wire brush"]
     assert not any("Contamination" in s.text for s in doc.steps)
     assert {s.kind for s in doc.sections if s.heading == "Method"} == {"procedure"}
+
+
+def test_a_table_of_contents_and_wrapped_version_numbers_are_not_steps():
+    doc = parse_sop_text(
+        "# Installing the server\n\n- Download\n- Extract\n- Build\n- Install\n\n"
+        "## Download ¶\n\n1. Download the latest release from the project site.\n\n"
+        "## Extract ¶\n\n1. Extract the archive into a build folder.\n\n"
+        "## Build ¶\n\n1. Run the configure script with your prefix.\n"
+        "Perl is needed for some scripts (versions\n5.003 or newer are sufficient).\n\n"
+        "## Install ¶\n\n1. Run make install as root.\n"
+    )
+    texts = [s.text for s in doc.steps]
+    assert len(texts) == 4 and texts[0] == "Download the latest release from the project site."
+    assert texts[2].startswith("Run the configure script") and "5.003 or newer" in texts[2]  # a wrap, no step
