@@ -20,7 +20,7 @@ from sops.model import SopDocument, Step
 from sops.readers import reader_for
 from sops.roles import collect_roles
 from sops.rules import find_rules
-from sops.steps import Draft, assign_numbers, find_drafts
+from sops.steps import Draft, assign_numbers, find_drafts, only_contents
 from sops.structure import build_sections, title_heading_index
 from sops.textblocks import text_blocks
 from sops.values import find_values
@@ -60,6 +60,11 @@ def parse_sop_text(text: str, fmt: str = "markdown", *, filename: str = "documen
     drafts = find_drafts(nodes)
     if not drafts:
         name = os.path.basename(filename)
+        if only_contents(nodes):
+            raise NoSteps(
+                f"{name} holds only a table of contents, no procedure: upload the SOP itself, with its "
+                "steps written out."
+            )
         raise NoSteps(
             f"No procedure steps were found in {name}; write the steps as a numbered list (1., 2., 3.) "
             "under a 'Procedure' heading and upload it again."

@@ -289,6 +289,22 @@ def _heading_key(text: str) -> str:
     return _TOC_MARK.sub("", clean_inline(text)).casefold()
 
 
+_LEADER = re.compile(r"(?:\.\s?){3,}\s*\d+\s*$|\s\d+\s*$")  # "Scope ........ 3": a contents line
+
+
+def only_contents(nodes: list[Node]) -> bool:
+    """Is the document a table of contents and nothing else (every line an entry with a page number, or
+    a "Contents" section and headings with nothing under them)?"""
+    lines = [clean_inline(b.text) for n in nodes for b in n.blocks if b.kind in ("item", "paragraph")]
+    lines = [t for t in lines if t]
+    if any(n.raw_kind == "contents" for n in nodes):
+        others = [
+            t for n in nodes if n.raw_kind != "contents" for b in n.blocks if (t := clean_inline(b.text))
+        ]
+        return not others
+    return len(lines) >= 3 and sum(1 for t in lines if _LEADER.search(t)) * 3 >= len(lines) * 2
+
+
 def drop_contents(nodes: list[Node], drafts: list[Draft]) -> list[Draft]:
     """A list whose items name the document's own headings is its table of contents, not steps: three or
     more such items in one section are dropped."""

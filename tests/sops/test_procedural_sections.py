@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from sops.errors import NoSteps
 from sops.parse import parse_sop_text
 
 SOP = """# Cooling cooked food
@@ -67,3 +70,15 @@ def test_a_table_of_contents_and_wrapped_version_numbers_are_not_steps():
     texts = [s.text for s in doc.steps]
     assert len(texts) == 4 and texts[0] == "Download the latest release from the project site."
     assert texts[2].startswith("Run the configure script") and "5.003 or newer" in texts[2]  # a wrap, no step
+
+
+def test_a_table_of_contents_alone_is_refused_with_a_message_that_says_so():
+    toc = (
+        "# Quality manual\n\n## Contents\n\n"
+        "1. Purpose ........ 3\n2. Scope ........ 4\n3. Procedure ........ 5\n"
+    )
+    with pytest.raises(NoSteps, match="only a table of contents"):
+        parse_sop_text(toc, filename="manual.md")
+    leaders = "Quality manual\n\nPurpose .......... 3\n\nScope .......... 4\n\nProcedure .......... 5\n"
+    with pytest.raises(NoSteps, match="only a table of contents"):
+        parse_sop_text(leaders, filename="manual.md")
