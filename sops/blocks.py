@@ -98,12 +98,48 @@ def _item_match(line: str) -> re.Match[str] | None:
     return match
 
 
+# "* 1. Open ..." (a bullet around a number), "**6.2.1** Open ..." (a bold number): numbered as written
+_WRAPPED_NUMBER = re.compile(r"^(?P<indent>[ ]*)(?:[-*+]\s+(?=\d)|\*\*(?=\d[\d.]*\.?\*\*\s))(?P<rest>.*)$")
+_BOLD_NUMBER = re.compile(r"^(?P<number>\d{1,3}(?:\.\d{1,3})*\.?)\*\*\s+(?P<text>\S.*)$")
+# "1 Open the valve": a number and a capitalised word, as a PDF's text layer gives a numbered list
+_BARE_NUMBER = re.compile(r"^(?P<indent>[ ]*)(?P<number>\d{1,3})\s+(?P<text>[A-Z][a-z].*)$")
+
+
+def number_lines(lines: list[str]) -> list[str]:
+    """Numbered lines written without list markup, rewritten as the list items they are: a number inside a
+    bullet or in bold, and runs of at least two lines numbered n, n+1, ... with no punctuation after the
+    number (a PDF's text layer). Other lines are returned unchanged."""
+    out = []
+    for line in lines:
+        wrapped = _WRAPPED_NUMBER.match(line) if line.lstrip()[:1] in "-*+" else None
+        if wrapped:
+            rest = wrapped.group("rest")
+            bold = _BOLD_NUMBER.match(rest)
+            if bold:
+                rest = f"{bold.group('number').rstrip('.')} {bold.group('text')}"
+            line = wrapped.group("indent") + rest
+        out.append(line)
+    bare = [_BARE_NUMBER.match(line) for line in out]
+    for i, m in enumerate(bare):
+        if m is None:
+            continue
+        n = int(m.group("number"))
+        before = next((b for b in reversed(bare[:i]) if b is not None), None) if i else None
+        after = next((b for b in bare[i + 1 : i + 3] if b is not None), None)
+        linked = (before is not None and int(before.group("number")) == n - 1) or (
+            after is not None and int(after.group("number")) == n + 1
+        )
+        if linked:
+            out[i] = f"{m.group('indent')}{n}. {m.group('text')}"
+    return out
+
+
 class _Scanner:
     """Line-by-line state machine; see `markdown_blocks`."""
 
     def __init__(self, text: str) -> None:
         text = strip_template_tags(text, keep_newlines=True)
-        self.lines = text.split("\n")
+        self.lines = number_lines(text.split("\n"))
         self.blocks: list[Block] = []
         self.current: Block | None = None  # open paragraph or item (for continuation lines)
         self.blank = False  # a blank line since `current` was last extended

@@ -82,3 +82,33 @@ def test_a_table_of_contents_alone_is_refused_with_a_message_that_says_so():
     leaders = "Quality manual\n\nPurpose .......... 3\n\nScope .......... 4\n\nProcedure .......... 5\n"
     with pytest.raises(NoSteps, match="only a table of contents"):
         parse_sop_text(leaders, filename="manual.md")
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        "* 1. Open the valve slowly.\n* 2. Close the drain tap.\n* 3. Record the pressure.\n",
+        "**6.2.1** Open the valve slowly.\n\n**6.2.2** Close the drain tap.\n\n"
+        "**6.2.3** Record the pressure.\n",
+        "1 Open the valve slowly.\n2 Close the drain tap.\n3 Record the pressure.\n",
+        "1) Open the valve slowly.\n2) Close the drain tap.\n3) Record the pressure.\n",
+        "1\\) Open the valve slowly.\n2\\) Close the drain tap.\n3\\) Record the pressure.\n",
+        "Step 1: Open the valve slowly.\nStep 2: Close the drain tap.\nStep 3: Record the pressure.\n",
+    ],
+    ids=["bullet-number", "bold-number", "bare-number", "paren", "escaped-paren", "step-label"],
+)
+def test_numbering_as_documents_write_it(lines):
+    doc = parse_sop_text(f"# Pump change\n\n## Procedure\n\n{lines}")
+    assert [s.text for s in doc.steps] == [
+        "Open the valve slowly.",
+        "Close the drain tap.",
+        "Record the pressure.",
+    ]
+    assert doc.steps[0].number.strip("().") in ("1", "6.2.1")
+
+
+def test_a_single_line_starting_with_a_number_is_not_a_step():
+    doc = parse_sop_text(
+        "# Kit\n\n## Procedure\n\n1. Open the kit.\n2. Check the seal.\n\n3 Tubes are in the box.\n"
+    )
+    assert len(doc.steps) == 2
