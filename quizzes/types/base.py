@@ -373,6 +373,17 @@ def pick_distractors(
     return picked
 
 
+def not_longest(key: str, candidates: list[str], n: int) -> list[str]:
+    """The first n distractors, but when the key would be the longest option (or tie for it) and a later
+    candidate is longer, the last one is swapped for it: "190 µL" among "2 µL" and "10 µL" is a cue."""
+    picked = candidates[:n]
+    if picked and len(key) >= max(len(p) for p in picked):
+        longer = [c for c in candidates[n:] if len(c) > len(key)]
+        if longer:
+            picked[-1] = longer[0]
+    return picked
+
+
 def place_key(key: str, distractors: list[str], rng: random.Random) -> tuple[list[str], int]:
     options = [key, *distractors]
     rng.shuffle(options)

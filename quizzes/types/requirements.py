@@ -21,7 +21,7 @@ from quizzes.text import (
     sentence_spans,
     spot_number,
 )
-from quizzes.types.base import Candidate, Context, place_key
+from quizzes.types.base import Candidate, Context, not_longest, place_key
 from quizzes.types.values import as_shown, askable
 from sops.actions import VERBS
 from sops.actors import has_role_noun, is_role
@@ -64,7 +64,7 @@ def statements(ctx: Context, step: Step) -> list[Statement]:
             siblings = ctx.sibling_values(sp.cv.unit, value)
             if len({v for v in siblings if v != value}) < 2:
                 continue  # only made-up values (halved, doubled) would differ: nobody who read it is tempted
-            for v in alternative_values(value, sp.cv.unit, like, sp.direction, 3, siblings):
+            for v in alternative_values(value, sp.cv.unit, like, sp.direction, 6, siblings):
                 local = ValueSpot(
                     sp.cv, sp.start - s0, sp.end - s0, sp.num_start - s0, sp.num_end - s0, sp.direction
                 )
@@ -95,7 +95,7 @@ def statement_choice(ctx: Context) -> Iterator[Candidate]:
                 continue
             key = as_shown(st.sentence) or clean(st.sentence)
             rng = ctx.rng("statement_choice", step.id)
-            options, idx = place_key(key, st.falsified[:3], rng)
+            options, idx = place_key(key, not_longest(key, st.falsified, 3), rng)
             yield Candidate(
                 kind="statement_choice",
                 type="single_choice",

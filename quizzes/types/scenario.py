@@ -52,6 +52,7 @@ _DANGLING = frozenset(
         "with",
     ]
 )
+_CONTINGENCY = re.compile(r"^\W*(?:if|in case|in the event|provided that|only if|unless)\b", re.I)
 _BOTH_BRANCHES = re.compile(r"\(if\b|\bor\b.*\bif\b|\bif\b.*\bor\b", re.IGNORECASE)
 _NEGATIVE_START = re.compile(r"^(?:do not|don't|never|avoid)\b", re.I)
 _STOP = frozenset(
@@ -198,6 +199,8 @@ def _items(ctx: Context) -> list[tuple[Step, str, str, str]]:
             split = split_conditional(step, cond)
             if split is None:
                 continue
+            if not _CONTINGENCY.match(clean(split[0])):
+                continue  # "When the cycle is complete, ...": the next step of a sequence, not a decision
             situation = situation_text(split[0])
             action = split[1]
             if situation is None or len(words(action)) < 3 or not is_imperative(action):
@@ -205,6 +208,11 @@ def _items(ctx: Context) -> list[tuple[Step, str, str, str]]:
             if _NOT_AN_OPTION.search(as_option(action)):
                 continue
             out.append((step, situation, as_option(action), split[2]))
+    by_situation: dict[str, set[str]] = {}
+    for _step, situation, action, _quote in out:
+        by_situation.setdefault(situation.casefold(), set()).add(action.casefold())
+    # the same situation with two different actions (two autoclaves, "if the cycle is complete"): ambiguous
+    out = [item for item in out if len(by_situation[item[1].casefold()]) == 1]
     ctx.__dict__[key] = out
     return out
 
@@ -254,8 +262,11 @@ def scenario(ctx: Context) -> Iterator[Candidate]:
         # Distractors come from this procedure only: another branch of a decision first, then what the
         # same section asks at other moments. Actions of other sections or SOPs are never tempting to
         # someone who skimmed this one (a wet sponge offered when the autoclave door leaks).
-        near = [d for d in [*other_cond, *siblings] if not d.endswith("\u2026") and not similar(d, key)]
-        distractors = pick_distractors(key, [[d for d in other_cond if d in near], near], 3, rng)
+        # Only what the SOP says to do in its other situations: a plain step of the procedure offered as
+        # the answer to a situation was picked by elimination or also right (reviewers rejected all such
+        # items, rounds tune-1 and tune-2)
+        near = [d for d in other_cond if not d.endswith("\u2026") and not similar(d, key)]
+        distractors = pick_distractors(key, [near], 3, rng)
         if len(distractors) < 2 or key.endswith("\u2026") or _BOTH_BRANCHES.search(key):
             continue
         options, idx = place_key(key, distractors[:3], rng)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from quizzes.text import ValueSpot, alternative_values, clean, sentence_spans, spot_number, substitute_number
-from quizzes.types.base import Candidate, Context, place_key
+from quizzes.types.base import Candidate, Context, not_longest, place_key
 from sops.model import Step
 
 BLANK = "____"
@@ -129,9 +129,9 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             siblings = ctx.sibling_values(spot.cv.unit, value)
             if len({v for v in siblings if v != value}) < 2:
                 continue  # options made by halving and doubling the key tempt nobody who read the SOP
-            alts = alternative_values(value, spot.cv.unit, like, spot.direction, 3, siblings)
+            alts = alternative_values(value, spot.cv.unit, like, spot.direction, 6, siblings)
             distractors = [clean(substitute_number(value_text, rel_a, rel_b, v)) + suffix for v in alts]
-            distractors = [d for d in dict.fromkeys(distractors) if d != key]
+            distractors = not_longest(key, [d for d in dict.fromkeys(distractors) if d != key], 3)
             if len(distractors) < 2:
                 continue
             blanked = as_shown(_blank(sentence, s0, vt_start, vt_end))

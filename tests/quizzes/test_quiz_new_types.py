@@ -26,7 +26,7 @@ Keep the -80 °C freezer working.
 4. The Analyst shall check the sample inventory against the freezer map.
 5. If the temperature rises above -15 °C, move the samples to the dry ice box immediately.
 6. Defrost the freezer for at least 4 hours with the door open.
-7. When the alarm sounds during defrosting, call the facilities hotline.
+7. If the alarm sounds during defrosting, call the facilities hotline.
 8. Wipe the inner walls with 70% ethanol and dry them with paper towels.
 9. If the door seal is torn, replace the door seal before restarting the freezer.
 10. Restart the freezer and wait no more than 30 minutes for it to reach -70 °C.
@@ -50,7 +50,7 @@ def test_matching_pairs_are_the_step_actors_one_role_per_task():
             assert role_key(actors[src["step_id"]]) == role_key(right)
             assert src["quote"] in next(s.text for s in doc.steps if s.id == src["step_id"])
             assert right.casefold() not in left.casefold(), "the task must not name its role"
-    q = next(q for q in generate_questions(doc, 30) if q.type == "matching")
+    q = ms[0]
     assert score_response("matching", q.options, q.answer, q.answer) == 1.0
     opts, ans = shuffle_options(q.options, q.answer, "matching", 3)
     assert score_response("matching", opts, ans, q.answer) == 1.0
@@ -78,8 +78,23 @@ def test_scenario_states_the_situation_and_keys_the_action():
     assert 3 <= len(c.options) <= 4
     for o in c.options:
         assert o[:1].isupper() and not o.endswith("."), "options are parallel imperatives"
-    alarm = next(v for k, v in sc.items() if k.startswith("When the alarm"))
+    alarm = next(v for k, v in sc.items() if k.startswith("If the alarm"))
     assert alarm.options[alarm.answer] == "Call the facilities hotline"
+    # distractors are what the SOP says to do in its other situations, never its plain steps
+    other_branches = {
+        "Move the samples to the dry ice box immediately",
+        "Call the facilities hotline",
+        "Replace the door seal before restarting the freezer",
+    }
+    for v in sc.values():
+        assert set(v.options) <= other_branches
+
+
+def test_when_a_step_is_reached_is_not_a_decision():
+    """ "When the cycle is complete, open the door": the next step of a sequence, asked as a scenario, was
+    picked by elimination (reviewers rejected every such item)."""
+    doc = parse_sop_text(ROLES_SOP.replace("7. If the alarm", "7. When the alarm"), filename="f.md")
+    assert not [c for c in candidates(doc, kinds=["scenario"]) if "alarm" in c.stem]
 
 
 def test_scenario_skips_vague_conditions_and_never_offers_same_situation_actions():
