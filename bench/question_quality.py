@@ -224,13 +224,16 @@ def options_distinct(q) -> bool:
 
 
 def longest_share(q) -> tuple[float, float] | None:
-    """(key-is-longest share with ties split, chance) for single-answer items with options."""
+    """(key-is-longest share with ties split, chance) for single-answer items with options; options that
+    look as long as the longest (within 3 characters or 5%) tie with it."""
     if q.type not in SINGLE or not q.options:
         return None
     lens = [len(clean(o)) for o in q.options]
     top = max(lens)
-    tied = sum(1 for n in lens if n == top)
-    share = (1 / tied) if lens[q.answer] == top else 0.0
+    # options within 3 characters (or 5%) of the longest look as long: 223 against 224 characters is no cue
+    near = max(3, 0.05 * top)
+    tied = sum(1 for n in lens if top - n <= near)
+    share = (1 / tied) if top - lens[q.answer] <= near else 0.0
     return share, 1 / len(q.options)
 
 

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/question_review.py [--set blind|blind-2|tuning] [--round NAME] [--quick] [--json]
     .venv/bin/python bench/question_review.py --export DIR [--set blind]
+    .venv/bin/python bench/question_review.py --merge DIR --round NAME [--set blind]
 
 Ratings are data in bench/ratings/<sop id>.json, written by a reviewer who did not write the generator and
 was given only ../shared/QUESTION-RUBRIC.md and the SOP: the SOP's must-learn items first, then every
@@ -94,11 +95,14 @@ class Rated:
 
 
 def export(sops: list[CorpusSop], out: Path) -> None:
-    """Per SOP: DIR/<id>.questions.md for the reviewer and DIR/<id>.ratings.json to fill in."""
+    """Per SOP: DIR/<id>.questions.md for the reviewer and DIR/<id>.ratings.json to fill in: the questions
+    no stored rating covers, with the must-learn items already named for the SOP (if any)."""
     out.mkdir(parents=True, exist_ok=True)
     for sop in sops:
+        stored = load_ratings(sop.id) or {"must_learn": [], "questions": []}
+        known = {r["fingerprint"] for r in stored["questions"]}
         try:
-            pool = pool_for(sop)
+            pool = [q for q in pool_for(sop) if fingerprint(q) not in known]
         except SopParseError as error:
             pool = []
             print(f"{sop.id}: refused by the parser: {error}")
@@ -119,11 +123,44 @@ def export(sops: list[CorpusSop], out: Path) -> None:
                 }
             )
         (out / f"{sop.id}.questions.md").write_text("\n".join(blocks), encoding="utf-8")
-        template = {"sop": sop.id, "file": sop.path.name, "must_learn": [], "questions": rows}
+        template = {
+            "sop": sop.id,
+            "file": sop.path.name,
+            "must_learn": stored["must_learn"],
+            "questions": rows,
+        }
         (out / f"{sop.id}.ratings.json").write_text(
             json.dumps(template, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         print(f"{sop.id}: {len(pool)} questions -> {out / (sop.id + '.questions.md')}")
+
+
+def merge(sops: list[CorpusSop], folder: Path, round_name: str, reviewer: str) -> None:
+    """Filled-in templates from `folder` -> bench/ratings/<id>.json, each new rating tagged with the round;
+    a fingerprint already rated keeps its first rating, must-learn items named once stay as they are."""
+    for sop in sops:
+        filled = folder / f"{sop.id}.ratings.json"
+        if not filled.is_file():
+            continue
+        new = json.loads(filled.read_text(encoding="utf-8"))
+        stored = load_ratings(sop.id) or {
+            "sop": sop.id,
+            "file": sop.path.name,
+            "must_learn": new["must_learn"],
+            "questions": [],
+            "reviewer": reviewer,
+        }
+        known = {r["fingerprint"] for r in stored["questions"]}
+        added = 0
+        for row in new["questions"]:
+            if row["rating"] not in ("A", "E", "R") or row["fingerprint"] in known:
+                continue
+            stored["questions"].append({**row, "round": round_name})
+            added += 1
+        (RATINGS / f"{sop.id}.json").write_text(
+            json.dumps(stored, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        print(f"{sop.id}: {added} rating(s) added to round {round_name!r}")
 
 
 def collect(sops: list[CorpusSop], round_name: str | None) -> tuple[list[Rated], dict, list[str]]:
@@ -205,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", default="blind", choices=SETS)
     parser.add_argument("--round", help="shares of one stored rating round instead of today's pool")
     parser.add_argument("--export", type=Path, help="write questions and ratings templates to this folder")
+    parser.add_argument("--merge", type=Path, help="add the filled-in templates of this folder as --round")
+    parser.add_argument("--reviewer", default="a reviewer given only the rubric and the SOP")
     parser.add_argument("--quick", action="store_true", help="accepted for symmetry: the full run is quick")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -216,6 +255,11 @@ def main(argv: list[str] | None = None) -> int:
     sops = [s for s in sops if s.available]
     if args.export:
         export(sops, args.export)
+        return 0
+    if args.merge:
+        if not args.round:
+            parser.error("--merge needs --round NAME")
+        merge(sops, args.merge, args.round, args.reviewer)
         return 0
     rated, must_learn, unrated = collect(sops, args.round)
     result = report(rated, must_learn)

@@ -203,6 +203,14 @@ def generate_questions(doc: SopDocument, count: int = 10, seed: int = 0) -> list
     return [_to_question(f"q{n}", c) for n, c in enumerate(picked, 1)]
 
 
+def alternatives(doc: SopDocument, step_id: str, seed: int = 0) -> list[Question]:
+    """Every question the generator can draft from one step (or prose rule), best first: what a trainer's
+    "Regenerate" offers in place of a question on that step, whatever the pool selected."""
+    found = [c for c in candidates(doc, seed) if c.step.id == step_id]
+    found.sort(key=lambda c: -c.quality)
+    return [_to_question(f"alt{n}", c) for n, c in enumerate(found, 1)]
+
+
 def sources(doc: SopDocument) -> dict[str, Step]:
     """Everything a question may cite, by id: the steps, and the rules written outside them ("rule-3")."""
     return {s.id: s for s in Context(doc).items}

@@ -22,6 +22,7 @@ ROLE_NOUNS = frozenset(
     controller accountant planner buyer receiver dispatcher tech technologist pathologist doctor surgeon
     secretary president ceo cfo cto ciso hr ops officer crew pilot mechanic electrician cook server cashier
     volunteer intern resident fellow sampler collector requester requestor approver traveler traveller
+    employer
     on-call oncall lab group department committee board
     """,
     )

@@ -9,7 +9,7 @@ from lms.db import db, utcnow
 from lms.models import Question, TrainingModule
 from lms.services import audit, retraining, sop_import
 from lms.services.errors import InvalidInput, NotFound
-from quizzes.generate import generate_questions
+from quizzes.generate import alternatives
 from quizzes.scoring import ResponseError, normalise_response
 from sops.model import SopDocument
 
@@ -202,8 +202,8 @@ def regenerate(question_id: int, actor_id: int | None) -> Question:
     fresh = [
         candidate
         for seed in range(1, 4)
-        for candidate in generate_questions(doc, count=60, seed=item.id * 7 + seed)
-        if candidate.source.step_id == item.step.key and candidate.stem not in taken
+        for candidate in alternatives(doc, item.step.key, seed=item.id * 7 + seed)
+        if candidate.stem not in taken
     ]
     if not fresh:
         raise InvalidInput(

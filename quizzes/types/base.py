@@ -365,12 +365,7 @@ def pick_distractors(
             if x.casefold() not in seen:
                 seen.add(x.casefold())
                 pool.append(x)
-    picked = pool[:n]
-    if picked and len(key) > max(len(p) for p in picked):
-        longer = [x for x in pool[n:] if len(x) >= len(key)]
-        if longer:
-            picked[-1] = longer[0]
-    return picked
+    return not_longest(key, pool, n)
 
 
 def not_longest(key: str, candidates: list[str], n: int) -> list[str]:
@@ -382,6 +377,11 @@ def not_longest(key: str, candidates: list[str], n: int) -> list[str]:
         if longer:
             picked[-1] = longer[0]
     return picked
+
+
+def stands_out(key: str, distractors: list[str]) -> bool:
+    """Is the key far longer than every distractor (a third longer and more), so that length gives it away?"""
+    return bool(distractors) and len(key) > 1.3 * max(len(d) for d in distractors) + 3
 
 
 def place_key(key: str, distractors: list[str], rng: random.Random) -> tuple[list[str], int]:

@@ -138,14 +138,16 @@ def forbidden(sentence: str) -> str | None:
         if not m:
             return None
         who = m.group("who")
-    if who and not (has_role_noun(who) or is_role(who) or _PEOPLE.match(who)):
+    subject, _, clause = who.partition(",")  # "All employees, upon observing a locked-out machine, ..."
+    subject = re.sub(r"^(?:all|every|any|each|the)\s+", "", subject.strip(), flags=re.IGNORECASE)
+    if who and not (has_role_noun(subject) or is_role(subject) or _PEOPLE.match(subject)):
         return None  # "... even if it may not be our responsibility": a possibility, not a prohibition
     act = _REASON.sub("", m.group("act")).rstrip(" .;:!")
-    then = re.search(r"[,;]\s+(?P<verb>[a-z]+)\b", act)
-    if then and then.group("verb") in VERBS:
+    then = re.search(r"[,;]\s+(?P<verb>[a-z]+)\b(?P<rest>.*)", act)
+    if then and then.group("verb") in VERBS and not re.search(r"\b(?:or|and|nor)\b", then.group("rest")):
         act = act[: then.start()]  # "leave any garbage at the site, clean up after yourself": one act
     act = re.split(r",?\s+(?:i\.e\.|e\.g\.|for example)", act)[0].rstrip(" ,;")
-    if _PRONOUN.search(act) or act.count("(") != act.count(")"):
+    if (_PRONOUN.search(act) and not clause) or act.count("(") != act.count(")"):
         return None  # "do not leave it unattended": what "it" is was written elsewhere; or a cut aside
     if re.match(r"(?:be|see|feel|notice|find|expect|need|worry)\b", act, re.I):
         return None  # "you may not be able to ...", "you should not see any files": no act to forbid

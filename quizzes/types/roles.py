@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from lemminflect import getAllLemmas, getInflection, getLemma
 
 from quizzes.text import clean, quote_prefix, sentence_spans, shorten
-from quizzes.types.base import Candidate, Context, pick_distractors, place_key
+from quizzes.types.base import Candidate, Context, pick_distractors, place_key, stands_out
 from sops.actors import NOT_ROLE_OPENERS, has_role_noun, present_verb, role_key
 from sops.model import Step
 
@@ -217,6 +217,11 @@ _MENTION = re.compile(
     r"(?:[A-Z][\w-]+ ){0,3}[A-Z][\w-]+"
     r"|(?:[A-Z][\w-]+ ){0,3}[A-Z][\w-]+)"
 )
+# a role written in lower case with the word that tells it apart ("affected employees", "the employer")
+_QUALIFIED = re.compile(
+    r"\b(?:the|all|an?|each|every|any)\s+(?P<role>(?:authori[sz]ed|affected|other|responsible|designated|"
+    r"qualified|trained|new|departing|separated|on-call)\s+[a-z]+|employer|supervisor|contractor)\b"
+)
 _SELF_REFERENCE = re.compile(r"\b(?:you|your|you're|yourself|I|we|our)\b", re.IGNORECASE)
 MAX_PER_ROLE = 2  # "Who ... ?" with the same key again and again teaches the learner to guess it
 
@@ -238,6 +243,10 @@ def mentioned_roles(ctx: Context) -> list[str]:
                     continue
                 if len(words) >= 2 and (has_role_noun(phrase) or titled):
                     found.setdefault(role_key(phrase), phrase)
+            for m in _QUALIFIED.finditer(text):  # "all affected employees", "the authorized employee"
+                phrase = m.group("role")
+                if has_role_noun(phrase):
+                    found.setdefault(role_key(phrase), phrase[:1].upper() + phrase[1:])
         ctx.__dict__[key] = list(found.values())
     return ctx.__dict__[key]
 
@@ -246,6 +255,19 @@ def _third_person(verb: str) -> str | None:
     """ "provide" -> "provides" (a plural subject's verb, asked of "who"); None when it is no verb."""
     forms = getInflection(verb.lower(), tag="VBZ") if getAllLemmas(verb.lower(), upos="VERB") else ()
     return forms[0] if forms else None
+
+
+def _drop_pointers(text: str) -> str:
+    """ "(see paragraph (c)(3))" removed, nested parentheses and all: a pointer the quiz cannot follow."""
+    while (m := re.search(r"\s*\((?:see|refer to|cf\.)\b", text, re.IGNORECASE)) is not None:
+        depth, end = 0, len(text)
+        for i in range(text.index("(", m.start()), len(text)):
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            if depth == 0 and text[i] == ")":
+                end = i + 1
+                break
+        text = text[: m.start()] + text[end:]
+    return text
 
 
 def _predicate(sentence: str, actor: str) -> tuple[str, str] | None:
@@ -259,7 +281,10 @@ def _predicate(sentence: str, actor: str) -> tuple[str, str] | None:
     )
     if not m:
         return None
-    pred = m.group("pred").rstrip(" .;:!")
+    pred = _drop_pointers(m.group("pred")).rstrip(" .;:!")
+    second = re.search(r",?\s+and\s+(?:[\w-]+\s+){1,6}?(?:is|are|was|were)\b", pred)
+    if second:
+        pred = pred[: second.start()]  # "... must provide X and more inspections are required": one clause
     verb, _, rest = pred.partition(" ")
     if not _PREDICATE_START.match(pred) or not (
         re.match(r"(?:shall|must|should|will|may|is|are|needs?|has|have)\b", verb, re.IGNORECASE)
@@ -276,6 +301,7 @@ def _predicate(sentence: str, actor: str) -> tuple[str, str] | None:
         ("need to", "needs to"),
     ):
         pred = re.sub(rf"^{plural}\b", singular, pred, flags=re.IGNORECASE)
+    pred = re.sub(r"\bshall\b", "must", pred)
     lead = m.group("lead") or ""
     if not re.match(r"(?:if|when|once|after|before)\b", lead, re.IGNORECASE):
         lead = ""  # "Additionally, " / "Thereafter, " says nothing on its own
@@ -397,7 +423,7 @@ def who_does(ctx: Context) -> Iterator[Candidate]:
             continue  # "NN must be replaced ...": an abbreviation the SOP does not list as a role
         rng = ctx.rng("who_does", step.id, question)
         distractors = _role_distractors(key, others, question, subject, rng)
-        if len(distractors) < 2:
+        if len(distractors) < 2 or stands_out(key, distractors):
             continue
         options, idx = place_key(key, distractors, rng)
         k = role_key(key)

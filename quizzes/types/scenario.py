@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from quizzes.text import clean, sentence_spans, shorten, words
-from quizzes.types.base import Candidate, Context, pick_distractors, place_key
+from quizzes.types.base import Candidate, Context, pick_distractors, place_key, stands_out
 from sops.actions import VERBS, strip_lead
 from sops.model import Step
 
@@ -269,6 +269,8 @@ def scenario(ctx: Context) -> Iterator[Candidate]:
         distractors = pick_distractors(key, [near], 3, rng)
         if len(distractors) < 2 or key.endswith("\u2026") or _BOTH_BRANCHES.search(key):
             continue
+        if stands_out(key, distractors):
+            continue  # the one long, careful option among short ones is picked for its length
         options, idx = place_key(key, distractors[:3], rng)
         parent = _parent(ctx, step)
         # the step it happens in, when that is an action ("Take your soil cores ..."), not a label ("Fix")

@@ -23,7 +23,6 @@ from lms.services import accounts, enrolments, quiz_review, sop_import
 from tests.conftest import PASSWORD
 from tests.test_retraining import QUBIT, revision_two
 from tests.web.quiz_takers import (
-    publish,
     publish_written,
     raw_sop_revision_totals,
     signed_in,
@@ -40,7 +39,8 @@ def organisation(app: Flask) -> dict:
 
     LOTO (a trainer-written quiz of 12 single-choice questions) first attempts: ops1 100%, ops2 5 of 12
     wrong (58.3%; then passes on a retake), both (Operations and Office) 100%, off1 7 of 12 wrong (41.7%).
-    Qubit 1.0.0: ops1 and both pass first time, ops2 fails (5 wrong, partly credited: 50-59%): 2 of 3.
+    Qubit 1.0.0 (trainer-written, 12 questions): ops1 and both pass first time, ops2 fails (5 wrong: 58.3%):
+    2 of 3.
     Qubit 1.1.0: all three pass. ops3 never starts: overdue on LOTO, not started on Qubit 1.1.0 (the
     retraining brought a new due date; the overdue 1.0.0 enrolment is superseded).
     """
@@ -51,7 +51,7 @@ def organisation(app: Flask) -> dict:
         quiz_review.publish(loto.id, None)
         enrolments.assign_module_to_role(loto.id, ops.id, 14, None)
         enrolments.assign_module_to_role(loto.id, office.id, 14, None)
-        qubit = publish(QUBIT)
+        qubit = publish_written(QUBIT, 12)
         quiz_review.publish(qubit.id, None)
         enrolments.assign_module_to_role(qubit.id, ops.id, 14, None)
         people = {
