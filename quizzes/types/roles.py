@@ -358,6 +358,35 @@ def whom_asks(sentence: str, actor: str, roles: list[str]) -> tuple[str, str] | 
     return None
 
 
+_TURN_TO = re.compile(
+    r"^(?P<lead>(?:if|when|once|after|before|in case)\b[^,]{0,200},\s*)?(?:then\s+|immediately\s+)?"
+    r"(?P<verb>notify|inform|tell|contact|call|ask|alert|consult|email|page|escalate to|"
+    r"report (?:it |this )?to|hand (?:it |this )?over to)\s+(?P<after>.+)$",
+    re.IGNORECASE,
+)
+
+
+def whom_you_ask(sentence: str, roles: list[str]) -> tuple[str, str] | None:
+    """ "Notify all affected employees that servicing is required." -> ("whom do you notify that servicing
+    is required", "Affected employees"): an instruction to turn to a role of `roles`, asked; else None."""
+    m = _TURN_TO.match(clean(sentence))
+    if not m:
+        return None
+    after = re.sub(r"^(?:the|all|an?|your|any|each|every)\s+", "", m.group("after"), flags=re.IGNORECASE)
+    for role in sorted(roles, key=len, reverse=True):
+        if not re.match(rf"{re.escape(role)}\b", after, re.IGNORECASE):
+            continue
+        tail = _drop_pointers(after[len(role) :]).strip(" ,").rstrip(" .;:!")
+        if re.match(r"(?:and|or|&)\b", tail) or after[len(role) : len(role) + 1] == ",":
+            return None  # "... the QMO and the PRRC": the key would be partial
+        if _names_role(tail, role) or re.search(r"\b(?:they|them|it|this)\b", tail, re.IGNORECASE):
+            return None
+        lead = m.group("lead") or ""
+        asked = f"{lead[:1].lower() + lead[1:]}whom do you {m.group('verb').lower()} {tail}".strip()
+        return re.sub(r"\s+", " ", asked), role
+    return None
+
+
 def _overlaps(a: str, b: str) -> bool:
     ka, kb = role_key(a), role_key(b)
     return ka in kb or kb in ka
@@ -396,12 +425,18 @@ def who_does(ctx: Context) -> Iterator[Candidate]:
     found: list[tuple[Step, str, str, str, str]] = []  # step, sentence, question, key, subject
     doers: dict[str, set[str]] = {}
     for step in ctx.items:
-        if not step.actor or not ctx.usable(step):
+        if not ctx.usable(step):
             continue
-        actor = clean(step.actor)
+        actor = clean(step.actor or "")
         for s0, e0 in sentence_spans(step.text):
             sentence = step.text[s0:e0]
             if len(sentence.split()) > 45:
+                continue
+            you = whom_you_ask(sentence, others)
+            if you is not None:
+                found.append((step, sentence, you[0], you[1], "you"))
+                continue
+            if not actor:
                 continue
             whom = whom_asks(sentence, actor, others)
             if whom is not None:
@@ -422,7 +457,7 @@ def who_does(ctx: Context) -> Iterator[Candidate]:
         ):
             continue  # "NN must be replaced ...": an abbreviation the SOP does not list as a role
         rng = ctx.rng("who_does", step.id, question)
-        distractors = _role_distractors(key, others, question, subject, rng)
+        distractors = _role_distractors(key, others, question, "" if subject == "you" else subject, rng)
         if len(distractors) < 2 or stands_out(key, distractors):
             continue
         options, idx = place_key(key, distractors, rng)
@@ -430,7 +465,11 @@ def who_does(ctx: Context) -> Iterator[Candidate]:
         n = asked.get(k, 0)
         asked[k] = n + 1
         stem = f"Under this SOP, {question}?"
-        what = f"whom the {subject} turns to" if subject else f"that the {key} does this"
+        what = (
+            "whom to turn to"
+            if subject == "you"
+            else (f"whom the {subject} turns to" if subject else f"that the {key} does this")
+        )
         yield Candidate(
             kind="who_does",
             type="single_choice",

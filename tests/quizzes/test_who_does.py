@@ -77,3 +77,14 @@ def test_the_capa_sop_asks_who_in_every_format():
         doc = parse_sop((ROOT / path).read_bytes(), path)
         keys = {c.options[c.answer] for c in candidates(doc) if c.kind == "who_does"}
         assert "QMO" in keys, path
+
+
+def test_an_instruction_to_turn_to_a_role_asks_whom():
+    from quizzes.types.roles import whom_you_ask
+
+    asked = whom_you_ask(
+        "Notify all affected employees that the machine will be locked out.",
+        ["Affected employees", "Employer"],
+    )
+    assert asked == ("whom do you notify that the machine will be locked out", "Affected employees")
+    assert whom_you_ask("Notify the QA Manager and the Qualified Person.", ["QA Manager"]) is None  # partial
