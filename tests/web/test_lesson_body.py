@@ -69,9 +69,11 @@ def test_links_code_and_tables_render_sanitised(lesson_page):
     assert link in lesson_page
     assert 'href="javascript' not in lesson_page  # shown as text, never as a link
     assert "<script>alert" not in lesson_page and "&lt;script&gt;" in lesson_page
-    assert "<pre><code>export-plates --since today</code></pre>" in lesson_page
+    assert '<pre tabindex="0"><code>export-plates --since today</code></pre>' in lesson_page
     assert '<th scope="col">Temperature</th>' in lesson_page and "<td>MacConkey</td>" in lesson_page
-    assert '<div class="table-scroll"><table>' in lesson_page
+    assert re.search(
+        r'<div class="table-scroll" tabindex="0" role="region" aria-label="Table \d+"><table>', lesson_page
+    )
 
 
 def test_warnings_stand_out(lesson_page):
