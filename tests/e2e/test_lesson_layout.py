@@ -15,7 +15,12 @@ from tests.e2e.test_accessibility import BLOCKING, axe_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 
-SOP = """# Restoring a database from backup
+COMMAND = (
+    "pg_restore --clean --if-exists --no-owner "
+    "--dbname=postgresql://restore_user@db.internal.example.org:5432/production_replica "
+    "/backups/2026-12-01T02:00:00Z/production.dump"
+)
+SOP = f"""# Restoring a database from backup
 
 ## Procedure
 1. Announce the restore in the #ops channel at least 30 minutes before you start.
@@ -25,7 +30,7 @@ SOP = """# Restoring a database from backup
 3. Restore the snapshot with the command below and wait for at least 10 minutes of replay:
 
 ```
-pg_restore --clean --if-exists --no-owner --dbname=postgresql://restore_user@db.internal.example.org:5432/production_replica /backups/2026-12-01T02:00:00Z/production.dump
+{COMMAND}
 ```
 
 WARNING: Never restore over the production database while the application servers are running.
