@@ -8,6 +8,7 @@ the text of the step it tests, a quality score (0-1) and a one-sentence rational
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from quizzes.model import QUESTION_TYPES, Question, Source
@@ -101,6 +102,8 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
     facts = [" ".join(c.quote.split()).casefold() for c in cands]
     values = [{(v[0], v[1]) for v in c.extra.get("values", [])} for c in cands]
     used_values: set[tuple[float, str]] = set()
+    shown_values: set[tuple[float, str]] = set()  # values the chosen stems show
+    mentioned = [_stem_values(c, values[i]) for i, c in enumerate(cands)]
     families = [_family(c.kind) for c in cands]
     while len(chosen) < count:
         best, best_score = None, float("-inf")
@@ -110,6 +113,8 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
                 continue
             if values[i] & used_values:
                 continue  # a value is asked once per pool, however many sentences repeat it
+            if values[i] & shown_values or mentioned[i] & used_values:
+                continue  # one stem would show the other's key ("... in 98% ethanol" beside "____% ethanol")
             touched = touches[i]
             overlap = 1 if families[i] == "roles" else 2  # a task matched to its role is asked once
             if touched and len(touched & kind_steps.get(families[i], set())) >= overlap:
@@ -134,6 +139,7 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
         used_signatures.add(signatures[best])
         used_facts.add(facts[best])
         used_values |= values[best]
+        shown_values |= mentioned[best]
         kind_steps.setdefault(families[best], set()).update(touches[best])
         step_use[c.step.id] += 1
         section_use[c.step.section_id] += 1
@@ -144,7 +150,22 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
     return [cands[i] for i in chosen]
 
 
-_FAMILIES = {"ordering": "ordering", "matching": "roles", "who_responsible": "roles", "who_does": "roles"}
+def _stem_values(c: Candidate, asked: set[tuple[float, str]]) -> set[tuple[float, str]]:
+    """The SOP values (value, unit) the candidate's stem and options show besides the one it asks: every
+    value of its step, found as a number followed by its unit."""
+    shown = set()
+    text = " ".join([c.stem, *c.options])
+    for cv in c.step.critical_values:
+        key = (cv.value, cv.unit.strip().casefold())
+        if key in asked or not cv.unit.strip():
+            continue
+        number = f"{cv.value:g}"
+        if re.search(rf"(?<![\d.,]){re.escape(number)}\s?{re.escape(cv.unit.strip())}", text, re.IGNORECASE):
+            shown.add(key)
+    return shown
+
+
+_FAMILIES = {"matching": "roles", "who_responsible": "roles", "who_does": "roles"}
 
 
 def _signature(c: Candidate) -> tuple:
@@ -157,15 +178,15 @@ def _family(kind: str) -> str:
 
 
 def _pair_key(c: Candidate) -> set[str]:
-    return set(c.step_ids) if _family(c.kind) in ("ordering", "roles") else set()
+    return set(c.step_ids) if _family(c.kind) == "roles" else set()
 
 
-_COVERS_ALL = ("ordering", "matching")
+_COVERS_ALL = ("matching",)
 
 
 def _covers(c: Candidate) -> list[str]:
-    """The steps whose content the key tests (bench coverage): every step of an ordering window, of a
-    matching set; else the source."""
+    """The steps whose content the key tests (bench coverage): every step of a matching set; else the
+    source."""
     if c.kind in _COVERS_ALL:
         return list(dict.fromkeys(c.step_ids))
     return [c.step.id]

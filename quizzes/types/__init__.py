@@ -5,8 +5,9 @@ Forms trainers reject whatever their wording (issue 10, ../shared/QUESTION-RUBRI
 holds ...", "which of these statements match" over unrelated sentences, and true/false on a sentence of the
 SOP (kept True, or False with one value changed): reviewers rated 1 of 24 of those publishable (round
 tune-2), since they test recognising a number, not knowing the job; the same sentence is asked as a choice
-between it and its altered versions (`statement_choice`). Order is asked once per SOP, by `ordering`, and
-only where the SOP gives a reason for it.
+between it and its altered versions (`statement_choice`). Nor is "put these steps in order": reviewers
+rated 1 of 17 publishable over five rounds (orders forced by plain logic, lists that are not sequences),
+so a trainer who wants one writes it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from quizzes.types.base import Candidate, Context
 from quizzes.types.requirements import permission, statement_choice
 from quizzes.types.roles import matching, who_does, who_responsible
 from quizzes.types.scenario import scenario
-from quizzes.types.sequence import ordering
 from quizzes.types.values import numeric, value_choice
 
 Generator = Callable[[Context], Iterator[Candidate]]
@@ -31,7 +31,6 @@ GENERATORS: dict[str, Generator] = {
     "who_responsible": who_responsible,
     "who_does": who_does,
     "statement_choice": statement_choice,
-    "ordering": ordering,
 }
 
 __all__ = ["GENERATORS", "Candidate", "Context", "Generator"]

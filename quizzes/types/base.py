@@ -48,16 +48,6 @@ class StepInfo:
     reasons: list[str]
 
 
-def _last_int(number: str) -> int | None:
-    m = re.search(r"(\d+)\W*$", number or "")
-    return int(m.group(1)) if m else None
-
-
-def _parent(number: str) -> str:
-    parts = re.split(r"[.\-]", (number or "").strip("() "))
-    return ".".join(parts[:-1])
-
-
 def rule_as_step(rule: Rule) -> Step:
     """A prose rule in the shape the question forms read; its id ("rule-3") is the question's source."""
     return Step(
@@ -73,7 +63,7 @@ def rule_as_step(rule: Rule) -> Step:
 
 
 class Context:
-    """One SOP seen by the generators: usable steps, sequences, importance, seeded randomness."""
+    """One SOP seen by the generators: usable steps, importance, seeded randomness."""
 
     def __init__(self, doc: SopDocument, seed: int = 0):
         self.doc = doc
@@ -114,83 +104,6 @@ class Context:
         if key not in self._memo:
             self._memo[key] = usable_step(step)
         return self._memo[key]
-
-    def next_of(self, a: Step) -> Step | None:
-        """The step done right after `a`: the next step in document order, if it belongs to the same
-        procedure (same section without a numbering restart, or a heading-per-step layout)."""
-        i = self.position[id(a)]
-        if i + 1 >= len(self.steps):
-            return None
-        b = self.steps[i + 1]
-        if b.section_id == a.section_id:
-            if b.depth > a.depth:
-                return b  # first sub-step of a
-            # compare b with the previous step at b's level: a restart there starts a new sub-procedure
-            p = a if b.depth == a.depth else self._previous_at_depth(i, b.depth, a.section_id)
-            if p is None:
-                return b
-            np_, nb = _last_int(p.number), _last_int(b.number)
-            if np_ is not None and nb is not None and nb <= np_:
-                return None
-            return b
-        if b.depth != a.depth or _parent(a.number) != _parent(b.number):
-            return None
-        na, nb = _last_int(a.number), _last_int(b.number)
-        if na is not None and nb is not None and nb == na + 1:
-            return b  # numbering continues across a sub-heading
-        sa, sb = self._sections.get(a.section_id), self._sections.get(b.section_id)
-        if (
-            na is None
-            and nb is None
-            and self._section_size[a.section_id] == 1
-            and self._section_size[b.section_id] == 1
-            and sa is not None
-            and sb is not None
-            and sa.level == sb.level
-            and sa.kind == sb.kind
-        ):
-            return b  # one unnumbered step per heading: the headings are the steps, in document order
-        return None
-
-    def _previous_at_depth(self, i: int, depth: int, section_id: str) -> Step | None:
-        for s in reversed(self.steps[: i + 1]):
-            if s.section_id != section_id:
-                return None
-            if s.depth == depth:
-                return s
-        return None
-
-    @cached_property
-    def _text_counts(self) -> Counter[str]:
-        return Counter(clean(s.text).casefold() for s in self.steps)
-
-    def repeated(self, step: Step) -> bool:
-        """Does the same step text occur more than once (parallel sub-procedures)? Then "what comes next"
-        about it is ambiguous."""
-        return self._text_counts[clean(step.text).casefold()] > 1
-
-    @cached_property
-    def _section_size(self) -> dict[str, int]:
-        return Counter(s.section_id for s in self.steps)
-
-    @cached_property
-    def runs(self) -> list[list[Step]]:
-        """Maximal chains of steps linked by next_of (each a procedure or sub-procedure in order)."""
-        prev = {}
-        for s in self.steps:
-            n = self.next_of(s)
-            if n is not None:
-                prev[id(n)] = s
-        out = []
-        for s in self.steps:
-            if id(s) in prev:
-                continue
-            chain = [s]
-            while (n := self.next_of(chain[-1])) is not None:
-                chain.append(n)
-            if len(chain) >= 2:
-                out.append(chain)
-        return out
 
     # ---------------------------------------------------------------- values and importance
 

@@ -28,7 +28,9 @@ def _blank(sentence: str, s0: int, a: int, b: int) -> str:
     return re.sub(rf"(?<![\w.,]){re.escape(target)}(?![\w]|[.,]\d)", BLANK, out)
 
 
-_LEAD_WORD = re.compile(r"^\W*(?:then|next|now|finally|afterwards)\b,?\s*", re.IGNORECASE)
+_LEAD_WORD = re.compile(
+    r"^\W*(?:then|next|now|finally|afterwards|therefore|thus|hence|also|additionally)\b,?\s*", re.IGNORECASE
+)
 _LABEL = re.compile(r"^\W*(?:[A-Z][\w/-]*\s+){0,2}[A-Z][\w/-]*:\s+(?=\S)")  # "Solution: ", "Note: "
 _SEE = re.compile(r"\s*\((?:see|refer to|cf\.)[^)]*\)", re.IGNORECASE)  # "(See Figure 3)": not shown here
 _NEEDS_REFERENT = re.compile(

@@ -18,8 +18,8 @@ from lms.services.demo import _wrong_answer, right_answer
 from tests.conftest import DEMO_SOPS, post
 
 LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
-# The SOP the journey tests upload to get a drafted quiz of several question types (values, true/false,
-# ordering); LOTO's steps carry few values or rules, so its drafted pool is small.
+# The SOP the journey tests upload to get a drafted quiz of several question types (values in their
+# sentence, value choices, statements); LOTO's steps carry few values, so its drafted pool is small.
 QUIZ_SOP = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
 
 
