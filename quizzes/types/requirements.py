@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from lemminflect import getLemma
+
 from quizzes.text import (
     ValueSpot,
     alternative_values,
@@ -121,18 +123,35 @@ _REASON = re.compile(r"\s*(?:,\s*|\s+)(?:as|because|since|so that|otherwise|or e
 
 
 _PEOPLE = re.compile(r"^(?:you|we|employees?|staff|personnel|users?|workers?|visitors?|anyone|no one)$", re.I)
-_PRONOUN = re.compile(r"\b(?:it|its|this|that|these|those|they|them|their)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(?:it|its|this|these|those|they|them|their)\b", re.IGNORECASE)
 _SUBJECT_FORBIDDEN = re.compile(
-    r"^\W*(?P<who>[A-Z][^.;:]{2,120}?)\s+(?:shall|must|may|should) not\s+(?P<act>[a-z].*)$"
+    r"^\W*(?P<who>[A-Z][^.;:]{2,120}?)\s+(?P<modal>shall|must|may|should) not\s+(?P<act>[a-z].*)$"
 )
+# "... and don't DM staff", "... - do not submerge the Smith-Root entirely": a prohibition after a clause
+_LATER_FORBIDS = re.compile(
+    r"(?:[,;:]\s+|\s[-\u2013\u2014]\s+|\band\s+)(?:never|do not|don['\u2019]t)\s+(?P<act>[a-z].*)$", re.I
+)
+# "The filter housing should not be submerged": a thing the SOP says must not be done to
+_PASSIVE = re.compile(r"^(?P<be>be)\s+(?P<done>[a-z]+(?:ed|en|wn|t))\b(?P<rest>.*)$")
+_PRONOUN_SUBJECT = re.compile(r"^(?:it|this|that|these|those|they|he|she|there)\b", re.IGNORECASE)
 
 
 def forbidden(sentence: str) -> str | None:
     """What a "Never X" / "Do not X" / "Employees shall not X" sentence forbids, as "X" or "employees ...
     X" (the subject kept, so the question says who may not), without its reason clause; or None."""
     text = clean(sentence)
+    lead = ""
     m = _FORBIDS.match(text)
-    who = ""
+    if not m and (later := _LATER_FORBIDS.search(text)):
+        before = text[: later.start()]
+        condition = re.match(r"^(?:note(?: though)?(?: that)?\s+)?((?:if|when|unless)\b.*)$", before, re.I)
+        first = before.split()[0].lower() if before.split() else ""
+        if condition:
+            lead = condition.group(1).strip(" ,") + ", "  # "if you release an old version, don't ..."
+            m = later
+        elif first in VERBS:
+            m = later  # "Keep conversations visible and don't DM staff": an instruction to the reader
+    who, thing = "", ""
     if not m:
         m = _SUBJECT_FORBIDDEN.match(text)
         if not m:
@@ -140,14 +159,36 @@ def forbidden(sentence: str) -> str | None:
         who = m.group("who")
     subject, _, clause = who.partition(",")  # "All employees, upon observing a locked-out machine, ..."
     subject = re.sub(r"^(?:all|every|any|each|the)\s+", "", subject.strip(), flags=re.IGNORECASE)
-    if who and not (has_role_noun(subject) or is_role(subject) or _PEOPLE.match(subject)):
-        return None  # "... even if it may not be our responsibility": a possibility, not a prohibition
-    act = _REASON.sub("", m.group("act")).rstrip(" .;:!")
+    person = has_role_noun(subject) or is_role(subject) or _PEOPLE.match(subject)
+    if who and not person:
+        # "The filter housing should not be submerged", "Components ... should not touch the wall": a thing
+        # that must not be so; "it may not be our responsibility" is a possibility, not a prohibition
+        if m.group("modal") == "may" or _PRONOUN_SUBJECT.match(subject) or clause or len(subject.split()) > 6:
+            return None
+        thing = who[:1].lower() + who[1:]
+        passive = _PASSIVE.match(m.group("act"))
+        if not passive:
+            return None  # "foam should not affect the library": an expectation, not a rule to break
+        if passive:
+            base = getLemma(passive.group("done"), upos="VERB")
+            if not base or base[0] == passive.group("done"):
+                return None
+            act = f"{base[0]} {thing}{passive.group('rest')}"
+            who, thing = "", ""
+            return _finish(act, "", "")
+    found = _finish(m.group("act"), who if person else "", thing, clause)
+    return f"{lead[:1].lower() + lead[1:]}{found}" if found and lead else found
+
+
+def _finish(raw: str, who: str, thing: str, clause: str = "") -> str | None:
+    """The forbidden act tidied into "you may X" / "employees may X" / "the housing may X"; None when what
+    is left is no act a new hire could wrongly assume allowed."""
+    act = re.split(r"\s[\u2013\u2014-]\s", _REASON.sub("", raw))[0].rstrip(" .;:!")  # "... — even if ..."
     then = re.search(r"[,;]\s+(?P<verb>[a-z]+)\b(?P<rest>.*)", act)
     if then and then.group("verb") in VERBS and not re.search(r"\b(?:or|and|nor)\b", then.group("rest")):
         act = act[: then.start()]  # "leave any garbage at the site, clean up after yourself": one act
     act = re.split(r",?\s+(?:i\.e\.|e\.g\.|for example)", act)[0].rstrip(" ,;")
-    if (_PRONOUN.search(act) and not clause) or act.count("(") != act.count(")"):
+    if (_PRONOUN.search(" ".join(act.split()[:2])) and not clause) or act.count("(") != act.count(")"):
         return None  # "do not leave it unattended": what "it" is was written elsewhere; or a cut aside
     if re.match(r"(?:be|see|feel|notice|find|expect|need|worry)\b", act, re.I):
         return None  # "you may not be able to ...", "you should not see any files": no act to forbid
@@ -156,9 +197,11 @@ def forbidden(sentence: str) -> str | None:
         return None  # "Never hesitate to escalate": the prohibition is itself an instruction to act
     if re.search(r"[_*`]|[.!?]\s+\S", act):
         return None  # markup or a second sentence the splitter missed ("... bugs. deferred-blocker_ Doesn't")
-    if who:
-        return f"{who[:1].lower() + who[1:]} may {act}"
-    return f"you may {act[:1].lower() + act[1:]}"
+    if who or thing:
+        subject = who or thing
+        return f"{subject[:1].lower() + subject[1:]} may {act}"
+    first = act.split()[0]
+    return f"you may {act if first[1:2].isupper() else act[:1].lower() + act[1:]}"  # "DM staff" stays
 
 
 def permission(ctx: Context) -> Iterator[Candidate]:

@@ -211,3 +211,28 @@ def test_step_per_heading_layout_does_not_leak_answers():
     qs = generate_questions(doc, 8)
     check_set(qs, doc)
     assert qs == []  # headings alone: nothing a trainer would publish, so nothing is drafted
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asked"),
+    [
+        ("The filter housing itself should not be submerged.", "you may submerge the filter housing itself"),
+        ("Keep conversations visible in #alumni and don't DM staff.", "you may DM staff"),
+        (
+            "If you are releasing an older version, don't change the current link.",
+            "if you are releasing an older version, you may change the current link",
+        ),
+        (
+            "Don't change the foil unless it is physically damaged.",
+            "you may change the foil unless it is physically damaged",
+        ),
+        ("It may not be our responsibility.", None),  # a possibility, not a prohibition
+        ("Any remaining foam should not affect the library.", None),  # an expectation
+        ("Operators stop applications and do not remove any routes.", None),  # not said to the reader
+        ("Do not leave it unattended.", None),  # what "it" is was written elsewhere
+    ],
+)
+def test_prohibitions_asked_as_the_permission_a_new_hire_might_assume(sentence, asked):
+    from quizzes.types.requirements import forbidden
+
+    assert forbidden(sentence) == asked
