@@ -34,7 +34,8 @@ _LEAD_WORD = re.compile(
 _LABEL = re.compile(r"^\W*(?:[A-Z][\w/-]*\s+){0,2}[A-Z][\w/-]*:\s+(?=\S)")  # "Solution: ", "Note: "
 _SEE = re.compile(r"\s*\((?:see|refer to|cf\.)[^)]*\)", re.IGNORECASE)  # "(See Figure 3)": not shown here
 _NEEDS_REFERENT = re.compile(
-    r"^\W*(?:(?:if|when|once|because|as)\s+)?(?:it|this|that|these|those|they|they're|them|in this case|"
+    r"^\W*(?:should(?:n['\u2019]t)?|must|can|could|will|would|is|are|was|were|has|have)\b"  # "Shouldn't be done"
+    r"|^\W*(?:(?:if|when|once|because|as)\s+)?(?:it|this|that|these|those|they|they're|them|in this case|"
     r"in that case|if so|otherwise|but|and|or|also|even if|e\.g\.|i\.e\.)\b",
     re.IGNORECASE,
 )
