@@ -33,8 +33,9 @@ _LEAD_WORD = re.compile(
 )
 _LABEL = re.compile(r"^\W*(?:[A-Z][\w/-]*\s+){0,2}[A-Z][\w/-]*:\s+(?=\S)")  # "Solution: ", "Note: "
 _SEE = re.compile(r"\s*\((?:see|refer to|cf\.)[^)]*\)", re.IGNORECASE)  # "(See Figure 3)": not shown here
+# a sentence opening with its verb ("Shouldn't be done ...") or a word whose referent is elsewhere
 _NEEDS_REFERENT = re.compile(
-    r"^\W*(?:should(?:n['\u2019]t)?|must|can|could|will|would|is|are|was|were|has|have)\b"  # "Shouldn't be done"
+    r"^\W*(?:should(?:n['\u2019]t)?|must|can|could|will|would|is|are|was|were|has|have)\b"
     r"|^\W*(?:(?:if|when|once|because|as)\s+)?(?:it|this|that|these|those|they|they're|them|in this case|"
     r"in that case|if so|otherwise|but|and|or|also|even if|e\.g\.|i\.e\.)\b",
     re.IGNORECASE,
