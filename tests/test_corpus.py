@@ -69,7 +69,10 @@ def test_ratings_count_only_for_the_exact_wording(tmp_path, monkeypatch):
     )
 
 
-BLIND_ROUNDS = {"blind": ("before", "after-1", "after-2", "after-3", "after-4"), "blind-2": ("blind2-1", "blind2-2")}
+BLIND_ROUNDS = {
+    "blind": ("before", "after-1", "after-2", "after-3", "after-4"),
+    "blind-2": ("blind2-1", "blind2-2"),
+}
 
 
 @pytest.mark.parametrize("which", sorted(BLIND_ROUNDS))

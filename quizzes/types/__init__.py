@@ -2,12 +2,15 @@
 
 Forms trainers reject whatever their wording (issue 10, ../shared/QUESTION-RUBRIC.md) are not generated:
 "is done before" true/false, next/previous step, "which of these are steps of section X", "which section
-holds ...", "which of these statements match" over unrelated sentences, and true/false on a sentence of the
-SOP (kept True, or False with one value changed): reviewers rated 1 of 24 of those publishable (round
-tune-2), since they test recognising a number, not knowing the job; the same sentence is asked as a choice
-between it and its altered versions (`statement_choice`). Nor is "put these steps in order": reviewers
-rated 1 of 17 publishable over five rounds (orders forced by plain logic, lists that are not sequences),
-so a trainer who wants one writes it.
+holds ...", "which of these statements match" over unrelated sentences. Nor are these, by the stored
+reviewer ratings (bench/ratings/):
+- true/false on a sentence of the SOP (kept True, or False with one value changed): 8 of 79 publishable
+  (1 of 24 in tune-2); they test recognising a number, not knowing the job. The same sentence is asked
+  as a choice between it and its altered versions (`statement_choice`);
+- "put these steps in order": 1 of 61 (orders forced by plain logic, lists that are not sequences);
+- scenarios cut from the SOP's "if" sentences: 0 of 66, the blind ones included (the situation lacks its
+  context, or another option is also right).
+A trainer writes those (the ordering and scenario answer types remain) until a form earns its place.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from collections.abc import Callable, Iterator
 from quizzes.types.base import Candidate, Context
 from quizzes.types.requirements import permission, statement_choice
 from quizzes.types.roles import matching, who_does, who_responsible
-from quizzes.types.scenario import scenario
 from quizzes.types.values import numeric, value_choice
 
 Generator = Callable[[Context], Iterator[Candidate]]
@@ -26,7 +28,6 @@ GENERATORS: dict[str, Generator] = {
     "permission": permission,
     "numeric": numeric,
     "value_choice": value_choice,
-    "scenario": scenario,
     "matching": matching,
     "who_responsible": who_responsible,
     "who_does": who_does,
