@@ -38,7 +38,7 @@ def test_generated_quiz_is_traceable_and_mixed(app, client, make_user) -> None:
     module = upload_sample(client, app)
     with app.app_context():
         questions = db.session.get(TrainingModule, module.id).quiz.questions
-        assert len(questions) >= 8
+        assert len(questions) >= 5  # the pool is sized by what the SOP gives to ask, not padded
         created = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "question.create")).all()
         assert sorted(int(e.entity_id) for e in created) == sorted(q.id for q in questions)
         assert all(e.data["stem"] and "answer" in e.data for e in created)
