@@ -56,6 +56,7 @@ class Draft:
     actor: str | None = None
     warnings: list[str] = field(default_factory=list)
     context: str = ""  # extra prose searched for conditions and values (step headings)
+    details: list[str] = field(default_factory=list)  # nested items that are no steps, joined to the text
 
 
 @dataclass
@@ -209,6 +210,20 @@ def section_steps(node: Node, mode: str) -> list[Draft]:
                     owner.warnings.append(item.text)
                 continue
             if not item.step:
+                owner = _owner(item)
+                lead_in = owner is not None and (owner.text.rstrip().endswith(":") or bool(owner.details))
+                short_value = len(item.text.split()) <= 12 and bool(re.search(r"\d", item.text))
+                if (
+                    owner is not None
+                    and item.text
+                    and not _PAREN_NOTE.match(item.text)
+                    and (lead_in or short_value)
+                ):
+                    # a nested item that is no step of its own ("Poultry: 165 °F" under "Cook each food to
+                    # its minimum internal temperature:") stays with its step, so a value keeps its subject
+                    joiner = " " if owner.text.rstrip().endswith(":") or not owner.details else "; "
+                    owner.text = f"{owner.text.rstrip()}{joiner}{item.text.rstrip(' ;.')}"
+                    owner.details.append(item.text)
                 continue
             owner = _owner(item)
             depth = owner.depth + 1 if owner is not None else base  # only steps count as levels

@@ -99,6 +99,18 @@ class Context:
         number = re.sub(r"^\W+|\W+$", "", step.number or "")
         return f"Step {number}" if number else f"Step {step.id}"
 
+    def parent_step(self, step: Step) -> Step | None:
+        """The step a nested step sits under (its list's lead-in: "Cook to these core temperatures:"), or
+        None for a top-level step or a prose rule."""
+        if step.depth == 0 or id(step) not in self.position:
+            return None
+        for earlier in reversed(self.steps[: self.position[id(step)]]):
+            if earlier.section_id != step.section_id:
+                return None
+            if earlier.depth < step.depth:
+                return earlier
+        return None
+
     def usable(self, step: Step) -> bool:
         key = ("usable", id(step))
         if key not in self._memo:

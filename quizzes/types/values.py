@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from quizzes.text import ValueSpot, alternative_values, clean, sentence_spans, spot_number, substitute_number
+from quizzes.text import (
+    ValueSpot,
+    alternative_values,
+    clean,
+    sentence_spans,
+    shorten,
+    spot_number,
+    substitute_number,
+)
 from quizzes.types.base import Candidate, Context, not_longest, place_key
 from sops.model import Step
 
@@ -58,6 +66,19 @@ def as_shown(sentence: str) -> str | None:
     return text[:1].upper() + text[1:]
 
 
+def under(ctx: Context, step: Step, blanked: str) -> str | None:
+    """What a short nested item applies to ("Poultry: ____ °F for 15 s" under "Cook foods to these core
+    temperatures:"): ' under "<the parent step>"', "" when the sentence says enough itself, None when it is
+    too short and has no parent step to say it."""
+    if len(blanked.split()) >= MIN_STEM_WORDS:
+        return ""
+    parent = ctx.parent_step(step)
+    lead = as_shown(parent.text) if parent is not None else None
+    if len(blanked.split()) < 3 or not lead or len(lead.split()) < 4 or BLANK in lead:
+        return None
+    return f' under "{shorten(lead.rstrip(" .:"), 120)}"'
+
+
 def askable(ctx: Context, step: Step, spot: ValueSpot, sentence: str, s0: int) -> bool:
     """Is this value a fair fill-in? Not inside parentheses (an aside), not soft ("5 min or until clear"),
     not one of two equal values in the sentence (the other copy gives it away), and not ambiguous: no
@@ -81,7 +102,8 @@ def numeric(ctx: Context) -> Iterator[Candidate]:
             if not askable(ctx, step, spot, sentence, s0):
                 continue
             blanked = as_shown(_blank(sentence, s0, spot.num_start, spot.num_end))
-            if blanked is None or BLANK not in blanked or len(blanked.split()) < MIN_STEM_WORDS:
+            where = under(ctx, step, blanked) if blanked and BLANK in blanked else None
+            if blanked is None or where is None:
                 continue
             value = spot_number(step.text, spot)
             unit = spot.cv.unit
@@ -93,7 +115,7 @@ def numeric(ctx: Context) -> Iterator[Candidate]:
             yield Candidate(
                 kind="numeric",
                 type="numeric",
-                stem=f"Fill in the missing value{unit_hint} in this SOP instruction:\n{quoted}",
+                stem=f"Fill in the missing value{unit_hint} in this SOP instruction{where}:\n{quoted}",
                 options=[],
                 answer={"value": value, "unit": unit, "tolerance": 0},
                 step=step,
@@ -139,7 +161,8 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             if len(distractors) < 2:
                 continue
             blanked = as_shown(_blank(sentence, s0, vt_start, vt_end))
-            if blanked is None or BLANK not in blanked or len(blanked.split()) < MIN_STEM_WORDS:
+            where = under(ctx, step, blanked) if blanked and BLANK in blanked else None
+            if blanked is None or where is None:
                 continue
             rng = ctx.rng("value_choice", step.id, spot.num_start)
             shared = 0.8 if ctx.shared_value(spot.cv) else 1.0
@@ -147,7 +170,7 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             yield Candidate(
                 kind="value_choice",
                 type="single_choice",
-                stem=f'Which value completes this SOP instruction?\n"{blanked}"',
+                stem=f'Which value completes this SOP instruction{where}?\n"{blanked}"',
                 options=options,
                 answer=idx,
                 step=step,

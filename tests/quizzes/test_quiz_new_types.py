@@ -129,3 +129,22 @@ def test_new_types_in_a_full_quiz_and_backwards_compatible_call():
     for q in pool:
         assert 0 <= q.extra["scores"]["plausibility"] <= 1
         assert set(q.extra["covers"]) <= {s.id for s in doc.steps}
+
+
+def test_nested_values_keep_what_they_apply_to():
+    """A nested item that is no step ("Poultry: 165 °F") stays with its step, so its value keeps its subject;
+    a short nested step ("Add 5 mL of buffer.") is asked under the step it belongs to."""
+    doc = parse_sop_text(
+        "# Cooking\n\n## Procedure\n"
+        "1. Cook each food to its minimum internal temperature:\n"
+        "   - Poultry: 165 °F\n   - Ground beef: 155 °F\n   - Fish and seafood: 145 °F\n"
+        "2. Prepare the sanitiser bucket for the cutting boards:\n"
+        "   a. Add 5 mL of bleach.\n   b. Fill to 4 L with cold water.\n"
+    )
+    assert doc.steps[0].text.startswith(
+        "Cook each food to its minimum internal temperature: Poultry: 165 °F;"
+    )
+    poultry = [c for c in candidates(doc, kinds=["numeric"]) if "Poultry: ____ °F" in c.stem]
+    assert poultry and poultry[0].answer["value"] == 165
+    bleach = [c for c in candidates(doc, kinds=["numeric"]) if "bleach" in c.stem]
+    assert bleach and 'under "Prepare the sanitiser bucket for the cutting boards"' in bleach[0].stem
