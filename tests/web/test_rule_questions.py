@@ -46,3 +46,23 @@ def test_prose_rules_are_stored_and_their_questions_point_at_them(app, client, m
         module_id = module.id
     page = client.get(f"/modules/{module_id}").get_data(as_text=True)
     assert 'Tests a rule in "Responsibilities"' in page
+
+
+def test_the_review_page_shows_who_does_what_questions_with_their_reason(app, client, make_user) -> None:
+    """The CAPA SOP has no numbered steps with values: its drafted questions ask who does what, and the
+    trainer's review page shows them, the sentence they come from and why they were chosen."""
+    from tests.conftest import DEMO_SOPS
+
+    login(client, make_user("trainer"))
+    name = "qms-capa-procedure.md"
+    response = upload(client, (DEMO_SOPS / name).read_bytes(), name)
+    assert response.status_code == 302
+    with app.app_context():
+        module = db.session.scalar(select(TrainingModule).order_by(TrainingModule.id.desc()))
+        stems = [q.stem for q in module.quiz.questions]
+        module_id = module.id
+    assert "Under this SOP, who is responsible for creating the CAPA and tracking its resolution?" in stems
+    page = client.get(f"/modules/{module_id}").get_data(as_text=True)
+    assert "who is responsible for creating the CAPA" in page
+    assert "The QMO is responsible for creating the CAPA and tracking its resolution." in page  # the quote
+    assert "the question checks that the QMO does this" in page  # why it was chosen
