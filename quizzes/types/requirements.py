@@ -207,12 +207,20 @@ def _finish(raw: str, who: str, thing: str, clause: str = "") -> str | None:
 def permission(ctx: Context) -> Iterator[Candidate]:
     """True/false on a prohibition, asked as the permission a new hire might assume: "Under this SOP, you may
     pipette by mouth" is false. The SOP's sentence is never altered; the question asks about it."""
+    asked: list[tuple[tuple[str, str], set[str]]] = []
     for step in ctx.items:
         for s0, e0 in sentence_spans(step.text):
             sentence = step.text[s0:e0]
             act = forbidden(sentence)
             if act is None:
                 continue
+            words = [
+                w for w in re.findall(r"[a-z]{3,}", act.lower()) if w not in ("you", "may", "the", "any")
+            ]
+            gist, verb = set(words), (step.section_id, words[0] if words else "")
+            if any(verb == v or len(gist & g) * 2 >= min(len(gist), len(g)) for v, g in asked):
+                continue  # "submerge the filter housing" and "submerge the Smith-Root": one prohibition
+            asked.append((verb, gist))
             yield Candidate(
                 kind="permission",
                 type="true_false",

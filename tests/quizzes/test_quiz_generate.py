@@ -9,6 +9,7 @@ from quiz_helpers import check_set
 
 from quizzes.generate import candidates, generate_questions
 from sops.model import Section, SopDocument, Step
+from sops.parse import parse_sop_text
 
 
 @pytest.fixture
@@ -236,3 +237,16 @@ def test_prohibitions_asked_as_the_permission_a_new_hire_might_assume(sentence, 
     from quizzes.types.requirements import forbidden
 
     assert forbidden(sentence) == asked
+
+
+def test_one_prohibition_is_asked_once():
+    """ "The housing should not be submerged" and "do not submerge the filter": one rule, one item."""
+    doc = parse_sop_text(
+        "# Filtering\n\n## Procedure\n"
+        "1. The filter housing itself should not be submerged.\n"
+        "2. Stick the inlet end of the straw into the sample water - do not submerge the filter entirely.\n"
+        "3. Do not reuse the tubing between sampling sites.\n"
+    )
+    asked = [c.stem for c in candidates(doc, kinds=["permission"])]
+    assert sum("submerge" in s for s in asked) == 1
+    assert any("reuse the tubing" in s for s in asked)
