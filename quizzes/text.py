@@ -409,3 +409,23 @@ def substitute_number(text: str, a: int, b: int, new_value: float) -> str:
 
 def replace_value(text: str, spot: ValueSpot, new_value: float) -> str:
     return substitute_number(text, spot.num_start, spot.num_end, new_value)
+
+
+_POINTER = re.compile(r"\s*\((?:see\b|refer to\b|cf\.)", re.IGNORECASE)
+
+
+def drop_pointers(text: str) -> str:
+    """ "(see paragraph (c)(3))" removed, nested parentheses and all: a pointer the quiz cannot follow. A
+    pointer whose parenthesis is never closed is left as it is (the rest of the sentence is no pointer)."""
+    start = 0
+    while (m := _POINTER.search(text, start)) is not None:
+        depth, end = 0, None
+        for i in range(text.index("(", m.start()), len(text)):
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            if depth == 0:
+                end = i + 1
+                break
+        if end is None:
+            return text
+        text, start = text[: m.start()] + text[end:], m.start()
+    return text

@@ -91,7 +91,7 @@ def _item_match(line: str) -> re.Match[str] | None:
     marker, rest = match.group("marker"), match.group("text")
     if _DOTTED.fullmatch(marker) and (_UNIT_START.match(rest) or not rest or _VERSION_TAIL.match(rest)):
         return None
-    if _DOTTED.fullmatch(marker) and re.search(r"\.0\d", marker):
+    if _DOTTED.fullmatch(marker) and re.search(r"\.0\d\d", marker):
         return None  # "5.003 or newer": a version number that a line wrap put first, not a step "5.3"
     if _LETTER_MARKER.fullmatch(marker) and not rest:
         return None
@@ -99,7 +99,9 @@ def _item_match(line: str) -> re.Match[str] | None:
 
 
 # "* 1. Open ..." (a bullet around a number), "**6.2.1** Open ..." (a bold number): numbered as written
-_WRAPPED_NUMBER = re.compile(r"^(?P<indent>[ ]*)(?:[-*+]\s+(?=\d)|\*\*(?=\d[\d.]*\.?\*\*\s))(?P<rest>.*)$")
+_WRAPPED_NUMBER = re.compile(
+    r"^(?P<indent>[ ]*)(?:[-*+]\s+(?=\d{1,3}[.)]\s)|\*\*(?=\d[\d.]*\.?\*\*\s))(?P<rest>.*)$"
+)
 _BOLD_NUMBER = re.compile(r"^(?P<number>\d{1,3}(?:\.\d{1,3})*\.?)\*\*\s+(?P<text>\S.*)$")
 # "1 Open the valve": a number and a capitalised word, as a PDF's text layer gives a numbered list
 _BARE_NUMBER = re.compile(r"^(?P<indent>[ ]*)(?P<number>\d{1,3})\s+(?P<text>[A-Z][a-z].*)$")
@@ -110,8 +112,19 @@ def number_lines(lines: list[str]) -> list[str]:
     bullet or in bold, and runs of at least two lines numbered n, n+1, ... with no punctuation after the
     number (a PDF's text layer). Other lines are returned unchanged."""
     out = []
+    fenced = []  # lines inside ``` or ~~~ fences are code: never rewritten
+    inside = False
     for line in lines:
-        wrapped = _WRAPPED_NUMBER.match(line) if line.lstrip()[:1] in "-*+" else None
+        if _FENCE.match(line):
+            inside = not inside
+            fenced.append(True)
+            out.append(line)
+            continue
+        fenced.append(inside)
+        if inside:
+            out.append(line)
+            continue
+        wrapped = _WRAPPED_NUMBER.match(line) if line.lstrip()[:1] in ("-", "*", "+") else None
         if wrapped:
             rest = wrapped.group("rest")
             bold = _BOLD_NUMBER.match(rest)
@@ -119,12 +132,12 @@ def number_lines(lines: list[str]) -> list[str]:
                 rest = f"{bold.group('number').rstrip('.')} {bold.group('text')}"
             line = wrapped.group("indent") + rest
         out.append(line)
-    bare = [_BARE_NUMBER.match(line) for line in out]
+    bare = [None if code else _BARE_NUMBER.match(line) for line, code in zip(out, fenced, strict=True)]
     for i, m in enumerate(bare):
         if m is None:
             continue
         n = int(m.group("number"))
-        before = next((b for b in reversed(bare[:i]) if b is not None), None) if i else None
+        before = next((b for b in reversed(bare[max(0, i - 2) : i]) if b is not None), None)
         after = next((b for b in bare[i + 1 : i + 3] if b is not None), None)
         linked = (before is not None and int(before.group("number")) == n - 1) or (
             after is not None and int(after.group("number")) == n + 1

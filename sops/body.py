@@ -21,20 +21,31 @@ def _text(block: Block) -> str:
     return " ".join(strip_template_tags(block.text).split())
 
 
+def _tie(text: str, remaining: list[Step]) -> Step | None:
+    """The first untied step written as this item: its text, or its text with the nested details that
+    joined it ("Cook each food ...: Poultry: 165 °F; ...")."""
+    for i, step in enumerate(remaining):
+        if step.text == text or (
+            text and step.text.startswith(text) and step.text[len(text) : len(text) + 1] in " ;"
+        ):
+            return remaining.pop(i)
+    return None
+
+
 def section_body(blocks: list[Block], steps: list[Step]) -> Body:
     """The blocks of one section as body parts. A list item whose text is a step's text carries the
     step's id, so the lesson can anchor and number it; consecutive items form one list (nesting by depth)."""
-    by_text: dict[str, Step] = {}
-    for step in steps:
-        by_text.setdefault(step.text, step)
+    remaining = list(steps)  # in document order: repeated texts tie to their own copies in turn
     body: Body = []
     current: list[dict[str, Any]] | None = None
     for block in blocks:
         if block.kind == "item":
+            if current is not None and block.depth == 0 and current[0]["ordered"] != block.ordered:
+                current = None  # a bullet list after a numbered one is a list of its own
             if current is None:
                 current = []
                 body.append({"kind": "list", "items": current})
-            step = by_text.pop(clean_inline(block.text), None)
+            step = _tie(clean_inline(block.text), remaining)
             current.append(
                 {
                     "text": _text(block),

@@ -108,7 +108,7 @@ def find_rules(
 
     `blocks_by_section` pairs a section id with its blocks (paragraphs, items, quotes; tables and code
     are not prose). A sentence is tied to a step when the step's text contains it. What follows a
-    horizontal rule at the end of a section is a footer (a template's copyright notice), not a rule.
+    horizontal rule in the last section is a footer (a template's copyright notice), not a rule.
     `roles` are the SOP's roles: a sentence whose subject is one of them says who does what.
     """
     known = {role_key(r): r for r in roles or []}
@@ -124,10 +124,11 @@ def find_rules(
     steps_in: dict[str, list[Step]] = {}
     for step in steps:
         steps_in.setdefault(step.section_id, []).append(step)
+    last = blocks_by_section[-1][0] if blocks_by_section else None
     for section_id, blocks in blocks_by_section:
         for block in blocks:
-            if block.kind == "rule":
-                break
+            if block.kind == "rule" and section_id == last:
+                break  # a rule in the document's last section opens its footer
             if block.kind not in ("paragraph", "item", "quote"):
                 continue
             for sentence in sentences_of(clean_inline(block.text)):

@@ -304,7 +304,7 @@ def _heading_key(text: str) -> str:
     return _TOC_MARK.sub("", clean_inline(text)).casefold()
 
 
-_LEADER = re.compile(r"(?:\.\s?){3,}\s*\d+\s*$|\s\d+\s*$")  # "Scope ........ 3": a contents line
+_LEADER = re.compile(r"(?:\.{3,}|(?:\. ){3,})\s*\d+\s*$|\s\d+\s*$")  # "Scope ........ 3": a contents line
 
 
 def only_contents(nodes: list[Node]) -> bool:
@@ -317,7 +317,8 @@ def only_contents(nodes: list[Node]) -> bool:
             t for n in nodes if n.raw_kind != "contents" for b in n.blocks if (t := clean_inline(b.text))
         ]
         return not others
-    return len(lines) >= 3 and sum(1 for t in lines if _LEADER.search(t)) * 3 >= len(lines) * 2
+    # only a line's end is searched: a contents entry ends in its page number, and a long line stays cheap
+    return len(lines) >= 3 and sum(1 for t in lines if _LEADER.search(t[-120:])) * 3 >= len(lines) * 2
 
 
 def drop_contents(nodes: list[Node], drafts: list[Draft]) -> list[Draft]:

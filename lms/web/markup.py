@@ -25,6 +25,7 @@ def inline_markdown(text: str) -> Markup:
         tags=_TAGS,
         attributes={"a": {"href", "title"}},
         url_schemes={"http", "https", "mailto"},
+        url_relative="deny",  # "//evil.example" or "/admin/...": only absolute http(s) and mailto links
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above

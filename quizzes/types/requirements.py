@@ -151,7 +151,7 @@ def forbidden(sentence: str) -> str | None:
             m = later
         elif first in VERBS:
             m = later  # "Keep conversations visible and don't DM staff": an instruction to the reader
-    who, thing = "", ""
+    who = ""
     if not m:
         m = _SUBJECT_FORBIDDEN.match(text)
         if not m:
@@ -161,28 +161,25 @@ def forbidden(sentence: str) -> str | None:
     subject = re.sub(r"^(?:all|every|any|each|the)\s+", "", subject.strip(), flags=re.IGNORECASE)
     person = has_role_noun(subject) or is_role(subject) or _PEOPLE.match(subject)
     if who and not person:
-        # "The filter housing should not be submerged", "Components ... should not touch the wall": a thing
-        # that must not be so; "it may not be our responsibility" is a possibility, not a prohibition
+        # "The filter housing should not be submerged": a thing that must not be done to; "it may not be
+        # our responsibility" is a possibility, not a prohibition
         if m.group("modal") == "may" or _PRONOUN_SUBJECT.match(subject) or clause or len(subject.split()) > 6:
             return None
         thing = who[:1].lower() + who[1:]
         passive = _PASSIVE.match(m.group("act"))
         if not passive:
             return None  # "foam should not affect the library": an expectation, not a rule to break
-        if passive:
-            base = getLemma(passive.group("done"), upos="VERB")
-            if not base or base[0] == passive.group("done"):
-                return None
-            act = f"{base[0]} {thing}{passive.group('rest')}"
-            who, thing = "", ""
-            return _finish(act, "", "")
-    found = _finish(m.group("act"), who if person else "", thing, clause)
+        base = getLemma(passive.group("done"), upos="VERB")
+        if not base or base[0] == passive.group("done"):
+            return None
+        return _finish(f"{base[0]} {thing}{passive.group('rest')}", "")  # "you may submerge the housing"
+    found = _finish(m.group("act"), who, clause)
     return f"{lead[:1].lower() + lead[1:]}{found}" if found and lead else found
 
 
-def _finish(raw: str, who: str, thing: str, clause: str = "") -> str | None:
-    """The forbidden act tidied into "you may X" / "employees may X" / "the housing may X"; None when what
-    is left is no act a new hire could wrongly assume allowed."""
+def _finish(raw: str, who: str, clause: str = "") -> str | None:
+    """The forbidden act tidied into "you may X" or "employees may X"; None when what is left is no act a
+    new hire could wrongly assume allowed."""
     act = re.split(r"\s[\u2013\u2014-]\s", _REASON.sub("", raw))[0].rstrip(" .;:!")  # "... — even if ..."
     then = re.search(r"[,;]\s+(?P<verb>[a-z]+)\b(?P<rest>.*)", act)
     if then and then.group("verb") in VERBS and not re.search(r"\b(?:or|and|nor)\b", then.group("rest")):
@@ -197,9 +194,8 @@ def _finish(raw: str, who: str, thing: str, clause: str = "") -> str | None:
         return None  # "Never hesitate to escalate": the prohibition is itself an instruction to act
     if re.search(r"[_*`]|[.!?]\s+\S", act):
         return None  # markup or a second sentence the splitter missed ("... bugs. deferred-blocker_ Doesn't")
-    if who or thing:
-        subject = who or thing
-        return f"{subject[:1].lower() + subject[1:]} may {act}"
+    if who:
+        return f"{who[:1].lower() + who[1:]} may {act}"
     first = act.split()[0]
     return f"you may {act if first[1:2].isupper() else act[:1].lower() + act[1:]}"  # "DM staff" stays
 
@@ -207,7 +203,7 @@ def _finish(raw: str, who: str, thing: str, clause: str = "") -> str | None:
 def permission(ctx: Context) -> Iterator[Candidate]:
     """True/false on a prohibition, asked as the permission a new hire might assume: "Under this SOP, you may
     pipette by mouth" is false. The SOP's sentence is never altered; the question asks about it."""
-    asked: list[tuple[tuple[str, str], set[str]]] = []
+    asked: list[tuple[tuple[str, str] | None, set[str]]] = []
     for step in ctx.items:
         for s0, e0 in sentence_spans(step.text):
             sentence = step.text[s0:e0]
@@ -217,8 +213,12 @@ def permission(ctx: Context) -> Iterator[Candidate]:
             words = [
                 w for w in re.findall(r"[a-z]{3,}", act.lower()) if w not in ("you", "may", "the", "any")
             ]
-            gist, verb = set(words), (step.section_id, words[0] if words else "")
-            if any(verb == v or len(gist & g) * 2 >= min(len(gist), len(g)) for v, g in asked):
+            gist = set(words)
+            verb = (step.section_id, words[0]) if words and words[0] in VERBS else None
+            if gist and any(
+                (verb is not None and verb == v) or len(gist & g) * 2 >= min(len(gist), len(g))
+                for v, g in asked
+            ):
                 continue  # "submerge the filter housing" and "submerge the Smith-Root": one prohibition
             asked.append((verb, gist))
             yield Candidate(

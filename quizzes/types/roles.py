@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from lemminflect import getAllLemmas, getInflection, getLemma
 
-from quizzes.text import clean, quote_prefix, sentence_spans, shorten
+from quizzes.text import clean, drop_pointers, quote_prefix, sentence_spans, shorten
 from quizzes.types.base import Candidate, Context, pick_distractors, place_key, stands_out
 from sops.actors import NOT_ROLE_OPENERS, has_role_noun, present_verb, role_key
 from sops.model import Step
@@ -257,19 +257,6 @@ def _third_person(verb: str) -> str | None:
     return forms[0] if forms else None
 
 
-def _drop_pointers(text: str) -> str:
-    """ "(see paragraph (c)(3))" removed, nested parentheses and all: a pointer the quiz cannot follow."""
-    while (m := re.search(r"\s*\((?:see|refer to|cf\.)\b", text, re.IGNORECASE)) is not None:
-        depth, end = 0, len(text)
-        for i in range(text.index("(", m.start()), len(text)):
-            depth += {"(": 1, ")": -1}.get(text[i], 0)
-            if depth == 0 and text[i] == ")":
-                end = i + 1
-                break
-        text = text[: m.start()] + text[end:]
-    return text
-
-
 def _predicate(sentence: str, actor: str) -> tuple[str, str] | None:
     """(lead, predicate) when the sentence makes `actor` its subject: "If X, the QMO consults Y." ->
     ("if X, ", "consults Y"), the verb agreeing with "who"; None otherwise."""
@@ -281,7 +268,7 @@ def _predicate(sentence: str, actor: str) -> tuple[str, str] | None:
     )
     if not m:
         return None
-    pred = _drop_pointers(m.group("pred")).rstrip(" .;:!")
+    pred = drop_pointers(m.group("pred")).rstrip(" .;:!")
     second = re.search(r",?\s+and\s+(?:[\w-]+\s+){1,6}?(?:is|are|was|were)\b", pred)
     if second:
         pred = pred[: second.start()]  # "... must provide X and more inspections are required": one clause
@@ -376,7 +363,7 @@ def whom_you_ask(sentence: str, roles: list[str]) -> tuple[str, str] | None:
     for role in sorted(roles, key=len, reverse=True):
         if not re.match(rf"{re.escape(role)}\b", after, re.IGNORECASE):
             continue
-        tail = _drop_pointers(after[len(role) :]).strip(" ,").rstrip(" .;:!")
+        tail = drop_pointers(after[len(role) :]).strip(" ,").rstrip(" .;:!")
         if re.match(r"(?:and|or|&)\b", tail) or after[len(role) : len(role) + 1] == ",":
             return None  # "... the QMO and the PRRC": the key would be partial
         if _names_role(tail, role) or re.search(r"\b(?:they|them|it|this)\b", tail, re.IGNORECASE):
@@ -385,6 +372,11 @@ def whom_you_ask(sentence: str, roles: list[str]) -> tuple[str, str] | None:
         asked = f"{lead[:1].lower() + lead[1:]}whom do you {m.group('verb').lower()} {tail}".strip()
         return re.sub(r"\s+", " ", asked), role
     return None
+
+
+def _gist(question: str) -> str:
+    """What a "who ..." question asks done, lead clause left out: its first four words after "who"."""
+    return " ".join(question.partition("who ")[2].split()[:4]).casefold()
 
 
 def _overlaps(a: str, b: str) -> bool:
@@ -445,10 +437,10 @@ def who_does(ctx: Context) -> Iterator[Candidate]:
             question = who_asks(sentence, actor)
             if question is not None:
                 found.append((step, sentence, question, names.get(role_key(actor), actor), ""))
-                doers.setdefault(" ".join(question.split()[1:5]).casefold(), set()).add(role_key(actor))
+                doers.setdefault(_gist(question), set()).add(role_key(actor))
     asked: dict[str, int] = {}
     for step, sentence, question, key, subject in found:
-        if not subject and len(doers[" ".join(question.split()[1:5]).casefold()]) > 1:
+        if not subject and len(doers[_gist(question)]) > 1:
             continue  # two roles do it: no single key
         if (
             len(key.split()) > 6

@@ -9,6 +9,7 @@ from quizzes.text import (
     ValueSpot,
     alternative_values,
     clean,
+    drop_pointers,
     sentence_spans,
     shorten,
     spot_number,
@@ -39,8 +40,10 @@ def _blank(sentence: str, s0: int, a: int, b: int) -> str:
 _LEAD_WORD = re.compile(
     r"^\W*(?:then|next|now|finally|afterwards|therefore|thus|hence|also|additionally)\b,?\s*", re.IGNORECASE
 )
-_LABEL = re.compile(r"^\W*(?:[A-Z][\w/-]*\s+){0,2}[A-Z][\w/-]*:\s+(?=\S)")  # "Solution: ", "Note: "
-_SEE = re.compile(r"\s*\((?:see|refer to|cf\.)[^)]*\)", re.IGNORECASE)  # "(See Figure 3)": not shown here
+# "Solution: ", "Note: ": a label, not the subject ("Poultry: 165 °F" keeps its "Poultry:")
+_LABEL = re.compile(
+    r"^\W*(?:note|notes|solution|tip|hint|important|remember|action|procedure):\s+(?=\S)", re.I
+)
 # a sentence opening with its verb ("Shouldn't be done ...") or a word whose referent is elsewhere
 _NEEDS_REFERENT = re.compile(
     r"^\W*(?:should(?:n['\u2019]t)?|must|can|could|will|would|is|are|was|were|has|have)\b"
@@ -60,7 +63,7 @@ MIN_STEM_WORDS = 6  # "Heat for ____ min" says not what is heated: a value needs
 def as_shown(sentence: str) -> str | None:
     """The sentence as a fill-in shows it: a leading "Then"/label and "(See Figure 3)" asides dropped;
     None when it opens with a word whose referent is elsewhere ("This", "In this case")."""
-    text = _SEE.sub("", _LABEL.sub("", _LEAD_WORD.sub("", clean(sentence))))
+    text = drop_pointers(_LABEL.sub("", _LEAD_WORD.sub("", clean(sentence))))  # "(See Figure 3)": not shown
     if _NEEDS_REFERENT.match(text):
         return None
     return text[:1].upper() + text[1:]

@@ -112,3 +112,41 @@ def test_a_single_line_starting_with_a_number_is_not_a_step():
         "# Kit\n\n## Procedure\n\n1. Open the kit.\n2. Check the seal.\n\n3 Tubes are in the box.\n"
     )
     assert len(doc.steps) == 2
+
+
+@pytest.mark.parametrize(
+    ("lines", "steps"),
+    [
+        (
+            "- 2 pipettes\n- 3 tubes\n- Open the box.\n- Check the seal.\n",
+            ["Open the box.", "Check the seal."],
+        ),
+        ("1.01 Open the valve.\n1.02 Close the valve.\n", ["Open the valve.", "Close the valve."]),
+        ("1. Run the job.\n2. Check the log.\n\n```\n  - 8080\n1 Open the door\n2 Close it\n```\n", None),
+    ],
+    ids=["quantity-bullets", "leading-zero-numbers", "code-fence"],
+)
+def test_numbers_that_are_no_markup_stay_as_written(lines, steps):
+    doc = parse_sop_text(f"# Kit\n\n## Procedure\n\n{lines}")
+    texts = [s.text for s in doc.steps]
+    assert texts == (steps or ["Run the job.", "Check the log."])
+    code = [p for s in doc.sections for p in s.body if p["kind"] == "code"]
+    if steps is None:
+        assert code and "  - 8080\n1 Open the door" in code[0]["text"]  # code is never rewritten
+
+
+def test_a_very_long_dotted_line_is_read_not_stalled_on():
+    with pytest.raises(NoSteps, match="No procedure steps"):
+        parse_sop_text("# Notes\n\nIntro.\n\nSome remarks " + ". " * 20000 + "end\n\nMore text.\n")
+
+
+def test_lesson_body_ties_each_step_once_and_keeps_lists_apart():
+    doc = parse_sop_text(
+        "# Wash\n\n## Procedure\n\n"
+        "1. Wash the chip with PBS.\n2. Add the antibody.\n3. Wash the chip with PBS.\n"
+        "\n- Wear gloves.\n- Keep the chips dark.\n"
+    )
+    parts = [p for p in doc.sections[-1].body if p["kind"] == "list"]
+    assert [len(p["items"]) for p in parts] == [3, 2]  # numbered and bulleted lists are separate
+    tied = [i["step"] for i in parts[0]["items"]]
+    assert tied == [s.id for s in doc.steps[:3]]  # the repeated text ties to its own copy

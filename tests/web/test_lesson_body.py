@@ -92,3 +92,9 @@ def test_inline_markdown_keeps_only_safe_markup():
     html = str(inline_markdown("**Never** <img src=x onerror=alert(1)> [x](javascript:alert(1)) `ls -l`"))
     assert "<strong>Never</strong>" in html and "<code>ls -l</code>" in html
     assert "<img" not in html and 'href="javascript' not in html
+
+
+def test_relative_and_scheme_relative_links_are_not_links():
+    html = str(inline_markdown("[a](//evil.example/x) [b](/admin/users/1/delete) [c](https://example.org/)"))
+    assert 'href="//evil' not in html and 'href="/admin' not in html
+    assert 'href="https://example.org/"' in html
