@@ -62,14 +62,6 @@ def sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
 
 
-def sentence_at(text: str, pos: int) -> str:
-    """The sentence of `text` that contains offset `pos` (verbatim)."""
-    for s, e in sentence_spans(text):
-        if s <= pos < e:
-            return text[s:e]
-    return text.strip()
-
-
 def clean(text: str) -> str:
     """Collapse whitespace and strip markdown emphasis markers for display (not for quotes)."""
     text = re.sub(r"\*\*", "", text)

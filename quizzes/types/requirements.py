@@ -29,10 +29,6 @@ from sops.actions import VERBS
 from sops.actors import has_role_noun, is_role
 from sops.model import Step
 
-_DANGLING_START = re.compile(
-    r"^\W*(?:it|this|that|these|those|they|them|then|but|and|or|also|e\.g\.|i\.e\.|so)\b", re.IGNORECASE
-)
-
 
 @dataclass
 class Statement:
@@ -56,8 +52,8 @@ def statements(ctx: Context, step: Step) -> list[Statement]:
         if not in_sentence and not requirement_words(sentence):
             continue
         shown = as_shown(sentence)
-        if shown is None or len(shown.split()) < 6 or _DANGLING_START.match(shown):
-            continue  # a statement must stand alone: no "It"/"This"/"Then" whose referent was cut off
+        if shown is None or len(shown.split()) < 6:
+            continue  # a statement must stand alone (as_shown: no "It"/"This" whose referent was cut off)
         falsified: list[str] = []
         how: list[str] = []
         for sp in [sp for sp in in_sentence if askable(ctx, step, sp, sentence, s0)][:1]:

@@ -208,9 +208,6 @@ def who_responsible(ctx: Context) -> Iterator[Candidate]:
 # ---------------------------------------------------------------- who does what, from the SOP's sentences
 
 _LEAD = r"(?P<lead>(?:if|when|once|after|before)\b[^,]{0,200},\s*|[A-Z][a-z]+,\s+)?"
-_PREDICATE_START = re.compile(
-    r"^(?:shall|must|should|will|may|is|are|needs? to|has to|have to|[a-z]{3,}(?<!ss)s)\b", re.IGNORECASE
-)
 # a role phrase the SOP writes in passing ("the Head of Software Development"): a distractor, never a key
 _MENTION = re.compile(
     r"\b(?:(?:Head|Director|Chief|Manager|Person Responsible|Vice President)\s+(?:of|for)\s+"
@@ -251,6 +248,9 @@ def mentioned_roles(ctx: Context) -> list[str]:
     return ctx.__dict__[key]
 
 
+_AUXILIARY = re.compile(r"(?:shall|must|should|will|may|is|are|needs?|has|have)$", re.IGNORECASE)
+
+
 def _third_person(verb: str) -> str | None:
     """ "provide" -> "provides" (a plural subject's verb, asked of "who"); None when it is no verb."""
     forms = getInflection(verb.lower(), tag="VBZ") if getAllLemmas(verb.lower(), upos="VERB") else ()
@@ -273,20 +273,15 @@ def _predicate(sentence: str, actor: str) -> tuple[str, str] | None:
     if second:
         pred = pred[: second.start()]  # "... must provide X and more inspections are required": one clause
     verb, _, rest = pred.partition(" ")
-    if not _PREDICATE_START.match(pred) or not (
-        re.match(r"(?:shall|must|should|will|may|is|are|needs?|has|have)\b", verb, re.IGNORECASE)
-        or present_verb(actor, verb, rest.split()[0] if rest else "")
-    ):
-        singular = _third_person(verb) if present_verb(actor, verb, rest.split()[0] if rest else "") else None
-        if singular is None:
+    if not _AUXILIARY.match(verb):
+        if not present_verb(actor, verb, rest.split()[0] if rest else ""):
             return None
-        pred = f"{singular} {rest}"
-    for plural, singular in (
-        ("shall", "must"),
-        ("are", "is"),
-        ("have to", "has to"),
-        ("need to", "needs to"),
-    ):
+        if not verb.endswith("s"):  # a plural subject's verb: "supervisors review" -> "who reviews"
+            singular = _third_person(verb)
+            if singular is None:
+                return None
+            pred = f"{singular} {rest}"
+    for plural, singular in (("are", "is"), ("have to", "has to"), ("need to", "needs to")):
         pred = re.sub(rf"^{plural}\b", singular, pred, flags=re.IGNORECASE)
     pred = re.sub(r"\bshall\b", "must", pred)
     lead = m.group("lead") or ""

@@ -48,7 +48,7 @@ _LABEL = re.compile(
 _NEEDS_REFERENT = re.compile(
     r"^\W*(?:should(?:n['\u2019]t)?|must|can|could|will|would|is|are|was|were|has|have)\b"
     r"|^\W*(?:(?:if|when|once|because|as)\s+)?(?:it|this|that|these|those|they|they're|them|in this case|"
-    r"in that case|if so|otherwise|but|and|or|also|even if|e\.g\.|i\.e\.)\b",
+    r"in that case|if so|so|otherwise|but|and|or|also|even if|e\.g\.|i\.e\.)\b",
     re.IGNORECASE,
 )
 # a volume loaded into a trough or strip to pipette from (dead volume), a quick spin's speed: trivia
