@@ -111,47 +111,45 @@ def find_rules(
     horizontal rule in the last section is a footer (a template's copyright notice), not a rule.
     `roles` are the SOP's roles: a sentence whose subject is one of them says who does what.
     """
-    known = {role_key(r): r for r in roles or []}
-    for _section_id, blocks in blocks_by_section:  # "The QMO is responsible for ...": a role wherever it is
-        for block in blocks:  # named, even where a format loses the participants table that lists it
+    last = blocks_by_section[-1][0] if blocks_by_section else None
+    prose: list[tuple[str, str]] = []  # (section id, sentence), split once
+    for section_id, blocks in blocks_by_section:
+        for block in blocks:
+            if block.kind == "rule" and section_id == last:
+                break  # a rule in the document's last section opens its footer
             if block.kind in ("paragraph", "item", "quote"):
-                for sentence in sentences_of(clean_inline(block.text)):
-                    actor = find_actor(sentence) if _RESPONSIBLE.search(sentence) else None
-                    if actor:
-                        known.setdefault(role_key(actor), actor)
+                prose.extend((section_id, sentence) for sentence in sentences_of(clean_inline(block.text)))
+    known = {role_key(r): r for r in roles or []}
+    for _section_id, sentence in prose:  # "The QMO is responsible for ...": a role wherever it is named,
+        actor = find_actor(sentence) if _RESPONSIBLE.search(sentence) else None  # even where a format
+        if actor:  # loses the participants table that lists it
+            known.setdefault(role_key(actor), actor)
     rules: list[Rule] = []
     seen: set[str] = set()
     steps_in: dict[str, list[Step]] = {}
     for step in steps:
         steps_in.setdefault(step.section_id, []).append(step)
-    last = blocks_by_section[-1][0] if blocks_by_section else None
-    for section_id, blocks in blocks_by_section:
-        for block in blocks:
-            if block.kind == "rule" and section_id == last:
-                break  # a rule in the document's last section opens its footer
-            if block.kind not in ("paragraph", "item", "quote"):
-                continue
-            for sentence in sentences_of(clean_inline(block.text)):
-                words = sentence.split()
-                if not MIN_WORDS <= len(words) <= MAX_WORDS:
-                    continue
-                kind = rule_kind(sentence, known)
-                key = " ".join(words).casefold()
-                if kind is None or key in seen:
-                    continue
-                seen.add(key)
-                holder = next((s for s in steps_in.get(section_id, []) if sentence in s.text), None)
-                conditions = find_conditions(sentence)
-                rules.append(
-                    Rule(
-                        id=f"rule-{len(rules) + 1}",
-                        section_id=section_id,
-                        kind=kind,
-                        text=sentence,
-                        condition=conditions[0] if conditions else None,
-                        actor=find_actor(sentence) or acting_role(sentence, known),
-                        critical_values=find_values(sentence),
-                        step_id=holder.id if holder else None,
-                    )
-                )
+    for section_id, sentence in prose:
+        words = sentence.split()
+        if not MIN_WORDS <= len(words) <= MAX_WORDS:
+            continue
+        kind = rule_kind(sentence, known)
+        key = " ".join(words).casefold()
+        if kind is None or key in seen:
+            continue
+        seen.add(key)
+        holder = next((s for s in steps_in.get(section_id, []) if sentence in s.text), None)
+        conditions = find_conditions(sentence)
+        rules.append(
+            Rule(
+                id=f"rule-{len(rules) + 1}",
+                section_id=section_id,
+                kind=kind,
+                text=sentence,
+                condition=conditions[0] if conditions else None,
+                actor=find_actor(sentence) or acting_role(sentence, known),
+                critical_values=find_values(sentence),
+                step_id=holder.id if holder else None,
+            )
+        )
     return rules
