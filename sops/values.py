@@ -14,6 +14,7 @@ from sops.model import CriticalValue
 
 # (pattern for the unit as written, normalised unit); longer/more specific first.
 _UNITS: tuple[tuple[str, str], ...] = (
+    (r"(?:K|(?:°|º|˚)\s?C)\s?/\s?min", "K/min"),  # a heating rate ("< 10 K/min"), before °C
     (r"(?:°|º|˚|deg(?:rees?)?\.?\s?)\s?C(?:elsius)?|oC", "°C"),
     (r"(?:°|º|˚|deg(?:rees?)?\.?\s?)\s?F(?:ahrenheit)?|oF", "°F"),
     (r"°", "°"),
@@ -27,6 +28,10 @@ _UNITS: tuple[tuple[str, str], ...] = (
     (r"m[lL]|(?i:millilit(?:re|er)s?)", "mL"),
     (r"L|(?i:lit(?:re|er)s?)", "L"),
     (r"(?i:gal(?:lons?)?)", "gal"),
+    (r"KB|kB", "kB"),  # disk and memory sizes ("at least 50 MB free"), before M (molar)
+    (r"MB", "MB"),
+    (r"GB", "GB"),
+    (r"TB", "TB"),
     (r"(?:µ|μ|u)M", "µM"),
     (r"mM", "mM"),
     (r"nM", "nM"),
@@ -42,10 +47,12 @@ _UNITS: tuple[tuple[str, str], ...] = (
     (r"(?i:min(?:ute)?s?)", "min"),
     (r"(?i:s(?:ec(?:ond)?s?)?|secs)", "s"),
     (r"(?i:h(?:(?:ou)?rs?)?)", "h"),
-    (r"(?i:days?)", "d"),
+    (r"(?i:(?:business|working|work)\s+days?)", "business day"),  # not a calendar day
+    (r"(?i:(?:(?:elapsed\s+)?calendar\s+)?days?)", "d"),
     (r"(?i:weeks?)", "week"),
     (r"(?i:months?)", "month"),
     (r"(?i:years?)", "year"),
+    (r"(?i:inch(?:es)?)", "in"),
     (r"(?:µ|μ|u)m|(?i:microns?)", "µm"),
     (r"nm", "nm"),
     (r"mm", "mm"),
@@ -54,6 +61,9 @@ _UNITS: tuple[tuple[str, str], ...] = (
     (r"(?i:ft|feet|foot)", "ft"),
     (r"(?i:psi)", "psi"),
     (r"kPa", "kPa"),
+    (r"hPa", "hPa"),
+    (r"(?i:mbar)", "mbar"),
+    (r"(?i:torr)", "Torr"),
     (r"(?i:bar)", "bar"),
 )
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"

@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from quizzes.types.base import Candidate, Context
+from quizzes.types.conditions import condition_choice
 from quizzes.types.requirements import permission, statement_choice
 from quizzes.types.roles import matching, who_does, who_responsible
-from quizzes.types.values import numeric, value_choice
+from quizzes.types.values import numeric, range_choice, value_choice
 
 Generator = Callable[[Context], Iterator[Candidate]]
 
@@ -28,10 +29,12 @@ GENERATORS: dict[str, Generator] = {
     "permission": permission,
     "numeric": numeric,
     "value_choice": value_choice,
+    "range_choice": range_choice,
     "matching": matching,
     "who_responsible": who_responsible,
     "who_does": who_does,
     "statement_choice": statement_choice,
+    "condition_choice": condition_choice,
 }
 
 __all__ = ["GENERATORS", "Candidate", "Context", "Generator"]

@@ -1,0 +1,202 @@
+"""Decision questions: *when* does the SOP call for an action ("If the leak does not stop, abort the run")?
+
+A scenario cut from an "if" sentence and asked as "what do you do?" was rejected by every reviewer (0 of
+66, bench/ratings/): most actions of a section are also right in the situation, so the key was never the
+only defensible one. Asked the other way round, the question has one key: the action is specific, and the
+options are the conditions the SOP attaches to *other* actions nearby, which a learner who skimmed
+confuses ("If there is a leak" is when you tighten the hatch, not when you abort) and one who read does
+not. An action the SOP also calls for under another listed condition is not asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lemminflect import getAllLemmas
+
+from quizzes.text import clean, drop_pointers, sentence_spans
+from quizzes.types.base import Candidate, Context, not_longest, place_key, stands_out
+from sops.actions import VERBS
+from sops.model import Step
+
+# "If X, do Y" / "When X then Y": the condition first; "Do Y if X": the condition last
+_LEADING = re.compile(
+    r"^\W*(?P<cond>(?:if|when|whenever|once|in case)\b[^,;:()]{6,140}?)\s*(?:,\s*(?:then\s+)?|\s+then\s+)"
+    r"(?P<act>[a-z].{8,})$",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"^\W*(?P<act>[A-Z][^,;:()]{8,140}?)\s+(?P<cond>(?:if|when|whenever)\b[^,;:()]{6,140})$"
+)
+_MODAL = re.compile(r"^you\s+(?P<modal>must|should|need to|have to|will need to)\s+(?P<rest>[a-z].*)$", re.I)
+# a condition that points elsewhere ("If so", "If this is not possible") or says nothing ("When finished")
+_VAGUE = re.compile(
+    r"\b(?:so|this|that|these|those|it|necessary|needed|required|possible|applicable|finished|done|"
+    r"ready|appropriate|desired|any questions|reading this|good|ok|okay|fine)\b|[?\"\u201c\u201d]",
+    re.IGNORECASE,
+)
+_ANAPHORA = re.compile(r"\b(?:it|its|this|that|these|those|they|them|their|there|above|below|same)\b", re.I)
+_STOP = frozenset(
+    re.findall(
+        r"\S+",
+        "the a an of to in on at for and or is are be you your with by from if when whenever once case then "
+        "than has have had all any using used immediately complete completed there",
+    )
+)
+_FEW = frozenset(re.findall(r"\S+", "the and you your with from when whenever once then than there"))
+# no act to test ("have a timeline", "know what was compromised") or one that only points on ("continue")
+_NOT_AN_ACT = frozenset(
+    re.findall(
+        r"\S+",
+        "have know feel see need want try continue proceed repeat refer follow let get recommend suggest",
+    )
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|cannot)\b|n['\u2019]t\b", re.IGNORECASE)
+MIN_OPTIONS = 3
+
+
+@dataclass(frozen=True)
+class Decision:
+    step: Step
+    sentence: str  # verbatim from step.text
+    condition: str  # as an option shows it: "If the leak does not stop"
+    question: str | None  # "when do you abort the run ..."; None when what follows is no order
+    said: frozenset[str]  # content words of what the sentence has done under the condition
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in _FEW}
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in _STOP}
+
+
+def _stems(words: set[str]) -> set[str]:
+    """Crude stems, enough to see that "If you are retiring" echoes "Retirement FAQ"."""
+    return {w[:5] for w in words}
+
+
+def _alike(a: str, b: str) -> bool:
+    """Do two conditions say (nearly) the same ("When the cycle is complete", "When sterilization is
+    complete")? Unless one negates what the other says ("If there is a leak", "If the leak does not
+    stop"): that contrast is the decision the question tests."""
+    ca, cb = _words(a), _words(b)
+    if not ca or not cb:
+        return True
+    if bool(_NEGATION.search(a)) != bool(_NEGATION.search(b)):
+        return ca == cb
+    return len(ca & cb) * 2 >= min(len(ca), len(cb))
+
+
+def _base_verb(word: str) -> bool:
+    """Is the word a verb's base form ("abort", "tighten"), as an order after "If X," opens with?"""
+    return word in VERBS or getAllLemmas(word, upos="VERB").get("VERB", ("",))[0] == word
+
+
+def _when_question(act: str) -> str | None:
+    """ "abort the run" -> "when do you abort the run"; "you must notify X" -> "when must you notify X";
+    None when the clause is no instruction to the reader (a statement, a passive, a possibility)."""
+    act = re.sub(r"^please\s+", "", act.rstrip(" .;:!"), flags=re.IGNORECASE)
+    modal = _MODAL.match(act)
+    if modal:
+        rest = modal.group("rest")
+        if not _base_verb(rest.split()[0].lower()):
+            return None
+        word = modal.group("modal").lower()
+        if word in ("must", "should"):
+            return f"when {word} you {rest}"
+        return (
+            f"when do you {word.replace('will ', '')} {rest}"
+            if word != "will need to"
+            else f"when do you need to {rest}"
+        )
+    first = act.split()[0].lower()
+    if first in _NOT_AN_ACT or not _base_verb(first):
+        return None
+    return f"when do you {first}{act[len(first) :]}"
+
+
+def decisions(ctx: Context) -> list[Decision]:
+    """Every "if X, ..." of the SOP whose condition stands on its own, with the question it answers when
+    what follows is an order to the reader (the other conditions are options, never keys)."""
+    cache = ctx.__dict__.get("_decisions")
+    if cache is not None:
+        return cache
+    found: list[Decision] = []
+    for step in ctx.items:
+        for s0, e0 in sentence_spans(step.text):
+            sentence = step.text[s0:e0]
+            text = clean(sentence).rstrip(" .;:!")
+            m = _LEADING.match(text) or _TRAILING.match(text)
+            if not m:
+                continue
+            cond = " ".join(m.group("cond").split())
+            act = drop_pointers(m.group("act").strip())
+            if _VAGUE.search(cond) or not _content(cond) or not 3 <= len(cond.split()) <= 16:
+                continue
+            question = _when_question(act[:1].lower() + act[1:])
+            if (
+                question is None
+                or not 7 <= len(question.split()) <= 30
+                or question.split()[-1] in ("see", "to", "that", "whether", "if", "for", "of", "is")
+                or _ANAPHORA.search(" ".join(act.split()[:4]))
+                or act.count("(") != act.count(")")
+            ):
+                question = None
+            said = frozenset(_content(act))
+            found.append(Decision(step, sentence, cond[:1].upper() + cond[1:], question, said))
+    ctx.__dict__["_decisions"] = found
+    return found
+
+
+def condition_choice(ctx: Context) -> Iterator[Candidate]:
+    """Single choice: "Under this SOP, when do you abort the run ...?" The options are the conditions of
+    other sentences, those of the same section and nearest first."""
+    found = decisions(ctx)
+    for d in found:
+        if d.question is None or re.search(r"\d", d.condition):
+            continue  # a limit in the condition ("longer than 3 hours") is asked as a value
+        asked = _content(d.question)
+        others: list[str] = []
+        nearest = sorted(
+            found,
+            key=lambda o: (
+                o.step.section_id != d.step.section_id,
+                abs(ctx.position.get(id(o.step), 0) - ctx.position.get(id(d.step), 0)),
+            ),
+        )
+        for o in nearest:
+            if o.sentence == d.sentence or _alike(o.condition, d.condition):
+                continue  # the same condition
+            if asked <= o.said | _content(o.condition):
+                continue  # the same action under another condition: two keys
+            if any(_alike(o.condition, x) for x in others):
+                continue
+            others.append(o.condition)
+            if len(others) == MIN_OPTIONS:
+                break
+        if len(others) < MIN_OPTIONS - 1:
+            continue
+        if _stems(_content(d.condition)) & _stems(asked):
+            continue  # the key repeats a word of the action ("If you are retiring": "Retirement FAQ"): a cue
+        distractors = not_longest(d.condition, others, MIN_OPTIONS)
+        if stands_out(d.condition, distractors):
+            continue
+        rng = ctx.rng("condition_choice", d.step.id, d.sentence)
+        options, idx = place_key(d.condition, distractors, rng)
+        yield Candidate(
+            kind="condition_choice",
+            type="single_choice",
+            stem=f"Under this SOP, {d.question}?",
+            options=options,
+            answer=idx,
+            step=d.step,
+            quote=d.sentence,
+            quality=round(min(1.0, ctx.info(d.step).importance + 0.1), 3),
+            rationale=ctx.why(d.step, "asks in which situation the SOP calls for this action"),
+            slot="when:" + " ".join(sorted(_words(d.condition))),  # one question per condition
+            step_ids=[d.step.id],
+        )

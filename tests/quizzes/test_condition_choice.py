@@ -1,0 +1,76 @@
+"""Decisions asked the way round that has one key: "when do you abort the run?", the options being the
+conditions the SOP attaches to other actions; and ranges asked against the SOP's other ranges."""
+
+from __future__ import annotations
+
+from quizzes.generate import candidates, draft_pool
+from quizzes.types.base import Context
+from quizzes.types.conditions import decisions
+from sops.parse import parse_sop_text
+
+AUTOCLAVE = """# Autoclave operation
+
+## Procedure
+1. When the jacket pressure has reached 15-20 psi, load the bin with your lab items and close the door.
+2. Stay in the room for 5 minutes after starting the run.
+3. If there is a leak, tighten the hatch further.
+4. If the leak does not stop, abort the run and notify the facility manager.
+5. When sterilization is complete, turn the dial to "vent dry".
+6. When the cycle is complete, press the foot pedal to open the autoclave.
+7. If you are retiring the autoclave, review the retirement checklist with the facility manager.
+8. If so, repeat the run.
+"""
+
+
+def _by_stem(doc):
+    return {c.stem: c for c in candidates(doc, kinds=["condition_choice"])}
+
+
+def test_the_key_is_the_condition_of_the_asked_action_and_the_options_are_other_conditions():
+    found = _by_stem(parse_sop_text(AUTOCLAVE))
+    c = found["Under this SOP, when do you abort the run and notify the facility manager?"]
+    assert c.type == "single_choice" and c.options[c.answer] == "If the leak does not stop"
+    distractors = set(c.options) - {"If the leak does not stop"}
+    assert "If there is a leak" in distractors  # the contrast that makes it a decision
+    assert len(c.options) >= 3 and c.quote in c.step.text
+
+
+def test_conditions_that_say_the_same_are_never_both_options():
+    for c in _by_stem(parse_sop_text(AUTOCLAVE)).values():
+        completes = [o for o in c.options if o.endswith("is complete")]
+        assert len(completes) <= 1, c.options  # "cycle is complete" / "sterilization is complete"
+
+
+def test_vague_echoing_and_valued_conditions_are_not_keys():
+    doc = parse_sop_text(AUTOCLAVE)
+    keys = {c.options[c.answer] for c in _by_stem(doc).values()}
+    assert "If so" not in {d.condition for d in decisions(Context(doc))}  # points elsewhere
+    assert "If you are retiring the autoclave" not in keys  # echoes "retirement checklist"
+    assert not any(any(ch.isdigit() for ch in k) for k in keys)  # "15-20 psi": asked as a value
+
+
+def test_a_condition_is_asked_once_in_a_pool():
+    doc = parse_sop_text(AUTOCLAVE + "9. When the cycle is complete, wear heat resistant gloves to unload.\n")
+    keys = [q.options[q.answer] for q in draft_pool(doc) if q.extra.get("kind") == "condition_choice"]
+    assert len(keys) == len(set(keys)) and keys
+
+
+EDNA = """# Equipment sterilization
+
+## Procedure
+1. Fill the bucket with 10% bleach and shake for 2-3 minutes.
+2. Fill the carboy with RO water and shake for 1-2 minutes.
+3. Soak the tubing in bleach for 7-10 minutes.
+4. Run the pump for 30-45 seconds to clear the line.
+5. Create the bleach solution in a bucket (4-6 L).
+"""
+
+
+def test_ranges_are_asked_against_the_sops_other_ranges_in_the_unit():
+    cands = candidates(parse_sop_text(EDNA), kinds=["range_choice"])
+    by_key = {c.options[c.answer]: c for c in cands}
+    c = by_key["1-2 minutes"]
+    assert set(c.options) == {"1-2 minutes", "2-3 minutes", "7-10 minutes"}
+    assert "____" in c.stem and "1-2" not in c.stem
+    assert "30-45 seconds" not in by_key  # no other range in seconds: nothing plausible to confuse it with
+    assert "4-6 L" not in by_key  # an aside in parentheses
