@@ -21,6 +21,13 @@ from quizzes.text import (
 )
 from sops.model import CriticalValue, Rule, SopDocument, Step
 
+GENERIC_HEADING = re.compile(
+    r"(?:the\s+)?(?:procedures?|steps?|methods?|instructions?|protocol|process|general|overview|details?|"
+    r"introduction.*|notes?|(?:executive )?summary.*|comments|recommendations|requirements?|"
+    r"responsibilities|purpose|scope|background|how to.*|"
+    r"lay of the land|etiquette|related .*|references?|appendix.*|checklist|tasks?)",
+    re.IGNORECASE,
+)
 SAFETY_HEADING = re.compile(r"safety|hazard|warning|caution|danger|ppe|protective", re.IGNORECASE)
 
 
@@ -88,6 +95,22 @@ class Context:
     def section_kind(self, step: Step) -> str:
         sec = self._sections.get(step.section_id)
         return sec.kind if sec else "other"
+
+    def topic(self, step: Step) -> str:
+        """The section heading as the context a stem names ("Round Hatch Autoclave"), so that "Heat for
+        ____ min" says what is heated; "" when the heading says nothing the stem does not (a generic
+        "Procedure" or "Method", the document's own title, the step itself)."""
+        heading = re.sub(r"^\W*\d+(?:\.\d+)*\.?\s+(?=[A-Za-z])|[\s\u00b6#:]+$", "", self.heading(step))
+        title = clean(self.doc.title or "").casefold()
+        if (
+            not heading
+            or len(heading.split()) > 12
+            or GENERIC_HEADING.fullmatch(heading)
+            or heading.casefold() in title
+            or self.heading_is_step(step)
+        ):
+            return ""
+        return heading.capitalize() if heading.isupper() else heading
 
     def heading_is_step(self, step: Step) -> bool:
         """Is the section heading just the step itself ("### 3. Root Cause Analysis" holding that step)?"""

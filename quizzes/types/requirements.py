@@ -118,6 +118,9 @@ _FORBIDS = re.compile(
 _REASON = re.compile(r"\s*(?:,\s*|\s+)(?:as|because|since|so that|otherwise|or else)\b.*$", re.IGNORECASE)
 
 
+_TOPIC_CUE = re.compile(
+    r"\b(?:never|not|no|don['\u2019]?t|avoid|prohibit\w*|forbidden|restrictions?)\b", re.IGNORECASE
+)
 _PEOPLE = re.compile(r"^(?:you|we|employees?|staff|personnel|users?|workers?|visitors?|anyone|no one)$", re.I)
 _PRONOUN = re.compile(r"\b(?:it|its|this|these|those|they|them|their)\b", re.IGNORECASE)
 _SUBJECT_FORBIDDEN = re.compile(
@@ -217,10 +220,15 @@ def permission(ctx: Context) -> Iterator[Candidate]:
             ):
                 continue  # "submerge the filter housing" and "submerge the Smith-Root": one prohibition
             asked.append((verb, gist))
+            topic = ctx.topic(step)
+            echo = set(words) & set(re.findall(r"[a-z]{3,}", topic.lower()))
+            if topic and (_TOPIC_CUE.search(topic) or echo):
+                topic = ""  # "Never autoclave" over "you may autoclave bleach" gives the key away
+            where = f' ("{topic}")' if topic else ""
             yield Candidate(
                 kind="permission",
                 type="true_false",
-                stem=f"True or false? Under this SOP, {act}.",
+                stem=f"True or false? Under this SOP{where}, {act}.",
                 options=["True", "False"],
                 answer=False,
                 step=step,

@@ -72,11 +72,13 @@ def as_shown(sentence: str) -> str | None:
 
 
 def under(ctx: Context, step: Step, blanked: str) -> str | None:
-    """What a short nested item applies to ("Poultry: ____ °F for 15 s" under "Cook foods to these core
-    temperatures:"): ' under "<the parent step>"', "" when the sentence says enough itself, None when it is
-    too short and has no parent step to say it."""
+    """What the instruction applies to: for a short nested item ("Poultry: ____ °F for 15 s" under "Cook
+    foods to these core temperatures:") ' under "<the parent step>"', None when it has none; else the
+    section it is in (' from "Bottle Sterilization"': "Allow to sit for ____ minutes" says not what sits),
+    "" when the heading says nothing more or holds a number (it could show the key)."""
     if len(blanked.split()) >= MIN_STEM_WORDS:
-        return ""
+        topic = ctx.topic(step)
+        return f' from "{topic}"' if topic and not re.search(r"\d", topic) else ""
     parent = ctx.parent_step(step)
     lead = as_shown(parent.text) if parent is not None else None
     if len(blanked.split()) < 3 or not lead or len(lead.split()) < 4 or BLANK in lead:

@@ -53,7 +53,7 @@ def test_one_question_per_fact(sop):
 
 def test_a_prohibition_is_asked_as_the_permission_a_new_hire_might_assume(sop):
     (c,) = [c for c in candidates(sop, kinds=["permission"]) if c.step.id == "st2"]
-    assert c.stem == "True or false? Under this SOP, you may pipette by mouth."
+    assert c.stem == 'True or false? Under this SOP ("Safety"), you may pipette by mouth.'  # its section
     assert c.answer is False and c.quote == "WARNING: Never pipette by mouth."
 
 
