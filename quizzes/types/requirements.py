@@ -85,12 +85,15 @@ def statements(ctx: Context, step: Step) -> list[Statement]:
     return out
 
 
+MAX_STATEMENT_WORDS = 24
+
+
 def statement_choice(ctx: Context) -> Iterator[Candidate]:
     """Single choice: which statement matches the SOP; distractors are falsifications of the same sentence."""
     for step in ctx.items:
         for st in statements(ctx, step)[:1]:
-            if len(st.falsified) < 2:
-                continue
+            if len(st.falsified) < 2 or len(st.sentence.split()) > MAX_STATEMENT_WORDS:
+                continue  # four copies of a long sentence with one number changed: asked as a value
             key = as_shown(st.sentence) or clean(st.sentence)
             rng = ctx.rng("statement_choice", step.id)
             options, idx = place_key(key, not_longest(key, st.falsified, 3), rng)
@@ -188,6 +191,9 @@ def _finish(raw: str, who: str, clause: str = "") -> str | None:
         return None  # "do not leave it unattended": what "it" is was written elsewhere; or a cut aside
     if re.match(r"(?:be|see|feel|notice|find|expect|need|worry)\b", act, re.I):
         return None  # "you may not be able to ...", "you should not see any files": no act to forbid
+    if re.search(r"\b(?:unless|except)\b|\btoo\s+(?:much|many|long|far|often)\b", act, re.I):
+        return None  # "you may change the foil unless it is damaged": the exception turned inside out;
+        # "you may go into too much detail": wrong by its own wording
     vague = r"(?:have|get|let|forget|hesitate)\b" if who else r"(?:be|have|get|let|forget|hesitate)\b"
     if len(act.split()) < 2 or re.match(vague, act, re.I):
         return None  # "Never hesitate to escalate": the prohibition is itself an instruction to act

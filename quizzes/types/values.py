@@ -36,7 +36,8 @@ def _blank(sentence: str, s0: int, a: int, b: int) -> str:
     """Blank sentence[a-s0 : b-s0] and every other standalone copy of that text in the sentence."""
     target = sentence[a - s0 : b - s0]
     out = sentence[: a - s0] + BLANK + sentence[b - s0 :]
-    return re.sub(rf"(?<![\w.,]){re.escape(target)}(?![\w]|[.,]\d)", BLANK, out)
+    out = re.sub(rf"(?<![\w.,]){re.escape(target)}(?![\w]|[.,]\d)", BLANK, out)
+    return re.sub(rf"{BLANK}(?=[^\W\d_]|[µμ])", BLANK + " ", out)  # "____sec" reads "____ sec"
 
 
 _LEAD_WORD = re.compile(
@@ -59,6 +60,8 @@ _TRIVIA = re.compile(
     re.IGNORECASE,
 )
 _SOFT_AFTER = re.compile(r"^\W*\w*\W*(?:or until|or so|or more if|or as needed)\b", re.IGNORECASE)
+_EITHER_BEFORE = re.compile(r"(?:\d\s*[^\s\d]{0,6}|room temperature|ambient)\s+or\s+(?:at\s+)?$", re.I)
+_EITHER_AFTER = re.compile(r"^\s*[^\s\d]{0,6}\s*or\s+[-\u2212\u2013]?\d")
 MIN_STEM_WORDS = 6  # "Heat for ____ min" says not what is heated: a value needs its subject
 
 
@@ -68,7 +71,7 @@ def as_shown(sentence: str) -> str | None:
     text = drop_pointers(_LABEL.sub("", _LEAD_WORD.sub("", clean(sentence))))  # "(See Figure 3)": not shown
     if _NEEDS_REFERENT.match(text):
         return None
-    return text[:1].upper() + text[1:]
+    return text if text[1:2].isupper() else text[:1].upper() + text[1:]  # "dNTPs" stays
 
 
 def under(ctx: Context, step: Step, blanked: str) -> str | None:
@@ -95,6 +98,8 @@ def askable(ctx: Context, step: Step, spot: ValueSpot, sentence: str, s0: int) -
         return False
     if _SOFT_AFTER.match(step.text[spot.end :]):
         return False
+    if _EITHER_BEFORE.search(sentence[: spot.num_start - s0]) or _EITHER_AFTER.match(step.text[spot.end :]):
+        return False  # "a -20 or -80 °C freezer": either is right, one half is no key
     like = step.text[spot.num_start : spot.num_end]
     if len(re.findall(rf"(?<![\d.,]){re.escape(like)}(?![\d])", sentence)) > 1:
         return False

@@ -223,10 +223,10 @@ def test_step_per_heading_layout_does_not_leak_answers():
             "If you are releasing an older version, don't change the current link.",
             "if you are releasing an older version, you may change the current link",
         ),
-        (
-            "Don't change the foil unless it is physically damaged.",
-            "you may change the foil unless it is physically damaged",
-        ),
+        # the exception turned inside out reads as a riddle (reviewers rejected it); wrong by its wording
+        ("Don't change the foil unless it is physically damaged.", None),
+        ("Don't share job postings (unless it is for a role at a government agency).", None),
+        ("Don't go into too much detail.", None),
         ("It may not be our responsibility.", None),  # a possibility, not a prohibition
         ("Any remaining foam should not affect the library.", None),  # an expectation
         ("Operators stop applications and do not remove any routes.", None),  # not said to the reader
