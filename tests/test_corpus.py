@@ -72,13 +72,17 @@ def test_ratings_count_only_for_the_exact_wording(tmp_path, monkeypatch):
 BLIND_ROUNDS = {
     "blind": ("before", "after-1", "after-2", "after-3", "after-4"),
     "blind-2": ("blind2-1", "blind2-2"),
+    "blind-3": (),  # no rating round yet: add its name here when the first ratings are merged
 }
 
 
 @pytest.mark.parametrize("which", sorted(BLIND_ROUNDS))
 def test_stored_blind_ratings_are_well_formed(which):
+    assert load(which), which
     for sop in load(which):
         ratings = question_review.load_ratings(sop.id)
+        if ratings is None and not BLIND_ROUNDS[which]:
+            continue  # a set with no rounds yet may be unrated; once rated, its rounds must be listed above
         assert ratings is not None, sop.id
         ids = {m["id"] for m in ratings["must_learn"]}
         assert 3 <= len(ids) <= 8
