@@ -123,7 +123,8 @@ def answerable(q, doc: SopDocument, steps: dict[str, Step]) -> tuple[bool, str]:
         return _has_number(quote, float(q.answer["value"])), "numeric value not in the quote"
     if q.type == "true_false":
         if kind == "permission":  # "Under this SOP, you may X": false, and the quote forbids X
-            m = re.match(r'True or false\? Under this SOP(?: \("[^"]*"\))?, (?:(.*?) )?may (.*)\.$', q.stem, re.S)
+            asked = r'True or false\? Under this SOP(?: \("[^"]*"\))?, (?:(.*?) )?may (.*)\.$'
+            m = re.match(asked, q.stem, re.S)
             forbidding = r"\b(?:never|do not|don['\u2019]t|must not|shall not|should not|may not)\b"
             acted = bool(m) and norm(m.group(2).split(" ")[0]) in norm(quote)
             ok = q.answer is False and bool(re.search(forbidding, quote, re.I)) and acted
@@ -166,7 +167,7 @@ def answerable(q, doc: SopDocument, steps: dict[str, Step]) -> tuple[bool, str]:
         return bool(step.actor) and role_key(key) == role_key(
             step.actor
         ) and shown, "role not shown by the SOP"
-    if kind in ("statement_choice", "range_choice", "condition_choice"):
+    if kind in ("statement_choice", "condition_choice"):
         return norm(key) in norm(quote), f"{kind} key not in the quote"
     if q.type == "scenario":
         return norm(key) in norm(step.text), "scenario key is not the step's action"

@@ -1,6 +1,7 @@
 """Does the parser count the steps a person counts? Against the hand-counted ranges of the corpus (issue 10).
 
-    .venv/bin/python bench/step_counts.py [--set tuning|blind|blind-2|blind-3|all] [--summary] [--quick] [--json]
+    .venv/bin/python bench/step_counts.py [--set tuning|blind|blind-2|blind-3|all] [--summary] [--quick]
+        [--json]
 
 For every labelled SOP of bench/corpus/manifest.toml: the steps `parse_sop` finds, and, as the reference
 measured in the same run, the steps a one-line numbered-list regex finds in the same extracted text. A count

@@ -40,7 +40,7 @@ def supported(c: Candidate) -> bool:
     if c.type == "numeric":
         v = float(c.answer["value"])
         return any(math.isclose(abs(x), abs(v)) for x in _numbers(c.quote))
-    if c.kind in ("value_choice", "range_choice"):
+    if c.kind == "value_choice":
         key = _numbers(c.options[c.answer])
         return bool(key) and any(math.isclose(abs(x), abs(key[0])) for x in _numbers(c.quote))
     if c.kind in ("statement_choice",):

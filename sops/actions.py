@@ -82,6 +82,13 @@ _PLACE_LEAD = re.compile(r"^(?:from|in|on|via|using)\s+(?:the|a|an|your)\s+")  #
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it", "this", "that", "which", "who"})
 
 
+# "/chatops run canary ...", "<chef-repo>/bin/set-server-state ...", "knife ssh ...": a command line
+_SHELL = re.compile(
+    r"^(?:/[a-z][\w-]+\s+[a-z-]|<[\w-]+>/|\$\s+\w|(?:sudo|git|knife|kubectl|docker|ssh|curl|cd|make|pip|npm|"
+    r"terraform|cf|aws|gcloud|systemctl|psql|chef-client|gitlab-ctl)\s+[\w./-])"
+)
+
+
 def first_word(text: str) -> str:
     match = _WORD.match(text)
     return match.group(0).lower() if match else ""
@@ -112,6 +119,8 @@ def reads_like_action(text: str, *, clean: bool = True) -> bool:
         return True
     plain = clean_inline(text) if clean else text
     plain = plain.strip(" *-•\"'“")
+    if _SHELL.match(plain):
+        return True  # a command as a PDF or Word file shows it, without the Markdown's backticks
     label = _LABEL.match(plain)
     if label and len(label.group(1).split()) >= 2 and _imperative(label.group(1)):
         return True  # "Support each other: when ..., it is courteous to ..."

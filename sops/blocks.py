@@ -7,6 +7,7 @@ list markers and indentation exactly as written, which HTML-oriented parsers thr
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -107,6 +108,31 @@ _BOLD_NUMBER = re.compile(r"^(?P<number>\d{1,3}(?:\.\d{1,3})*\.?)\*\*\s+(?P<text
 _BARE_NUMBER = re.compile(r"^(?P<indent>[ ]*)(?P<number>\d{1,3})\s+(?P<text>[A-Z][a-z].*)$")
 
 
+_RUN_START = re.compile(r"^(?P<indent>[ ]*)(?P<number>\d{1,2})(?P<mark>[.)])\s+(?=\S)")
+
+
+def split_numbered_run(line: str) -> list[str]:
+    """ "1) Thaw the mix. 2) Vortex for 3 s. 3) Add ...": a numbered list that lost its line breaks (a
+    Word paragraph, an HTML paragraph, a PDF line) split back into its items, when the line opens with a
+    number and at least two more follow in sequence, each after a space and before a capital letter."""
+    m = _RUN_START.match(line)
+    if not m:
+        return [line]
+    n, mark, indent = int(m.group("number")), re.escape(m.group("mark")), m.group("indent")
+    cuts = []
+    position = m.end()
+    while True:
+        nxt = re.compile(rf"\s(?={n + len(cuts) + 1}{mark}\s+[A-Z(])").search(line, position)
+        if not nxt:
+            break
+        cuts.append(nxt.end())
+        position = nxt.end() + 2
+    if len(cuts) < 2:
+        return [line]
+    bounds = [len(indent), *cuts, len(line)]
+    return [indent + line[a:b].strip() for a, b in itertools.pairwise(bounds)]
+
+
 def number_lines(lines: list[str]) -> list[str]:
     """Numbered lines written without list markup, rewritten as the list items they are: a number inside a
     bullet or in bold, and runs of at least two lines numbered n, n+1, ... with no punctuation after the
@@ -124,6 +150,10 @@ def number_lines(lines: list[str]) -> list[str]:
         if inside:
             out.append(line)
             continue
+        *before, line = split_numbered_run(line)
+        for item in before:
+            fenced.append(False)
+            out.append(item)
         wrapped = _WRAPPED_NUMBER.match(line) if line.lstrip()[:1] in ("-", "*", "+") else None
         if wrapped:
             rest = wrapped.group("rest")

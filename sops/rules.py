@@ -46,6 +46,13 @@ _CELL_RUN = re.compile(
     r"(?:^|\S\s)\W*\d+\s+[A-Z][a-z]|\b[A-Z]{3,}\s+[A-Z]{3,}\s+[A-Z]{3,}|^\W*[a-z]"
     r"|\b[a-z]+\s+(?:Can|Must|Should|Shall|May|Needs)\b"
 )
+# "Can be substituted with generic", "Must be sterilized before use", "Optional, only needed ...": a table
+# cell's remark, which a PDF's text layer gives as a line of prose; a sentence has a subject
+_NO_SUBJECT = re.compile(
+    r"^\W*(?:can|could|must|should|shall|may|will|needs?\s+to|does\s+not|doesn['\u2019]t|is\s+not|are\s+not|"
+    r"not|optional)\b",
+    re.IGNORECASE,
+)
 _RESPONSIBLE = re.compile(r"\b(?:is|are)\s+(?:responsible|accountable)\s+for\b", re.IGNORECASE)
 # "If X, the QMO coordinates ...": an optional lead clause or adverb, an article, then the subject's words
 _LEAD = re.compile(r"^(?:(?:if|when|once|after|before)\b[^,]{0,200},\s*|[A-Z][a-z]+,\s+)?(?:the\s+)?", re.I)
@@ -74,7 +81,7 @@ def acting_role(sentence: str, roles: dict[str, str]) -> str | None:
 def rule_kind(sentence: str, roles: dict[str, str] | None = None) -> str | None:
     """What the sentence asks: "prohibition", "condition", "limit", "obligation", "responsibility" (a role
     named as the one who does something), or None (not a rule)."""
-    if _NOT_A_RULE.search(sentence) or _CELL_RUN.search(sentence):
+    if _NOT_A_RULE.search(sentence) or _CELL_RUN.search(sentence) or _NO_SUBJECT.match(sentence):
         return None
     if _RESPONSIBLE.search(sentence) and find_actor(sentence):
         return "responsibility"

@@ -9,7 +9,11 @@ reviewer ratings (bench/ratings/):
   as a choice between it and its altered versions (`statement_choice`);
 - "put these steps in order": 1 of 61 (orders forced by plain logic, lists that are not sequences);
 - scenarios cut from the SOP's "if" sentences: 0 of 66, the blind ones included (the situation lacks its
-  context, or another option is also right).
+  context, or another option is also right). Decisions are asked the other way round (`condition_choice`:
+  "when do you abort the run?") and as a branch's condition swapped for its sibling's (`condition_swap`);
+  "Once ..."/"When ..." timing clauses are neither (2 of 11 publishable in tune-5, both "If ..." ones);
+- a range against the SOP's other ranges ("shake for 1-2 / 2-3 / 7-10 minutes"): 0 of 2 in tune-5 (rinse
+  and shake times are trivia, and neighbouring ranges overlap).
 A trainer writes those (the ordering and scenario answer types remain) until a form earns its place.
 """
 
@@ -18,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from quizzes.types.base import Candidate, Context
-from quizzes.types.conditions import condition_choice
+from quizzes.types.conditions import condition_choice, condition_swap
 from quizzes.types.requirements import permission, statement_choice
 from quizzes.types.roles import matching, who_does, who_responsible
-from quizzes.types.values import numeric, range_choice, value_choice
+from quizzes.types.values import numeric, value_choice
 
 Generator = Callable[[Context], Iterator[Candidate]]
 
@@ -29,12 +33,12 @@ GENERATORS: dict[str, Generator] = {
     "permission": permission,
     "numeric": numeric,
     "value_choice": value_choice,
-    "range_choice": range_choice,
     "matching": matching,
     "who_responsible": who_responsible,
     "who_does": who_does,
     "statement_choice": statement_choice,
     "condition_choice": condition_choice,
+    "condition_swap": condition_swap,
 }
 
 __all__ = ["GENERATORS", "Candidate", "Context", "Generator"]

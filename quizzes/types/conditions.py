@@ -63,6 +63,7 @@ class Decision:
     sentence: str  # verbatim from step.text
     condition: str  # as an option shows it: "If the leak does not stop"
     question: str | None  # "when do you abort the run ..."; None when what follows is no order
+    act: str  # what is done, as "you ..." continues it: "abort the run ...", "must notify the QMO"
     said: frozenset[str]  # content words of what the sentence has done under the condition
 
 
@@ -147,19 +148,35 @@ def decisions(ctx: Context) -> list[Decision]:
             ):
                 question = None
             said = frozenset(_content(act))
-            found.append(Decision(step, sentence, cond[:1].upper() + cond[1:], question, said))
+            done = re.sub(
+                r"^when (?:do you |(must|should) you )",
+                lambda m: f"{m.group(1)} " if m.group(1) else "",
+                question or "",
+            )
+            found.append(Decision(step, sentence, cond[:1].upper() + cond[1:], question, done, said))
     ctx.__dict__["_decisions"] = found
     return found
 
 
+_DECISION = re.compile(r"^(?:if|in case|in the event|unless)\b", re.IGNORECASE)
+NEARBY_SECTIONS = 1  # distractors come from the step's section or the sections next to it
+
+
 def condition_choice(ctx: Context) -> Iterator[Candidate]:
-    """Single choice: "Under this SOP, when do you abort the run ...?" The options are the conditions of
-    other sentences, those of the same section and nearest first."""
-    found = decisions(ctx)
+    """Single choice: "Under this SOP, when do you abort the run ...?" The key is an "If ..." of the SOP,
+    the options are the SOP's other "If ..." conditions near it (same section first). "Once"/"When"
+    clauses are neither: they time a step in a sequence, and reviewers rejected them as forced order; a
+    condition from far away in the document tempts nobody; one whose words are the section's own
+    ("If no RO is available" under "Method (RO Not Available)") is the section's condition, so no
+    distractor. One question per section: two would share options and key each other."""
+    found = [d for d in decisions(ctx) if _DECISION.match(d.condition)]
+    order = {s.id: i for i, s in enumerate(ctx.doc.sections)}
     for d in found:
         if d.question is None or re.search(r"\d", d.condition):
             continue  # a limit in the condition ("longer than 3 hours") is asked as a value
         asked = _content(d.question)
+        heading = _stems(_content(ctx.heading(d.step)))
+        here = order.get(d.step.section_id, 0)
         others: list[str] = []
         nearest = sorted(
             found,
@@ -169,11 +186,13 @@ def condition_choice(ctx: Context) -> Iterator[Candidate]:
             ),
         )
         for o in nearest:
+            if abs(order.get(o.step.section_id, 0) - here) > NEARBY_SECTIONS:
+                continue
             if o.sentence == d.sentence or _alike(o.condition, d.condition):
                 continue  # the same condition
             if asked <= o.said | _content(o.condition):
                 continue  # the same action under another condition: two keys
-            if any(_alike(o.condition, x) for x in others):
+            if any(_alike(o.condition, x) for x in others) or _stems(_content(o.condition)) & heading:
                 continue
             others.append(o.condition)
             if len(others) == MIN_OPTIONS:
@@ -197,6 +216,48 @@ def condition_choice(ctx: Context) -> Iterator[Candidate]:
             quote=d.sentence,
             quality=round(min(1.0, ctx.info(d.step).importance + 0.1), 3),
             rationale=ctx.why(d.step, "asks in which situation the SOP calls for this action"),
-            slot="when:" + " ".join(sorted(_words(d.condition))),  # one question per condition
+            slot=f"when:{d.step.section_id}",  # one question per section
             step_ids=[d.step.id],
+        )
+
+
+def condition_swap(ctx: Context) -> Iterator[Candidate]:
+    """True/false on a decision of the SOP whose section gives another: "If there is a leak, you abort the
+    run" is false (you tighten the hatch; you abort if the leak does not stop). The false statement joins
+    one branch's condition to the other branch's action, as the SOP words both; the true one is the
+    branch as written. One per section, true or false as the seed falls."""
+    found = [d for d in decisions(ctx) if _DECISION.match(d.condition) and d.question]
+    for d in found:
+        if re.search(r"\d", d.condition) or _stems(_content(d.condition)) & _stems(_content(d.act)):
+            continue
+        sibling = next(
+            (
+                o
+                for o in found
+                if o.step.section_id == d.step.section_id
+                and o.sentence != d.sentence
+                and not _alike(o.condition, d.condition)
+                and not (_content(o.act) <= d.said or _content(d.act) <= o.said)  # two different acts
+                and not re.search(r"\d", o.condition)
+            ),
+            None,
+        )
+        if sibling is None:
+            continue
+        truth = ctx.rng("condition_swap", d.step.id, d.sentence).random() < 0.5
+        condition = (d if truth else sibling).condition
+        stem = f"True or false? Under this SOP, {condition[:1].lower() + condition[1:]}, you {d.act}."
+        yield Candidate(
+            kind="condition_swap",
+            type="true_false",
+            stem=stem,
+            options=["True", "False"],
+            answer=truth,
+            step=d.step,
+            quote=d.sentence,
+            quality=round(min(1.0, ctx.info(d.step).importance + 0.1), 3),
+            rationale=ctx.why(d.step, "asks which situation this action belongs to, against its sibling"),
+            slot=f"when:{d.step.section_id}",  # one decision asked per section
+            step_ids=[d.step.id, sibling.step.id],
+            extra={"falsification": None if truth else "condition"},
         )

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from quizzes.text import (
     ValueSpot,
     alternative_values,
     clean,
     drop_pointers,
-    format_like,
     sentence_spans,
     shorten,
     spot_number,
     substitute_number,
 )
-from quizzes.types.base import Candidate, Context, not_longest, place_key, worth_asking
-from sops.model import CriticalValue, Step
+from quizzes.types.base import Candidate, Context, not_longest, place_key
+from sops.model import Step
 
 BLANK = "____"
 APPROX = re.compile(r"(~|≈|\bapprox\.?|\bapproximately|\babout|\baround|\bcirca|\bca\.)\s*$", re.IGNORECASE)
@@ -196,96 +194,3 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
                     "values": [[spot.cv.value, spot.cv.unit.strip().casefold()]],
                 },
             )
-
-
-_RANGE = re.compile(
-    r"^(?P<lo>\d+(?:[.,]\d+)?)(?P<sep>\s?(?:-|\u2013|\u2014|to)\s?)(?P<hi>\d+(?:[.,]\d+)?)(?P<unit>\s?\S.*)$"
-)
-
-
-@dataclass(frozen=True)
-class Range:
-    """A range the SOP gives ("15-20 minutes", "25-40°C"): where it is written and its two ends."""
-
-    step: Step
-    cv: CriticalValue
-    start: int
-    end: int
-    lo: float
-    hi: float
-
-
-def ranges(ctx: Context) -> list[Range]:
-    """Every range of the SOP's items that a question may ask: written once in its sentence, not an
-    aside in parentheses, an estimate, an example or a container ("a 4-6 L bucket")."""
-    cache = ctx.__dict__.setdefault("_ranges", None)
-    if cache is not None:
-        return cache
-    found = []
-    for step in ctx.items:
-        for cv in step.critical_values:
-            m = _RANGE.match(cv.text)
-            if not m or step.text.count(cv.text) != 1:
-                continue
-            start = step.text.find(cv.text)
-            spot = ValueSpot(cv, start, start + len(cv.text), start, start + len(cv.text), "exact")
-            s0, _e0 = spot_sentence(step, spot)
-            before = step.text[s0:start]
-            if before.count("(") > before.count(")") or not worth_asking(step.text, spot):
-                continue
-            if _SOFT_AFTER.match(step.text[spot.end :]) or _TRIVIA.search(step.text[s0:_e0]):
-                continue
-            lo, hi = (float(m.group(g).replace(",", ".")) for g in ("lo", "hi"))
-            if lo < hi:
-                found.append(Range(step, cv, start, spot.end, lo, hi))
-    ctx.__dict__["_ranges"] = found
-    return found
-
-
-def range_choice(ctx: Context) -> Iterator[Candidate]:
-    """Single choice on a range ("Stay for ____ to ensure a smooth handoff": 15-20 minutes): the
-    distractors are the SOP's other ranges in the same unit, written like the key, so a learner who
-    skimmed confuses them and one who read it does not. Never made-up ranges."""
-    found = ranges(ctx)
-    for r in found:
-        m = _RANGE.match(r.cv.text)
-        assert m is not None  # ranges() kept only texts that match
-        unit = r.cv.unit.strip().casefold()
-        others = [
-            o
-            for o in found
-            if o.cv.unit.strip().casefold() == unit and not (o.lo < r.hi and r.lo < o.hi)  # no overlap
-        ]
-        written = {}
-        for o in others:
-            text = f"{format_like(o.lo, m.group('lo'))}{m.group('sep')}{format_like(o.hi, m.group('hi'))}"
-            written.setdefault((o.lo, o.hi), text + m.group("unit"))
-        if len(written) < 2:
-            continue
-        key = r.cv.text
-        s0, e0 = spot_sentence(r.step, ValueSpot(r.cv, r.start, r.end, r.start, r.end, "exact"))
-        sentence = r.step.text[s0:e0]
-        spot = ValueSpot(r.cv, r.start, r.end, r.start, r.end, "exact")
-        if ctx.ambiguous_value(r.step, spot, sentence):
-            continue
-        blanked = as_shown(_blank(sentence, s0, r.start, r.end))
-        where = under(ctx, r.step, blanked) if blanked and BLANK in blanked else None
-        if blanked is None or where is None:
-            continue
-        distractors = not_longest(key, sorted(written.values(), key=lambda t: abs(len(t) - len(key))), 3)
-        rng = ctx.rng("range_choice", r.step.id, r.start)
-        options, idx = place_key(key, distractors, rng)
-        yield Candidate(
-            kind="range_choice",
-            type="single_choice",
-            stem=f'Which range completes this SOP instruction{where}?\n"{blanked}"',
-            options=options,
-            answer=idx,
-            step=r.step,
-            quote=sentence,
-            quality=round(ctx.info(r.step).importance * 0.95, 3),
-            rationale=ctx.why(r.step, f"asks which range the SOP gives ({clean(key)})"),
-            slot=f"range:{r.step.id}:{r.start}",
-            step_ids=[r.step.id],
-            extra={"values": [[r.cv.value, unit]]},
-        )

@@ -16,6 +16,10 @@ from sops.readers.docx_numbering import WT, to_int, wval
 
 _HEADING_NAME = re.compile(r"^heading\s*([1-9])$")
 _LIST_NAME = re.compile(r"^list\s+(number|bullet)(?:\s+([2-9]))?$")
+# code written out (a Markdown or HTML <pre> saved as Word, a command listing): not prose, never steps
+_CODE_NAME = re.compile(
+    r"^(?:html\s+)?preformatted(?:\s+text)?$|^(?:source\s+)?code(?:\s+block)?$|^source text$"
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class StyleInfo:
     ilvl: int | None = None
     list_kind: str | None = None  # "number" | "bullet" for List Number / List Bullet styles
     list_level: int = 0
+    code: bool = False
 
 
 @dataclass
@@ -85,6 +90,7 @@ class Styles:
         list_level = 0
         outline: int | None = None
         title = False
+        code = False
         seen: set[str] = set()
         while style_id and style_id in self.raw and style_id not in seen:
             seen.add(style_id)
@@ -94,6 +100,7 @@ class Styles:
                 heading = min(int(match.group(1)), 6)
             if not heading and raw.name == "title":
                 heading, title = 1, True
+            code = code or bool(_CODE_NAME.match(raw.name))
             listed = _LIST_NAME.match(raw.name)
             if list_kind is None and listed:
                 list_kind, list_level = listed.group(1), to_int(listed.group(2), 1) - 1
@@ -104,4 +111,4 @@ class Styles:
             style_id = raw.based_on
         if not heading and outline is not None and outline < 6:
             heading = outline + 1
-        return StyleInfo(heading, title, num_id, ilvl, list_kind, list_level)
+        return StyleInfo(heading, title, num_id, ilvl, list_kind, list_level, code and not heading)

@@ -32,7 +32,7 @@ MAX_INDENT_DEPTH = 8
 
 @dataclass
 class MdBlock:
-    kind: str  # title | heading | item | paragraph | table
+    kind: str  # title | heading | item | paragraph | table | code
     text: str = ""
     level: int = 0
     marker: str = ""
@@ -137,6 +137,13 @@ class _Walker:
         marker = None
         if num_id and num_id != "0":
             marker = self.numbering.next_marker(num_id, ilvl)  # advance even for empty paragraphs
+        if info.code and not marker:
+            line = run_text(p, markup=False)
+            if self.blocks and self.blocks[-1].kind == "code":
+                self.blocks[-1].text += "\n" + line  # a listing is one paragraph per line
+            elif line.strip():
+                self.blocks.append(MdBlock("code", line))
+            return
         text = run_text(p, markup=not heading)
         if not text.strip():
             return
@@ -240,6 +247,9 @@ def render(blocks: list[MdBlock], preamble: list[str] | None = None) -> str:
             lines = ["| " + " | ".join(row + [""] * (width - len(row))) + " |" for row in block.rows]
             lines.insert(1, "|" + " --- |" * width)
             chunks.append("\n".join(lines))
+        elif block.kind == "code":  # a <pre> or a code-styled paragraph: never steps nor rules
+            fence = "~~~~" if "```" in block.text else "```"
+            chunks.append(f"{fence}\n{block.text}\n{fence}")
         elif block.kind == "item":
             lines = _safe_lines(block.text)
             if not lines:

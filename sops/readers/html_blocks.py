@@ -104,7 +104,7 @@ class BlockParser(HTMLParser):
         if not text.strip():
             return
         if block is None:
-            block = MdBlock("paragraph", depth=len(self.lists))
+            block = MdBlock("code" if self.pre else "paragraph", depth=len(self.lists))
         block.text = text.strip("\n")
         self.blocks.append(block)
 

@@ -1,5 +1,5 @@
 """Decisions asked the way round that has one key: "when do you abort the run?", the options being the
-conditions the SOP attaches to other actions; and ranges asked against the SOP's other ranges."""
+conditions the SOP attaches to other actions near it; or a branch's condition swapped for its sibling's."""
 
 from __future__ import annotations
 
@@ -55,22 +55,22 @@ def test_a_condition_is_asked_once_in_a_pool():
     assert len(keys) == len(set(keys)) and keys
 
 
-EDNA = """# Equipment sterilization
+BRANCHES = """# Security incident response
 
-## Procedure
-1. Fill the bucket with 10% bleach and shake for 2-3 minutes.
-2. Fill the carboy with RO water and shake for 1-2 minutes.
-3. Soak the tubing in bleach for 7-10 minutes.
-4. Run the pump for 30-45 seconds to clear the line.
-5. Create the bleach solution in a bucket (4-6 L).
+## Cut off the attack vector
+1. If you suspect a third-party provider is compromised, delete all accounts except your own.
+2. If you suspect a service application was the attack vector, disable the relevant code paths.
 """
 
 
-def test_ranges_are_asked_against_the_sops_other_ranges_in_the_unit():
-    cands = candidates(parse_sop_text(EDNA), kinds=["range_choice"])
-    by_key = {c.options[c.answer]: c for c in cands}
-    c = by_key["1-2 minutes"]
-    assert set(c.options) == {"1-2 minutes", "2-3 minutes", "7-10 minutes"}
-    assert "____" in c.stem and "1-2" not in c.stem
-    assert "30-45 seconds" not in by_key  # no other range in seconds: nothing plausible to confuse it with
-    assert "4-6 L" not in by_key  # an aside in parentheses
+def test_a_branch_is_asked_true_or_false_against_its_sibling():
+    seen = set()
+    for seed in range(12):
+        cands = candidates(parse_sop_text(BRANCHES), seed=seed, kinds=["condition_swap"])
+        assert len(cands) == 2 and len({c.slot for c in cands}) == 1  # one of them per pool
+        for c in cands:
+            assert c.type == "true_false" and c.step_ids[1] != c.step.id
+            # the true statement joins the branch's own condition and action, the false one the sibling's
+            assert c.answer == (("third-party" in c.stem) == ("delete all accounts" in c.stem))
+            seen.add(c.answer)
+    assert seen == {True, False}  # both keys occur: not a pattern a learner can game
