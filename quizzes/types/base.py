@@ -179,9 +179,34 @@ class Context:
                     out.setdefault(cv.unit.strip().casefold(), []).append(cv.value)
         return out
 
-    def sibling_values(self, unit: str, value: float) -> list[float]:
-        """The SOP's other values in this unit: the distractors a skimming learner would confuse."""
-        return [v for v in self._values_by_unit.get(unit.strip().casefold(), []) if v != value]
+    def sibling_values(self, unit: str, value: float, step: Step | None = None) -> list[float]:
+        """The SOP's other values in this unit: the distractors a skimming learner would confuse. A
+        percentage is a sibling only of percentages of the same thing ("10% bleach", "30% bleach"): a
+        saturation, an ethanol and a bleach strength are different quantities, and "0.1 % water" where
+        the SOP says "0 % water" tempts nobody."""
+        unit = unit.strip().casefold()
+        if unit == "%" and step is not None:
+            what = self._percent_of(step, value)
+            return [v for v, w in self._percents if v != value and w == what] if what else []
+        return [v for v in self._values_by_unit.get(unit, []) if v != value]
+
+    @cached_property
+    def _percents(self) -> list[tuple[float, str]]:
+        return [
+            (cv.value, what)
+            for item in self.items
+            for cv in item.critical_values
+            if cv.unit.strip() == "%" and (what := self._percent_of(item, cv.value))
+        ]
+
+    def _percent_of(self, step: Step, value: float) -> str:
+        """The word a percentage qualifies in the step ("bleach" for "10% bleach"), "" if none."""
+        for cv in step.critical_values:
+            if cv.unit.strip() == "%" and cv.value == value and cv.text in step.text:
+                after = step.text[step.text.find(cv.text) + len(cv.text) :]
+                m = re.match(r"\s*(?:\(w/v\)\s*|v/v\s*)?([A-Za-z][\w-]+)", after)
+                return m.group(1).casefold() if m else ""
+        return ""
 
     @cached_property
     def _value_sentences(self) -> dict[str, list[tuple[Step, frozenset[str], float]]]:
@@ -200,14 +225,17 @@ class Context:
 
     def ambiguous_value(self, step: Step, spot: ValueSpot, sentence: str) -> bool:
         """Does another sentence of the SOP say (nearly) the same thing with another value in this unit
-        ("Transfer 120 µL supernatant ..." and "Transfer 30 µL supernatant ...")? Then the blank has two
-        defensible answers."""
+        ("Transfer 120 µL supernatant ..." and "Transfer 30 µL supernatant ...") in the same section, or in
+        another when the stem cannot name its section? Then the blank has two defensible answers."""
         mine = frozenset(_gist(sentence))
         if len(mine) < 2:
             return False
+        topic = self.topic(step)
         for item, gist, value in self._value_sentences.get(spot.cv.unit.strip().casefold(), []):
             if value == spot.cv.value or (item is step and gist == mine):
                 continue
+            if topic and self.topic(item) != topic:
+                continue  # the stem names its section ("from 'Bucket Sterilization'"): the other is elsewhere
             if len(gist) >= 2 and len(mine & gist) / min(len(mine), len(gist)) >= 0.75:
                 return True
         return False

@@ -59,7 +59,7 @@ def statements(ctx: Context, step: Step) -> list[Statement]:
         for sp in [sp for sp in in_sentence if askable(ctx, step, sp, sentence, s0)][:1]:
             like = step.text[sp.num_start : sp.num_end]
             value = spot_number(step.text, sp)
-            siblings = ctx.sibling_values(sp.cv.unit, value)
+            siblings = ctx.sibling_values(sp.cv.unit, value, step)
             if len({v for v in siblings if v != value}) < 2:
                 continue  # only made-up values (halved, doubled) would differ: nobody who read it is tempted
             for v in alternative_values(value, sp.cv.unit, like, sp.direction, 6, siblings):

@@ -162,7 +162,7 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             rel_a, rel_b = spot.num_start - vt_start, spot.num_end - vt_start
             # a distractor must be wrong: for "at least 70%" below 70, for "no more than 5 min" above 5
             value = spot_number(step.text, spot)
-            siblings = ctx.sibling_values(spot.cv.unit, value)
+            siblings = ctx.sibling_values(spot.cv.unit, value, step)
             if len({v for v in siblings if v != value}) < 2:
                 continue  # options made by halving and doubling the key tempt nobody who read the SOP
             alts = alternative_values(value, spot.cv.unit, like, spot.direction, 6, siblings)
