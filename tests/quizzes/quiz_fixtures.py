@@ -79,7 +79,7 @@ def make_sop() -> SopDocument:
             number="2",
             depth=0,
             section_id="s4",
-            text="Keep the glycerol stocks in 50% glycerol on ice for up to 30 minutes before freezing.",
+            text="Keep the glycerol stocks in 50% ethanol on ice for up to 30 minutes before freezing.",
             critical_values=[CriticalValue("50%", 50.0, "%"), CriticalValue("30 minutes", 30.0, "min")],
         ),
         Step(
@@ -87,7 +87,7 @@ def make_sop() -> SopDocument:
             number="3",
             depth=0,
             section_id="s4",
-            text="Thaw the frozen extracts at 4 °C for 15 minutes and discard any tube with 25% frost cover.",
+            text="Thaw the frozen extracts at 4 °C for 15 minutes and discard any tube in 25% ethanol.",
             critical_values=[
                 CriticalValue("4 °C", 4.0, "°C"),
                 CriticalValue("15 minutes", 15.0, "min"),

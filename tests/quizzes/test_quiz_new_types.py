@@ -76,8 +76,8 @@ LIMITS_SOP = """# Bench decontamination
 
 ## Procedure
 1. Wipe the bench with at least 70% ethanol before every run.
-2. Soak the spill towels in 10% bleach for a full hour.
-3. Store the glycerol stocks in 50% glycerol at the back of the freezer.
+2. Soak the spill towels in 10% ethanol for a full hour.
+3. Store the glycerol stocks in 50% ethanol at the back of the freezer.
 4. Air-dry the cleaned racks for no more than 5 minutes under the hood.
 5. Leave the UV lamp on for 10 minutes after closing the cabinet.
 6. Spin the wash tubes for 2 minutes at full speed in the centrifuge.
@@ -92,6 +92,21 @@ def test_value_distractors_are_on_the_wrong_side_of_limits():
     assert all(_num(o) < 70 for i, o in enumerate(at_least.options) if i != at_least.answer)
     no_more = by_text["Air-dry the "]  # no more than 5 minutes
     assert all(_num(o) > 5 for i, o in enumerate(no_more.options) if i != no_more.answer)
+
+
+def test_percentages_of_other_things_are_no_siblings():
+    """ "0 % water" beside "95 % saturation" and "10% bleach": a percentage is confused only with
+    percentages of the same thing."""
+    doc = parse_sop_text(
+        "# Calibrate\n\n## Procedure\n1. Wipe the sensor with 10% bleach and then with 70% ethanol.\n"
+        "2. Put the sensor back into the 0 % water and check that the reading drops to zero.\n"
+        "3. Accept a reading of at least 95 % saturation in the air-saturated bath.\n"
+        "4. Rinse the housing with 30% bleach after the last cast of the day.\n"
+    )
+    by_text = {c.step.text[:12]: c for c in candidates(doc, kinds=["value_choice", "statement_choice"])}
+    assert not any(t.startswith("Put the sens") for t in by_text)  # no other "% water": no choice
+    for c in by_text.values():
+        assert not any("0.1" in o for o in c.options)
 
 
 def test_a_value_with_only_made_up_distractors_is_not_a_choice():
