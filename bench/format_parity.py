@@ -1,7 +1,7 @@
 """Does the same SOP give the same steps and rules as Markdown, HTML, DOCX and PDF? (issue 10)
 
-    .venv/bin/python bench/format_parity.py [--set tuning|blind|blind-2|blind-3|all] [--summary] [--quick]
-        [--json]
+    .venv/bin/python bench/format_parity.py [--set tuning|exposed|blind-2|blind-3|unseen|all]
+        [--summary] [--quick] [--json]
 
 Every Markdown SOP of the set is rendered to HTML (markdown-it-py, as a web page would show it), and the
 HTML is turned into a Word document and the Word document into a PDF by LibreOffice (`soffice
@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
 
 from markdown_it import MarkdownIt  # noqa: E402
 
-from bench.sop_corpus import SETS, CorpusSop, load, missing_message  # noqa: E402
+from bench.sop_corpus import CHOICES, CorpusSop, load, missing_message  # noqa: E402
 from sops.errors import SopParseError  # noqa: E402
 from sops.parse import parse_sop  # noqa: E402
 
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--set", default="tuning", choices=(*SETS, "all"))
+    parser.add_argument("--set", default="tuning", choices=(*CHOICES, "all"))
     parser.add_argument("--summary", action="store_true", help="totals only, no per-SOP rows")
     parser.add_argument("--quick", action="store_true", help=f"the first {QUICK_SOPS} SOPs only")
     parser.add_argument("--json", action="store_true")

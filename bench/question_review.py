@@ -1,8 +1,9 @@
 """Would a trainer publish the drafted questions? Shares of A/E/R from stored reviewer ratings (issue 10).
 
-    .venv/bin/python bench/question_review.py [--set blind|blind-2|tuning] [--round NAME] [--quick] [--json]
-    .venv/bin/python bench/question_review.py --export DIR [--set blind]
-    .venv/bin/python bench/question_review.py --merge DIR --round NAME [--set blind]
+    .venv/bin/python bench/question_review.py [--set unseen|blind-2|blind-3|exposed|tuning] [--round NAME]
+        [--quick] [--json]
+    .venv/bin/python bench/question_review.py --export DIR [--set unseen]
+    .venv/bin/python bench/question_review.py --merge DIR --round NAME [--set unseen]
 
 Ratings are data in bench/ratings/<sop id>.json, written by a reviewer who did not write the generator and
 was given only ../shared/QUESTION-RUBRIC.md and the SOP: the SOP's must-learn items first, then every
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.sop_corpus import SETS, CorpusSop, load, missing_message  # noqa: E402
+from bench.sop_corpus import CHOICES, CorpusSop, load, missing_message  # noqa: E402
 from quizzes.generate import draft_pool  # noqa: E402
 from quizzes.model import Question  # noqa: E402
 from sops.errors import SopParseError  # noqa: E402
@@ -239,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--set", default="blind", choices=SETS)
+    parser.add_argument("--set", default="unseen", choices=CHOICES)
     parser.add_argument("--round", help="shares of one stored rating round instead of today's pool")
     parser.add_argument("--export", type=Path, help="write questions and ratings templates to this folder")
     parser.add_argument("--merge", type=Path, help="add the filled-in templates of this folder as --round")

@@ -1,7 +1,7 @@
 """Does the parser count the steps a person counts? Against the hand-counted ranges of the corpus (issue 10).
 
-    .venv/bin/python bench/step_counts.py [--set tuning|blind|blind-2|blind-3|all] [--summary] [--quick]
-        [--json]
+    .venv/bin/python bench/step_counts.py [--set tuning|exposed|blind-2|blind-3|unseen|all]
+        [--summary] [--quick] [--json]
 
 For every labelled SOP of bench/corpus/manifest.toml: the steps `parse_sop` finds, and, as the reference
 measured in the same run, the steps a one-line numbered-list regex finds in the same extracted text. A count
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.sop_corpus import SETS, CorpusSop, load, missing_message  # noqa: E402
+from bench.sop_corpus import CHOICES, CorpusSop, load, missing_message  # noqa: E402
 from sops.errors import SopParseError  # noqa: E402
 from sops.limits import DEFAULT_LIMITS  # noqa: E402
 from sops.parse import parse_sop  # noqa: E402
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--set", default="all", choices=(*SETS, "all"))
+    parser.add_argument("--set", default="all", choices=(*CHOICES, "all"))
     parser.add_argument("--summary", action="store_true", help="totals only, no per-SOP rows")
     parser.add_argument("--quick", action="store_true", help="accepted: the full run takes seconds")
     parser.add_argument("--json", action="store_true")

@@ -84,7 +84,7 @@ _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it", "this", "tha
 
 # "/chatops run canary ...", "<chef-repo>/bin/set-server-state ...", "knife ssh ...": a command line
 _SHELL = re.compile(
-    r"^(?:/[a-z][\w-]+\s+[a-z-]|<[\w-]+>/|\$\s+\w|(?:sudo|git|knife|kubectl|docker|ssh|curl|cd|make|pip|npm|"
+    r"^(?:/[a-z][\w-]+\s+[a-z-]|<[\w-]+>/|(?:sudo|git|knife|kubectl|docker|ssh|curl|cd|make|pip|npm|"
     r"terraform|cf|aws|gcloud|systemctl|psql|chef-client|gitlab-ctl)\s+[\w./-])"
 )
 

@@ -14,7 +14,8 @@ from sops.parse import parse_sop
 
 def test_blind_set_is_large_and_varied_enough():
     corpus = load()
-    blind, tuning = load("blind"), load("tuning")
+    blind, tuning = load("unseen"), load("tuning") + load("exposed")
+    assert {s.set for s in blind} == {"blind-2", "blind-3"}
     assert len(corpus) >= 40 and len({s.domain for s in corpus}) >= 12
     assert len(blind) >= 15 and len({s.domain for s in blind}) >= 6
     assert {s.id for s in blind}.isdisjoint({s.id for s in tuning})
@@ -27,7 +28,7 @@ def test_project_documents_of_the_corpus_are_in_the_repository():
 
 
 def test_missing_shared_documents_are_named():
-    sops = load("blind")
+    sops = load("exposed")
     if all(s.available for s in sops):
         assert missing_message(sops) is None
     else:
@@ -70,9 +71,9 @@ def test_ratings_count_only_for_the_exact_wording(tmp_path, monkeypatch):
 
 
 BLIND_ROUNDS = {
-    "blind": ("before", "after-1", "after-2", "after-3", "after-4"),
-    "blind-2": ("blind2-1", "blind2-2"),
-    "blind-3": (),  # no rating round yet: add its name here when the first ratings are merged
+    "exposed": ("before", "after-1", "after-2", "after-3", "after-4", "after-5", "after-6"),
+    "blind-2": ("blind2-1", "blind2-2", "blind2-3", "blind2-4"),
+    "blind-3": ("blind3-1", "blind3-2"),
 }
 
 
