@@ -121,6 +121,8 @@ _FORBIDS = re.compile(
 _REASON = re.compile(r"\s*(?:,\s*|\s+)(?:as|because|since|so that|otherwise|or else)\b.*$", re.IGNORECASE)
 
 
+# acts wrong by their verb alone: "you may ignore damaged boards" is false to anyone who never read the SOP
+_SELF_EVIDENT = r"(?:ignore|skip|neglect|overlook|disregard|forget|allow\s+\w+\s+build-?up|wait for heavy)\b"
 _TOPIC_CUE = re.compile(
     r"\b(?:never|not|no|don['\u2019]?t|avoid|prohibit\w*|forbidden|restrictions?)\b", re.IGNORECASE
 )
@@ -191,6 +193,8 @@ def _finish(raw: str, who: str, clause: str = "") -> str | None:
         return None  # "do not leave it unattended": what "it" is was written elsewhere; or a cut aside
     if re.match(r"(?:be|see|feel|notice|find|expect|need|worry)\b", act, re.I):
         return None  # "you may not be able to ...", "you should not see any files": no act to forbid
+    if re.search(r":\s+[A-Z]", act) or re.match(_SELF_EVIDENT, act, re.I):
+        return None  # "populate: There are situations ...": a definition; "ignore damaged boards": a cue
     if re.search(r"\b(?:unless|except)\b|\btoo\s+(?:much|many|long|far|often)\b", act, re.I):
         return None  # "you may change the foil unless it is damaged": the exception turned inside out;
         # "you may go into too much detail": wrong by its own wording

@@ -374,9 +374,18 @@ def _gist(question: str) -> str:
     return " ".join(question.partition("who ")[2].split()[:4]).casefold()
 
 
+_GROUP_WORDS = frozenset(re.findall(r"\S+", "staff members member employees employee personnel people team"))
+
+
 def _overlaps(a: str, b: str) -> bool:
+    """The same role, or two names of one group ("Identified staff", "Staff members")."""
     ka, kb = role_key(a), role_key(b)
-    return ka in kb or kb in ka
+    if ka in kb or kb in ka:
+        return True
+    return bool(set(ka.split()) & set(kb.split()) & _GROUP_WORDS)
+
+
+_POSSIBILITY = re.compile(r"\bwho(?:m)?\s+(?:\w+\s+)?(?:may|might|can|could|cannot|will)\b", re.I)
 
 
 def _role_distractors(key: str, others: list[str], question: str, avoid: str, rng) -> list[str]:
@@ -437,6 +446,8 @@ def who_does(ctx: Context) -> Iterator[Candidate]:
     for step, sentence, question, key, subject in found:
         if not subject and len(doers[_gist(question)]) > 1:
             continue  # two roles do it: no single key
+        if _POSSIBILITY.search(question):
+            continue  # "who may not be able to provide input": a possibility, not a duty
         if (
             len(key.split()) > 6
             or _FUSED.search(key)

@@ -60,6 +60,10 @@ _TRIVIA = re.compile(
 _SOFT_AFTER = re.compile(r"^\W*\w*\W*(?:or until|or so|or more if|or as needed)\b", re.IGNORECASE)
 _EITHER_BEFORE = re.compile(r"(?:\d\s*[^\s\d]{0,6}|room temperature|ambient)\s+or\s+(?:at\s+)?$", re.I)
 _EITHER_AFTER = re.compile(r"^\s*[^\s\d]{0,6}\s*or\s+[-\u2212\u2013]?\d")
+_ELSEWHERE = re.compile(
+    r"\b(?:this|these)\s+(?!sop\b|procedure\b|protocol\b|document\b|way\b|time\b)[a-z]+|\bfrom step\s+\d",
+    re.IGNORECASE,
+)
 MIN_STEM_WORDS = 6  # "Heat for ____ min" says not what is heated: a value needs its subject
 
 
@@ -98,10 +102,24 @@ def askable(ctx: Context, step: Step, spot: ValueSpot, sentence: str, s0: int) -
         return False
     if _EITHER_BEFORE.search(sentence[: spot.num_start - s0]) or _EITHER_AFTER.match(step.text[spot.end :]):
         return False  # "a -20 or -80 °C freezer": either is right, one half is no key
+    if _ELSEWHERE.search(sentence):
+        return False  # "Add 700 µL of this mastermix", "the mixture from step 13": its subject is elsewhere
     like = step.text[spot.num_start : spot.num_end]
     if len(re.findall(rf"(?<![\d.,]){re.escape(like)}(?![\d])", sentence)) > 1:
         return False
     return not ctx.ambiguous_value(step, spot, sentence)
+
+
+def _balanced(text: str) -> bool:
+    """ "____) and record the fluorescence": a stem cut inside parentheses reads as a fragment."""
+    return text.count("(") == text.count(")") and not text.lstrip(' "').startswith(")")
+
+
+def _near(value: float, key: float) -> bool:
+    """A sibling value within a factor of 10 of the key: 105 µL (the whole eluate) is no slip for 2 µL."""
+    if key == 0 or value == 0 or (key < 0) != (value < 0):
+        return abs(value - key) <= 10
+    return 0.1 <= value / key <= 10
 
 
 def numeric(ctx: Context) -> Iterator[Candidate]:
@@ -113,7 +131,7 @@ def numeric(ctx: Context) -> Iterator[Candidate]:
                 continue
             blanked = as_shown(_blank(sentence, s0, spot.num_start, spot.num_end))
             where = under(ctx, step, blanked) if blanked and BLANK in blanked else None
-            if blanked is None or where is None:
+            if blanked is None or where is None or not _balanced(blanked):
                 continue
             value = spot_number(step.text, spot)
             unit = spot.cv.unit
@@ -162,17 +180,18 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             rel_a, rel_b = spot.num_start - vt_start, spot.num_end - vt_start
             # a distractor must be wrong: for "at least 70%" below 70, for "no more than 5 min" above 5
             value = spot_number(step.text, spot)
-            siblings = ctx.sibling_values(spot.cv.unit, value, step)
-            if len({v for v in siblings if v != value}) < 2:
+            siblings = [v for v in ctx.sibling_values(spot.cv.unit, value, step) if _near(v, value)]
+            if len(set(siblings)) < 2:
                 continue  # options made by halving and doubling the key tempt nobody who read the SOP
             alts = alternative_values(value, spot.cv.unit, like, spot.direction, 6, siblings)
+            alts = [v for v in alts if v in siblings]  # only the SOP's own values: 1100 nm is no light
             distractors = [clean(substitute_number(value_text, rel_a, rel_b, v)) + suffix for v in alts]
             distractors = not_longest(key, [d for d in dict.fromkeys(distractors) if d != key], 3)
             if len(distractors) < 2:
                 continue
             blanked = as_shown(_blank(sentence, s0, vt_start, vt_end))
             where = under(ctx, step, blanked) if blanked and BLANK in blanked else None
-            if blanked is None or where is None:
+            if blanked is None or where is None or not _balanced(blanked):
                 continue
             rng = ctx.rng("value_choice", step.id, spot.num_start)
             shared = 0.8 if ctx.shared_value(spot.cv) else 1.0

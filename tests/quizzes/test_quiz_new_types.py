@@ -81,6 +81,7 @@ LIMITS_SOP = """# Bench decontamination
 4. Air-dry the cleaned racks for no more than 5 minutes under the hood.
 5. Leave the UV lamp on for 10 minutes after closing the cabinet.
 6. Spin the wash tubes for 2 minutes at full speed in the centrifuge.
+7. Incubate the washed plates for 15 minutes at room temperature.
 """
 
 

@@ -1,0 +1,48 @@
+"""Defects reviewers named on SOPs the generator had not been tuned on, each turned into a rule that holds
+for any SOP: two names of one group are not two roles, a verb that is wrong by itself cues a false key, a
+value whose subject is elsewhere has no fair blank, a sibling value a hundred times the key tempts nobody."""
+
+from __future__ import annotations
+
+from quizzes.generate import candidates
+from quizzes.types.requirements import forbidden
+from quizzes.types.roles import _overlaps
+from sops.parse import parse_sop_text
+
+
+def test_two_names_of_one_group_are_one_role():
+    assert _overlaps("Identified staff", "Staff members")
+    assert not _overlaps("QA Manager", "Production Manager")
+
+
+def test_acts_wrong_by_their_verb_are_not_asked():
+    assert forbidden("Never ignore damaged boards.") is None
+    assert forbidden("Don't skip cleaning activities at end of shift.") is None
+    assert forbidden("Do not populate: There are situations where it makes no sense.") is None
+    assert forbidden("Never reuse cutting boards for raw meat.") == (
+        "you may reuse cutting boards for raw meat"
+    )
+
+
+EXTRACTION = """# DNA extraction
+
+## Extraction steps
+1. Mix 350 µL of buffer AL with 350 µL of ethanol to make the mastermix.
+2. Add 700 µL of this mastermix to your supernatant and vortex immediately.
+3. Add 2 µL of RNase A and 5 µL of proteinase K to the sample.
+4. Elute the DNA in 105 µL of the pre-warmed AE buffer.
+5. Load 1 µL of the eluate on the Nanodrop and record the concentration.
+"""
+
+
+def test_a_value_whose_subject_is_in_another_sentence_is_not_blanked():
+    stems = [c.stem for c in candidates(parse_sop_text(EXTRACTION), kinds=["numeric", "value_choice"])]
+    assert stems and not any("this mastermix" in s for s in stems)
+
+
+def test_value_options_are_the_sops_own_values_near_the_key():
+    for c in candidates(parse_sop_text(EXTRACTION), kinds=["value_choice"]):
+        values = [float(o.split()[0]) for o in c.options]
+        key = values[c.answer]
+        assert all(0.1 <= v / key <= 10 for v in values), c.options  # 105 µL is no slip for 2 µL
+        assert set(values) <= {350, 700, 2, 5, 105, 1}  # never made up by scaling
