@@ -134,6 +134,19 @@ class Context:
                 return earlier
         return None
 
+    def previous_step(self, step: Step) -> Step | None:
+        """The step just before this one in its list (same section, same depth), or None for the first
+        step of a list and for prose rules."""
+        at = self.position.get(id(step))
+        if at is None or at >= len(self.steps) or self.steps[at] is not step:
+            return None
+        for earlier in reversed(self.steps[:at]):
+            if earlier.section_id != step.section_id or earlier.depth < step.depth:
+                return None
+            if earlier.depth == step.depth:
+                return earlier
+        return None
+
     def usable(self, step: Step) -> bool:
         key = ("usable", id(step))
         if key not in self._memo:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lemminflect import getAllLemmas
 
@@ -67,12 +68,14 @@ class Decision:
     said: frozenset[str]  # content words of what the sentence has done under the condition
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in _FEW}
+@lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in _FEW)
 
 
-def _content(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in _STOP}
+@lru_cache(maxsize=4096)
+def _content(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in _STOP)
 
 
 def _stems(words: set[str]) -> set[str]:
@@ -160,6 +163,7 @@ def decisions(ctx: Context) -> list[Decision]:
 
 _DECISION = re.compile(r"^(?:if|in case|in the event|unless)\b", re.IGNORECASE)
 NEARBY_SECTIONS = 1  # distractors come from the step's section or the sections next to it
+NEAREST = 40  # and from its nearest decisions: a long SOP's far ones tempt nobody (and cost time)
 
 
 def condition_choice(ctx: Context) -> Iterator[Candidate]:
@@ -171,6 +175,9 @@ def condition_choice(ctx: Context) -> Iterator[Candidate]:
     distractor. One question per section: two would share options and key each other."""
     found = [d for d in decisions(ctx) if _DECISION.match(d.condition)]
     order = {s.id: i for i, s in enumerate(ctx.doc.sections)}
+    by_section: dict[int, list[Decision]] = {}
+    for d in found:
+        by_section.setdefault(order.get(d.step.section_id, 0), []).append(d)
     for d in found:
         if d.question is None or re.search(r"\d", d.condition):
             continue  # a limit in the condition ("longer than 3 hours") is asked as a value
@@ -178,16 +185,19 @@ def condition_choice(ctx: Context) -> Iterator[Candidate]:
         heading = _stems(_content(ctx.heading(d.step)))
         here = order.get(d.step.section_id, 0)
         others: list[str] = []
+        near = [
+            o
+            for i in range(here - NEARBY_SECTIONS, here + NEARBY_SECTIONS + 1)
+            for o in by_section.get(i, [])
+        ]
         nearest = sorted(
-            found,
+            near,
             key=lambda o: (
                 o.step.section_id != d.step.section_id,
                 abs(ctx.position.get(id(o.step), 0) - ctx.position.get(id(d.step), 0)),
             ),
         )
-        for o in nearest:
-            if abs(order.get(o.step.section_id, 0) - here) > NEARBY_SECTIONS:
-                continue
+        for o in nearest[:NEAREST]:
             if o.sentence == d.sentence or _alike(o.condition, d.condition):
                 continue  # the same condition
             if asked <= o.said | _content(o.condition):
@@ -227,15 +237,17 @@ def condition_swap(ctx: Context) -> Iterator[Candidate]:
     one branch's condition to the other branch's action, as the SOP words both; the true one is the
     branch as written. One per section, true or false as the seed falls."""
     found = [d for d in decisions(ctx) if _DECISION.match(d.condition) and d.question]
+    in_section: dict[str, list[Decision]] = {}
+    for d in found:
+        in_section.setdefault(d.step.section_id, []).append(d)
     for d in found:
         if re.search(r"\d", d.condition) or _stems(_content(d.condition)) & _stems(_content(d.act)):
             continue
         sibling = next(
             (
                 o
-                for o in found
-                if o.step.section_id == d.step.section_id
-                and o.sentence != d.sentence
+                for o in in_section[d.step.section_id]
+                if o.sentence != d.sentence
                 and not _alike(o.condition, d.condition)
                 and not (_content(o.act) <= d.said or _content(d.act) <= o.said)  # two different acts
                 and not re.search(r"\d", o.condition)

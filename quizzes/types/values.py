@@ -16,6 +16,7 @@ from quizzes.text import (
     substitute_number,
 )
 from quizzes.types.base import Candidate, Context, not_longest, place_key
+from sops.actions import reads_like_action
 from sops.model import Step
 
 BLANK = "____"
@@ -64,6 +65,7 @@ _ELSEWHERE = re.compile(
     r"\b(?:this|these)\s+(?!sop\b|procedure\b|protocol\b|document\b|way\b|time\b)[a-z]+|\bfrom step\s+\d",
     re.IGNORECASE,
 )
+SELF_CONTAINED_WORDS = 14  # a shorter step ("Transfer ____ µL of supernatant") is told by the one before
 MIN_STEM_WORDS = 6  # "Heat for ____ min" says not what is heated: a value needs its subject
 
 
@@ -80,10 +82,22 @@ def under(ctx: Context, step: Step, blanked: str) -> str | None:
     """What the instruction applies to: for a short nested item ("Poultry: ____ °F for 15 s" under "Cook
     foods to these core temperatures:") ' under "<the parent step>"', None when it has none; else the
     section it is in (' from "Bottle Sterilization"': "Allow to sit for ____ minutes" says not what sits),
-    "" when the heading says nothing more or holds a number (it could show the key)."""
+    "" when the heading says nothing more or holds a number (it could show the key); and for a short step
+    of a procedure the step before it, which says what "the supernatant" or "the caps" are."""
     if len(blanked.split()) >= MIN_STEM_WORDS:
         topic = ctx.topic(step)
-        return f' from "{topic}"' if topic and not re.search(r"\d", topic) else ""
+        where = f' from "{topic}"' if topic and not re.search(r"\d", topic) else ""
+        before = ctx.previous_step(step) if len(blanked.split()) < SELF_CONTAINED_WORDS else None
+        shown = as_shown(before.text) if before is not None else None
+        if (
+            shown
+            and len(shown.split()) >= 3
+            and reads_like_action(blanked.strip('"'))
+            and reads_like_action(shown)
+            and not before.critical_values  # it would show values: one of them may be another key
+        ):
+            where += f', after "{shorten(shown.rstrip(" .:;"), 100)}"'  # "Transfer ____ µL of supernatant"
+        return where
     parent = ctx.parent_step(step)
     lead = as_shown(parent.text) if parent is not None else None
     if len(blanked.split()) < 3 or not lead or len(lead.split()) < 4 or BLANK in lead:
