@@ -42,3 +42,20 @@ def test_a_heading_that_holds_a_number_or_a_prohibition_is_not_shown():
     assert "saturation" not in bath  # "100 %" in the heading could show a key
     (permission,) = _stems("permission").values()
     assert permission.startswith("True or false? Under this SOP, you may autoclave")  # no "(Never ...)"
+
+
+LISTED = """# DNA extraction
+
+## Elution
+1. Place the spin column in a new collection tube.
+2. Add 105 µL of the pre-warmed AE buffer.
+3. Close the caps and incubate at 56 °C for 5 minutes.
+"""
+
+
+def test_a_short_step_names_the_step_before_it_unless_that_shows_values():
+    stems = {c.step.text: c.stem for c in candidates(parse_sop_text(LISTED), kinds=["numeric"])}
+    added = stems["Add 105 µL of the pre-warmed AE buffer."]
+    assert ', after "Place the spin column in a new collection tube":' in added
+    closed = stems["Close the caps and incubate at 56 °C for 5 minutes."]
+    assert "after" not in closed.splitlines()[0]  # "Add 105 µL ..." would show another key
