@@ -89,7 +89,12 @@ def parse_sop_text(text: str, fmt: str = "markdown", *, filename: str = "documen
         steps=steps,
         roles=roles,
         definitions=definitions,
-        rules=find_rules([(node.section.id, node.blocks) for node in nodes], steps, roles),
+        rules=find_rules(
+            [(node.section.id, node.blocks) for node in nodes],
+            steps,
+            roles,
+            {node.section.id: node.section.heading for node in nodes},
+        ),
     )
 
 

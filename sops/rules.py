@@ -57,6 +57,9 @@ _RESPONSIBLE = re.compile(r"\b(?:is|are)\s+(?:responsible|accountable)\s+for\b",
 # "If X, the QMO coordinates ...": an optional lead clause or adverb, an article, then the subject's words
 _LEAD = re.compile(r"^(?:(?:if|when|once|after|before)\b[^,]{0,200},\s*|[A-Z][a-z]+,\s+)?(?:the\s+)?", re.I)
 MIN_WORDS, MAX_WORDS = 4, 60
+_ACTION_OPENERS = frozenset(
+    re.findall(r"\S+", "use put place add wear keep store check make take turn open close")
+)
 
 
 def acting_role(sentence: str, roles: dict[str, str]) -> str | None:
@@ -104,28 +107,66 @@ def _imperative_after(sentence: str) -> bool:
     return bool(sep) and bool(re.match(r"\s*(?:then\s+)?[a-z]+\b", tail)) and len(tail.split()) >= 2
 
 
+_FORBIDDING_LEAD = re.compile(
+    r"^\W*(?P<lead>(?:never|do not|don['\u2019]t)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,4})\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _forbidding_lead(text: str) -> str:
+    """ "Never autoclave" for a heading "Never autoclave" or a lead-in "Do not pour down the drain:"."""
+    m = _FORBIDDING_LEAD.match(clean_inline(text or ""))
+    if not m:
+        return ""
+    lead = m.group("lead")
+    return lead[:1].upper() + lead[1:]
+
+
+def _listed_thing(text: str) -> bool:
+    """A short noun phrase ("Household bleach", "Any liquid in a sealed container"), not an order."""
+    words = text.split()
+    return (
+        1 <= len(words) <= 15
+        and not _OBLIGATION.search(text)
+        and not _PROHIBITION.search(text)
+        and (words[0].lower() not in _ACTION_OPENERS)
+    )
+
+
 def sentences_of(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
 def find_rules(
-    blocks_by_section: list[tuple[str, list]], steps: list[Step], roles: list[str] | None = None
+    blocks_by_section: list[tuple[str, list]],
+    steps: list[Step],
+    roles: list[str] | None = None,
+    headings: dict[str, str] | None = None,
 ) -> list[Rule]:
     """Every rule sentence of the document, in document order, with the step that holds it (if any).
 
     `blocks_by_section` pairs a section id with its blocks (paragraphs, items, quotes; tables and code
     are not prose). A sentence is tied to a step when the step's text contains it. What follows a
     horizontal rule in the last section is a footer (a template's copyright notice), not a rule.
-    `roles` are the SOP's roles: a sentence whose subject is one of them says who does what.
+    `roles` are the SOP's roles: a sentence whose subject is one of them says who does what. A list of
+    things under a forbidding heading or lead-in ("Never autoclave:" over "Household bleach") gives one
+    prohibition per thing, "Never autoclave: Household bleach.", as the lesson shows the pair.
     """
     last = blocks_by_section[-1][0] if blocks_by_section else None
     prose: list[tuple[str, str]] = []  # (section id, sentence), split once
     for section_id, blocks in blocks_by_section:
+        lead = _forbidding_lead((headings or {}).get(section_id, ""))
         for block in blocks:
             if block.kind == "rule" and section_id == last:
                 break  # a rule in the document's last section opens its footer
+            text = clean_inline(block.text)
+            if block.kind == "item" and lead and _listed_thing(text):
+                prose.append((section_id, f"{lead}: {text.rstrip(' .;')}."))  # "Never autoclave: bleach."
+                continue
+            if block.kind == "paragraph":
+                lead = _forbidding_lead(text)
             if block.kind in ("paragraph", "item", "quote"):
-                prose.extend((section_id, sentence) for sentence in sentences_of(clean_inline(block.text)))
+                prose.extend((section_id, sentence) for sentence in sentences_of(text))
     known = {role_key(r): r for r in roles or []}
     for _section_id, sentence in prose:  # "The QMO is responsible for ...": a role wherever it is named,
         actor = find_actor(sentence) if _RESPONSIBLE.search(sentence) else None  # even where a format

@@ -126,6 +126,9 @@ _SELF_EVIDENT = r"(?:ignore|skip|neglect|overlook|disregard|forget|allow\s+\w+\s
 _TOPIC_CUE = re.compile(
     r"\b(?:never|not|no|don['\u2019]?t|avoid|prohibit\w*|forbidden|restrictions?)\b", re.IGNORECASE
 )
+_LISTED = re.compile(
+    r"^(?:never|do not|don['\u2019]t)\s+(?P<verb>[a-z][\w\s-]{1,60}?):\s+(?P<thing>[^:]{2,120}?)\.?$", re.I
+)
 _PEOPLE = re.compile(r"^(?:you|we|employees?|staff|personnel|users?|workers?|visitors?|anyone|no one)$", re.I)
 _PRONOUN = re.compile(r"\b(?:it|its|this|these|those|they|them|their)\b", re.IGNORECASE)
 _SUBJECT_FORBIDDEN = re.compile(
@@ -144,6 +147,14 @@ def forbidden(sentence: str) -> str | None:
     """What a "Never X" / "Do not X" / "Employees shall not X" sentence forbids, as "X" or "employees ...
     X" (the subject kept, so the question says who may not), without its reason clause; or None."""
     text = clean(sentence)
+    listed = _LISTED.match(text)
+    if listed and not re.search(
+        r"^(?:there|it|this|these|they|we|you)\b|\b(?:is|are|was|were)\b", listed.group("thing"), re.I
+    ):
+        # "Never autoclave: Household bleach." (a thing listed under "Never autoclave"), not a sentence
+        thing = listed.group("thing")
+        thing = thing if thing[1:2].isupper() else thing[:1].lower() + thing[1:]
+        return _finish(f"{listed.group('verb')} {thing}", "")
     lead = ""
     m = _FORBIDS.match(text)
     if not m and (later := _LATER_FORBIDS.search(text)):

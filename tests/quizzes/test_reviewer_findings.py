@@ -46,3 +46,23 @@ def test_value_options_are_the_sops_own_values_near_the_key():
         key = values[c.answer]
         assert all(0.1 <= v / key <= 10 for v in values), c.options  # 105 µL is no slip for 2 µL
         assert set(values) <= {350, 700, 2, 5, 105, 1}  # never made up by scaling
+
+
+NEVER = """# Autoclave operation
+
+## Procedure
+1. Load the bin and close the door.
+
+## Never autoclave
+- Household bleach
+- Any liquid in a sealed container
+- Paraffin-embedded tissue
+"""
+
+
+def test_things_listed_under_a_forbidding_heading_are_prohibitions_asked_once():
+    doc = parse_sop_text(NEVER)
+    listed = [r.text for r in doc.rules if r.kind == "prohibition"]
+    assert "Never autoclave: Household bleach." in listed and len(listed) == 3
+    (asked,) = [c.stem for c in candidates(doc, kinds=["permission"])]  # one list, one question
+    assert asked.startswith("True or false? Under this SOP, you may autoclave ")
