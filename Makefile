@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 PIP_QUIET ?= -q
 
-.PHONY: install run test lint format bench chromium node_modules clean
+.PHONY: install run test lint format bench chromium libreoffice node_modules clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,20 @@ chromium:
 	  fi; \
 	fi
 
+# The format-parity test turns SOPs into Word and PDF files with LibreOffice (Debian's Writer, no GUI);
+# installed like chromium, otherwise that test is skipped and the summary says so.
+libreoffice:
+	@if ! command -v soffice >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's LibreOffice Writer for the format-parity test..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      libreoffice-writer-nogui >/dev/null) \
+	      || echo "WARNING: could not install LibreOffice: the format-parity test will be SKIPPED"; \
+	  else \
+	    echo "WARNING: LibreOffice is missing and this is not root: the format-parity test will be SKIPPED"; \
+	  fi; \
+	fi
+
 # npm packages the tests use (axe-core for the accessibility test), exactly as package-lock.json pins them;
 # reinstalled only when package.json or the lockfile change. Without npm that test is skipped.
 NPM_STAMP := node_modules/.sop-lms-installed
@@ -51,7 +65,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 node_modules: $(NPM_STAMP)
 
-test: install chromium node_modules
+test: install chromium libreoffice node_modules
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
