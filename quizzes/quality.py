@@ -75,19 +75,20 @@ def plausibility(c: Candidate) -> float:
 
 
 # How often reviewers publish a form unchanged, relative to the best form: the share of A ratings per form
-# on the tuning set in rounds tune-3 to tune-5 (bench/ratings/; value_choice 14 of 20, numeric 39 of 60,
-# who_does 3 of 5, permission 6 of 13, statement_choice 10 of 22, condition_choice 2 of 11). A score that
-# ignores the form ranked a rejected "when do you ...?" above a published fill-in (AUC 0.57 in tune-5).
+# on the sets we tune on (tuning and exposed), rounds tune-3..6 and after-3..5 (bench/ratings/; numeric 52
+# of 85, value_choice 20 of 41, permission 8 of 18, statement_choice 10 of 27, condition_swap 1 of 3,
+# who_does 3 of 10, condition_choice 2 of 14). A score that ignores the form ranked a rejected "when do
+# you ...?" above a published fill-in (AUC 0.57 in tune-5).
 FORM_PRIOR = {
-    "value_choice": 1.0,
-    "numeric": 0.93,
-    "who_does": 0.86,
-    "permission": 0.66,
-    "condition_swap": 0.66,  # a true/false like permission; not rated yet
-    "statement_choice": 0.64,
-    "who_responsible": 0.5,
+    "numeric": 1.0,
+    "value_choice": 0.8,
+    "permission": 0.72,
+    "statement_choice": 0.6,
+    "condition_swap": 0.55,
+    "who_does": 0.5,
+    "who_responsible": 0.3,
     "matching": 0.3,
-    "condition_choice": 0.26,
+    "condition_choice": 0.23,
 }
 
 
