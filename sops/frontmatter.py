@@ -23,8 +23,28 @@ def _unquote(value: str) -> str:
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     """Return (front-matter fields with lower-case keys, the rest of the text).
 
-    Text without a closed front-matter block is returned unchanged with no fields.
+    Text without a closed front-matter block is returned unchanged with no fields. A second block right
+    after the first (a site's own Jekyll or Hugo header kept below ours) is front matter too, when every
+    line of it reads as YAML: its "categories: - Basics" is no list of steps. The first block's fields win.
     """
+    fields, rest = _split_one(text)
+    if fields:
+        stripped = rest.lstrip("\n")
+        more, after = _split_one(stripped)
+        if more and _all_yaml(stripped, after):
+            return {**more, **fields}, after
+    return fields, rest
+
+
+def _all_yaml(block: str, after: str) -> bool:
+    inner = block[: len(block) - len(after)].split("\n")[1:-2]
+    return all(
+        not line.strip() or line[:1].isspace() or line.lstrip().startswith("- ") or _KEY.match(line)
+        for line in inner
+    )
+
+
+def _split_one(text: str) -> tuple[dict[str, str], str]:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         return {}, text

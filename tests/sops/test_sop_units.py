@@ -359,6 +359,14 @@ def test_front_matter_is_split_off():
     assert split_front_matter("no front matter\n") == ({}, "no front matter\n")
 
 
+def test_a_sites_own_front_matter_below_ours_is_front_matter_too():
+    theirs = "---\ntitle: Theirs\nauthor: Bin\ncategories:\n- Basics\n---\n"
+    text = f"---\ntitle: Ours\n---\n\n{theirs}\n# Overview\n"
+    assert split_front_matter(text) == ({"title": "Ours", "author": "Bin"}, "\n# Overview\n")
+    ruled = "---\ntitle: Ours\n---\n\n---\n\nA paragraph between rules.\n\n---\n"
+    assert split_front_matter(ruled)[1].count("A paragraph") == 1  # horizontal rules are not front matter
+
+
 def test_to_dict_round_trips_through_json():
     doc = parse_sop_text(NUMBERING.replace("Decimal dot.", "Keep at -20 °C if frozen."))
     data = json.loads(json.dumps(doc.to_dict()))
