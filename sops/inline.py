@@ -126,8 +126,14 @@ def _clean(text: str) -> str:
         result = "".join(parts)
     if "*" in result:
         result = _LONE_STAR.sub("", result)
+    if any(glyph in result for glyph in _BOX_GLYPHS):
+        result = _BOX_GLYPH.sub(" ", result)  # "Schedule ID Verification session ❏": a form's tick box
     result = " ".join(result.split())
     return _CHECKBOX.sub("", result) if result.startswith("[") else result
+
+
+_BOX_GLYPHS = "\u274f\u2610\u2611\u2612\u25a1\u25a2"  # ❏ ☐ ☑ ☒ □ ▢
+_BOX_GLYPH = re.compile(f"(?:^|(?<=\\s))[{_BOX_GLYPHS}](?=\\s|$)")
 
 
 _CACHED_CHARS = 1000

@@ -126,6 +126,7 @@ _SELF_EVIDENT = r"(?:ignore|skip|neglect|overlook|disregard|forget|allow\s+\w+\s
 _TOPIC_CUE = re.compile(
     r"\b(?:never|not|no|don['\u2019]?t|avoid|prohibit\w*|forbidden|restrictions?)\b", re.IGNORECASE
 )
+_HAZARD = re.compile(r"\b(?:flammable|toxic|radioactive|explosive|corrosive|hazardous|poison\w*)\b", re.I)
 _LISTED = re.compile(
     r"^(?:never|do not|don['\u2019]t)\s+(?P<verb>[a-z][\w\s-]{1,60}?):\s+(?P<thing>[^:]{2,120}?)\.?$", re.I
 )
@@ -153,6 +154,8 @@ def forbidden(sentence: str) -> str | None:
     ):
         # "Never autoclave: Household bleach." (a thing listed under "Never autoclave"), not a sentence
         thing = listed.group("thing")
+        if _HAZARD.search(thing):
+            return None  # "you may autoclave radioactive materials": false to anyone, read or not
         thing = thing if thing[1:2].isupper() else thing[:1].lower() + thing[1:]
         return _finish(f"{listed.group('verb')} {thing}", "")
     lead = ""

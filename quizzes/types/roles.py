@@ -107,11 +107,13 @@ def matching(ctx: Context) -> Iterator[Candidate]:
     """Match 3-4 tasks to the roles that perform them (one task per role, so every pairing is unique)."""
     pairs = _role_steps(ctx)
     by_role: dict[str, list[tuple[Step, str]]] = {}
+    names = _display_roles(ctx)
     for s, lab in pairs:
-        by_role.setdefault(role_key(s.actor or ""), []).append((s, lab))
+        k = role_key(s.actor or "")
+        group = next((r for r in by_role if _overlaps(names.get(r, r), names.get(k, k))), k)
+        by_role.setdefault(group, []).append((s, lab))  # "Identified staff" and "Staff members": one role
     if len(by_role) < 3:
         return
-    names = _display_roles(ctx)
     roles = sorted(by_role, key=lambda r: -max(ctx.info(s).importance for s, _ in by_role[r]))[:4]
     seen: set[tuple] = set()
     for variant in range(2):
@@ -180,7 +182,11 @@ def who_responsible(ctx: Context) -> Iterator[Candidate]:
             continue  # the heading is the task, and "(Supervisors only)" beside it gives the key away
         k = role_key(step.actor or "")
         key = names.get(k, clean(step.actor or ""))
-        own = [v for rk, v in names.items() if rk != k and not _GENERIC.match(v) and _plausible_role(v)]
+        own = [
+            v
+            for rk, v in names.items()
+            if rk != k and not _overlaps(v, key) and not _GENERIC.match(v) and _plausible_role(v)
+        ]
         rng = ctx.rng("who_responsible", step.id)
         distractors = pick_distractors(key, [own], 3, rng)  # roles this SOP names, never other SOPs'
         if not _plausible_role(key):

@@ -62,7 +62,7 @@ _SOFT_AFTER = re.compile(r"^\W*\w*\W*(?:or until|or so|or more if|or as needed)\
 _EITHER_BEFORE = re.compile(r"(?:\d\s*[^\s\d]{0,6}|room temperature|ambient)\s+or\s+(?:at\s+)?$", re.I)
 _EITHER_AFTER = re.compile(r"^\s*[^\s\d]{0,6}\s*or\s+[-\u2212\u2013]?\d")
 _ELSEWHERE = re.compile(
-    r"\b(?:this|these)\s+(?!sop\b|procedure\b|protocol\b|document\b|way\b|time\b)[a-z]+|\bfrom step\s+\d",
+    r"\b(?:this|these)\s+(?!sop\b|procedure\b|protocol\b|document\b|way\b|time\b)[a-z]+|\bsteps?\s+\d",
     re.IGNORECASE,
 )
 SELF_CONTAINED_WORDS = 14  # a shorter step ("Transfer ____ µL of supernatant") is told by the one before

@@ -54,6 +54,7 @@ NEVER = """# Autoclave operation
 1. Load the bin and close the door.
 
 ## Never autoclave
+- Flammable or radioactive materials
 - Household bleach
 - Any liquid in a sealed container
 - Paraffin-embedded tissue
@@ -63,6 +64,12 @@ NEVER = """# Autoclave operation
 def test_things_listed_under_a_forbidding_heading_are_prohibitions_asked_once():
     doc = parse_sop_text(NEVER)
     listed = [r.text for r in doc.rules if r.kind == "prohibition"]
-    assert "Never autoclave: Household bleach." in listed and len(listed) == 3
+    assert "Never autoclave: Household bleach." in listed and len(listed) == 4
     (asked,) = [c.stem for c in candidates(doc, kinds=["permission"])]  # one list, one question
-    assert asked.startswith("True or false? Under this SOP, you may autoclave ")
+    assert asked == "True or false? Under this SOP, you may autoclave household bleach."  # not the obvious
+
+
+def test_tick_boxes_of_a_form_are_not_text():
+    from sops.inline import clean_inline
+
+    assert clean_inline("Schedule ID Verification session \u274f") == "Schedule ID Verification session"
