@@ -73,6 +73,14 @@ _PATTERN = re.compile(
     r"\s?(?P<unit>" + "|".join(f"(?:{p})" for p, _ in _UNITS) + r")(?![A-Za-zµμΩ0-9])"
 )
 _PH = re.compile(r"\bpH\s?(?P<num>\d+(?:\.\d+)?)")
+# "a field blank every 50 samples", "more than 50 samples": a count that is a threshold or a frequency;
+# a bare "96 samples" is only how many there are
+_COUNT = re.compile(
+    r"\b(?:every|each|per|more than|over|fewer than|less than|at least|at most|up to|no more than|after)\s+"
+    r"(?P<all>(?P<num>\d{1,5})\s+(?P<noun>samples|runs|batches|uses|cycles|attempts|reactions|"
+    r"shifts|loads|washes|rinses|users|days of use))\b",
+    re.IGNORECASE,
+)
 _UNIT_LOOKUP = tuple((re.compile(f"(?:{p})$"), unit) for p, unit in _UNITS)
 # Where a value can start. `_PATTERN` opens with look-behinds, so the regex engine has no fast scan for
 # it and would try its ~40 unit branches' preamble at every character; jumping between these first is
@@ -112,6 +120,9 @@ def find_values(text: str) -> list[CriticalValue]:
         if match.group("sign"):
             value = -value
         found.append((match.start(), CriticalValue(match.group(0).strip(), value, unit)))
+    for match in _COUNT.finditer(text):
+        noun = match.group("noun").lower()
+        found.append((match.start("all"), CriticalValue(match.group("all"), float(match.group("num")), noun)))
     if "pH" in text:
         for match in _PH.finditer(text):
             found.append((match.start(), CriticalValue(match.group(0), float(match.group("num")), "pH")))

@@ -31,12 +31,22 @@ def spot_sentence(step: Step, spot: ValueSpot) -> tuple[int, int]:
     return 0, len(step.text)
 
 
+_MARK = "\ue000"  # a blank while the sentence is cleaned: two "____" would read as Markdown bold
+
+
 def _blank(sentence: str, s0: int, a: int, b: int) -> str:
-    """Blank sentence[a-s0 : b-s0] and every other standalone copy of that text in the sentence."""
+    """Blank sentence[a-s0 : b-s0] and every other standalone copy of that text in the sentence (as
+    `_MARK`; `blanked` turns it into the blank the learner sees)."""
     target = sentence[a - s0 : b - s0]
-    out = sentence[: a - s0] + BLANK + sentence[b - s0 :]
-    out = re.sub(rf"(?<![\w.,]){re.escape(target)}(?![\w]|[.,]\d)", BLANK, out)
-    return re.sub(rf"{BLANK}(?=[^\W\d_]|[µμ])", BLANK + " ", out)  # "____sec" reads "____ sec"
+    out = sentence[: a - s0] + _MARK + sentence[b - s0 :]
+    out = re.sub(rf"(?<![\w.,]){re.escape(target)}(?![\w]|[.,]\d)", _MARK, out)
+    return re.sub(rf"{_MARK}(?=[^\W\d_]|[µμ])", _MARK + " ", out)  # "____sec" reads "____ sec"
+
+
+def blanked(sentence: str, s0: int, a: int, b: int) -> str | None:
+    """The sentence as a fill-in shows it (`as_shown`), with the value blanked."""
+    shown = as_shown(_blank(sentence, s0, a, b))
+    return shown.replace(_MARK, BLANK) if shown is not None else None
 
 
 _LEAD_WORD = re.compile(
@@ -78,21 +88,21 @@ def as_shown(sentence: str) -> str | None:
     return text if text[1:2].isupper() else text[:1].upper() + text[1:]  # "dNTPs" stays
 
 
-def under(ctx: Context, step: Step, blanked: str) -> str | None:
+def under(ctx: Context, step: Step, fill: str) -> str | None:
     """What the instruction applies to: for a short nested item ("Poultry: ____ °F for 15 s" under "Cook
     foods to these core temperatures:") ' under "<the parent step>"', None when it has none; else the
     section it is in (' from "Bottle Sterilization"': "Allow to sit for ____ minutes" says not what sits),
     "" when the heading says nothing more or holds a number (it could show the key); and for a short step
     of a procedure the step before it, which says what "the supernatant" or "the caps" are."""
-    if len(blanked.split()) >= MIN_STEM_WORDS:
+    if len(fill.split()) >= MIN_STEM_WORDS:
         topic = ctx.topic(step)
         where = f' from "{topic}"' if topic and not re.search(r"\d", topic) else ""
-        before = ctx.previous_step(step) if len(blanked.split()) < SELF_CONTAINED_WORDS else None
+        before = ctx.previous_step(step) if len(fill.split()) < SELF_CONTAINED_WORDS else None
         shown = as_shown(before.text) if before is not None else None
         if (
             shown
             and len(shown.split()) >= 3
-            and reads_like_action(blanked.strip('"'))
+            and reads_like_action(fill.strip('"'))
             and reads_like_action(shown)
             and not before.critical_values  # it would show values: one of them may be another key
         ):
@@ -100,14 +110,14 @@ def under(ctx: Context, step: Step, blanked: str) -> str | None:
         return where
     parent = ctx.parent_step(step)
     lead = as_shown(parent.text) if parent is not None else None
-    if len(blanked.split()) < 3 or not lead or len(lead.split()) < 4 or BLANK in lead:
+    if len(fill.split()) < 3 or not lead or len(lead.split()) < 4 or BLANK in lead:
         return None
     return f' under "{shorten(lead.rstrip(" .:"), 120)}"'
 
 
 def askable(ctx: Context, step: Step, spot: ValueSpot, sentence: str, s0: int) -> bool:
     """Is this value a fair fill-in? Not inside parentheses (an aside), not soft ("5 min or until clear"),
-    not one of two equal values in the sentence (the other copy gives it away), and not ambiguous: no
+    not a number the sentence also gives in another unit (every copy is blanked), and not ambiguous: no
     other sentence of the SOP says (nearly) the same with another value in this unit."""
     before = sentence[: spot.num_start - s0]
     if before.count("(") > before.count(")") or _TRIVIA.search(sentence):
@@ -119,8 +129,9 @@ def askable(ctx: Context, step: Step, spot: ValueSpot, sentence: str, s0: int) -
     if _ELSEWHERE.search(sentence):
         return False  # "Add 700 µL of this mastermix", "the mixture from step 13": its subject is elsewhere
     like = step.text[spot.num_start : spot.num_end]
-    if len(re.findall(rf"(?<![\d.,]){re.escape(like)}(?![\d])", sentence)) > 1:
-        return False
+    copies = re.findall(rf"(?<![\d.,]){re.escape(like)}(?![\d])(\s?[^\W\d_]*)", sentence)
+    if len(copies) > 1 and len({c.strip().casefold() for c in copies}) > 1:
+        return False  # "5 mL ... 5 min": blanking every "5" would blank another value
     return not ctx.ambiguous_value(step, spot, sentence)
 
 
@@ -143,16 +154,16 @@ def numeric(ctx: Context) -> Iterator[Candidate]:
             sentence = step.text[s0:e0]
             if not askable(ctx, step, spot, sentence, s0):
                 continue
-            blanked = as_shown(_blank(sentence, s0, spot.num_start, spot.num_end))
-            where = under(ctx, step, blanked) if blanked and BLANK in blanked else None
-            if blanked is None or where is None or not _balanced(blanked):
+            fill = blanked(sentence, s0, spot.num_start, spot.num_end)
+            where = under(ctx, step, fill) if fill and BLANK in fill else None
+            if fill is None or where is None or not _balanced(fill):
                 continue
             value = spot_number(step.text, spot)
             unit = spot.cv.unit
             approx = APPROX.search(step.text[max(0, spot.start - 16) : spot.start])
             shown = re.match(r"\s?[^\W\d_]|\s?[°%µμ\u00d7]", step.text[spot.num_end :])
             unit_hint = f" (in {unit})" if unit and not shown else ""
-            quoted = f'"{blanked}"'
+            quoted = f'"{fill}"'
             shared = 0.8 if ctx.shared_value(spot.cv) else 1.0  # the value that differs ranks first
             yield Candidate(
                 kind="numeric",
@@ -203,9 +214,9 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             distractors = not_longest(key, [d for d in dict.fromkeys(distractors) if d != key], 3)
             if len(distractors) < 2:
                 continue
-            blanked = as_shown(_blank(sentence, s0, vt_start, vt_end))
-            where = under(ctx, step, blanked) if blanked and BLANK in blanked else None
-            if blanked is None or where is None or not _balanced(blanked):
+            fill = blanked(sentence, s0, vt_start, vt_end)
+            where = under(ctx, step, fill) if fill and BLANK in fill else None
+            if fill is None or where is None or not _balanced(fill):
                 continue
             rng = ctx.rng("value_choice", step.id, spot.num_start)
             shared = 0.8 if ctx.shared_value(spot.cv) else 1.0
@@ -213,7 +224,7 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             yield Candidate(
                 kind="value_choice",
                 type="single_choice",
-                stem=f'Which value completes this SOP instruction{where}?\n"{blanked}"',
+                stem=f'Which value completes this SOP instruction{where}?\n"{fill}"',
                 options=options,
                 answer=idx,
                 step=step,

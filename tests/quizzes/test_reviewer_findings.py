@@ -73,3 +73,12 @@ def test_tick_boxes_of_a_form_are_not_text():
     from sops.inline import clean_inline
 
     assert clean_inline("Schedule ID Verification session \u274f") == "Schedule ID Verification session"
+
+
+def test_a_frequency_given_twice_is_blanked_twice():
+    doc = parse_sop_text(
+        "# Field blanks\n\n## Quality control\n1. Filter one field blank at the start of the cruise.\n"
+        "2. If more than 50 samples are collected, filter an extra field blank every 50 samples.\n"
+    )
+    (c,) = [c for c in candidates(doc, kinds=["numeric"]) if "samples" in c.stem]
+    assert c.stem.count("____") == 2 and "50" not in c.stem and c.answer["value"] == 50

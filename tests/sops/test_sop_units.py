@@ -106,6 +106,7 @@ def test_section_kinds(heading, kind):
         ("about 0.7 mBar, then 2 torr", [("0.7 mBar", 0.7, "mbar"), ("2 torr", 2.0, "Torr")]),
         ("set the pressure to 1013 hPa", [("1013 hPa", 1013.0, "hPa")]),
         ("a 10 M NaOH solution", [("10 M", 10.0, "M")]),
+        ("one more field blank every 50 samples", [("50 samples", 50.0, "samples")]),
         ("96 samples in 98 tubes, 3 times", []),
         ("Download your SF-50s and ISO 13485:2016", []),
     ],
