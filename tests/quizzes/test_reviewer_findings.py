@@ -77,7 +77,7 @@ def test_tick_boxes_of_a_form_are_not_text():
 
 def test_a_frequency_given_twice_is_blanked_twice():
     doc = parse_sop_text(
-        "# Field blanks\n\n## Quality control\n1. Filter one field blank at the start of the cruise.\n"
+        "# Field blanks\n\n## Procedure\n1. Filter one field blank at the start of the cruise.\n"
         "2. If more than 50 samples are collected, filter an extra field blank every 50 samples.\n"
     )
     (c,) = [c for c in candidates(doc, kinds=["numeric"]) if "samples" in c.stem]
