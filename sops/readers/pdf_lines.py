@@ -90,8 +90,13 @@ def _split_lines(pieces: list[_Piece], page_index: int) -> list[Line]:
     return [line for line in lines if line.text]
 
 
+# soft hyphens and zero-width characters (a Google Docs export puts a zero-width space around every link,
+# which made each link a paragraph of its own): never text
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
 def _make_line(pieces: list[_Piece], page_index: int) -> Line:
-    text = "".join(p[0] for p in pieces).replace("\u00ad", "").replace("\t", " ")
+    text = _INVISIBLE.sub("", "".join(p[0] for p in pieces)).replace("\t", " ")
     text = " ".join(text.split())
     inked = [p for p in pieces if p[4] and not p[0].isspace()]
     if not text or not inked:

@@ -122,6 +122,8 @@ class _Layout:
             if self.words[whole] >= self.words[split] or not self.words[split]:
                 return left[:-1] + right
             return left + right
+        if right[:1] in ",.;:!?)":
+            return left + right  # "... the link" + ", please": no space before the punctuation
         return f"{left} {right}"
 
 
@@ -195,7 +197,8 @@ def _blocks(lines: list[Line], layout: _Layout) -> list[_Block]:
                 stack.append(line.x)
             blocks.append(_Block("item", [line], marker=marker.group("marker"), depth=len(stack) - 1))
             continue
-        if continues and current and not marker:
+        outdented = current is not None and current.kind == "item" and line.x + 5 < current.lines[0].x
+        if continues and current and not marker and not outdented:  # back at the margin: a paragraph
             current.lines.append(line)
             continue
         if not stack or line.x <= stack[0] + 2:
@@ -227,6 +230,13 @@ def _gap(previous: Line | None, line: Line, layout: _Layout, style: bool = True)
     if previous.page != line.page:
         return not line.text[:1].islower() or bool(_SENTENCE_END.search(previous.text))
     distance = previous.y - line.y
+    if line.bold and not previous.bold and line.text.rstrip().endswith(":") and len(line.text) < 60:
+        return True  # "Never autoclave:" in bold after a paragraph: the label of what follows
+    if abs(distance) < 1 and not previous.mono and not line.mono:
+        end = previous.x + 0.55 * max(previous.size, 1) * len(previous.text)  # about where it ends
+        if previous.x < line.x <= end + 2 * max(line.size, 1):
+            return False  # the same printed line, split where a link or a bold word changes the font
+        # farther right on the same line: another column or table cell, a block of its own
     pitch = layout.pitch * max(line.size, 1) / max(layout.body, 1)
     return not 0 < distance <= pitch * 1.3 or (style and not _same_style(previous, line))
 
