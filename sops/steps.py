@@ -106,6 +106,9 @@ def participants(node: Node) -> list[str]:
     return []
 
 
+_WORDLIKE = re.compile(r"[^\W\d_]{2}")
+
+
 def _items(node: Node) -> list[_Item]:
     items: list[_Item] = []
     open_items: list[_Item] = []
@@ -119,6 +122,8 @@ def _items(node: Node) -> list[_Item]:
         while open_items and open_items[-1].block.depth >= block.depth:
             open_items.pop()
         text = clean_inline(block.text)
+        if not _WORDLIKE.search(text):
+            continue  # "14.5 \": a page footer's number and a stray mark, no words
         item = _Item(block, open_items[-1] if open_items else None, sequence, text, warning=is_warning(text))
         items.append(item)
         open_items.append(item)
@@ -163,9 +168,17 @@ def _choose(items: list[_Item], mode: str) -> None:
                 item.block.marker = str(start + offset)
 
 
+# "**Allow Secure Boot for integrity validation** policy under ...": a setting's bold name, not an order
+_NAMED_SETTING = re.compile(
+    r"^\s*\*\*[^*]{2,120}\*\*\s+(?:policy|policies|setting|settings|option|field|button|menu|tab|column|"
+    r"parameter|property|checkbox)\b",
+    re.IGNORECASE,
+)
+
+
 def _acts(item: _Item) -> bool:
     """An unnumbered bullet that gives an instruction (not a parenthesised note or a statement)."""
-    if _PAREN_NOTE.match(item.text):
+    if _PAREN_NOTE.match(item.text) or _NAMED_SETTING.match(item.block.text):
         return False
     return reads_like_action(item.text, clean=False) or is_command(item.block.text)
 

@@ -150,3 +150,23 @@ def test_lesson_body_ties_each_step_once_and_keeps_lists_apart():
     assert [len(p["items"]) for p in parts] == [3, 2]  # numbered and bulleted lists are separate
     tied = [i["step"] for i in parts[0]["items"]]
     assert tied == [s.id for s in doc.steps[:3]]  # the repeated text ties to its own copy
+
+
+def test_items_without_words_and_bold_setting_names_are_not_steps():
+    numbered = parse_sop_text(
+        "# Hardening\n\n## Procedure\n1. Open the Group Policy editor.\n2. \\\\\n"
+        "3. Set the minimum PIN length to 6.\n"
+    )
+    assert [s.text for s in numbered.steps] == [
+        "Open the Group Policy editor.",
+        "Set the minimum PIN length to 6.",
+    ]
+    bullets = parse_sop_text(
+        "# Hardening\n\n## Procedure\n"
+        "- **Allow Secure Boot for integrity validation** policy can be set to Enabled.\n"
+        "- Run gpupdate /force from the command line.\n- Restart the computer.\n"
+    )
+    assert [s.text for s in bullets.steps] == [
+        "Run gpupdate /force from the command line.",
+        "Restart the computer.",
+    ]
