@@ -164,13 +164,6 @@ def answerable(q, doc: SopDocument, steps: dict[str, Step]) -> tuple[bool, str]:
     if kind == "value_choice":
         nums = _numbers(key)
         return bool(nums) and _has_number(quote, nums[0]), "value key not in the quote"
-    if kind == "who_responsible":
-        shown = role_key(key) in role_key(quote) or role_key(key) == role_key(
-            doc.section(step.section_id).heading
-        )
-        return bool(step.actor) and role_key(key) == role_key(
-            step.actor
-        ) and shown, "role not shown by the SOP"
     if kind in ("statement_choice", "condition_choice"):
         return norm(key) in norm(quote), f"{kind} key not in the quote"
     if q.type == "scenario":
@@ -205,8 +198,6 @@ def key_unique(q, doc: SopDocument, steps: dict[str, Step]) -> bool:
                 return False  # "at least 70%": 80% would also satisfy the requirement
             if direction == "max" and v[0] < key_v[0]:
                 return False
-    if kind == "who_responsible" and step is not None and step.actor:
-        return all(role_key(o) != role_key(step.actor) for o in wrong)
     if q.type == "scenario" and step is not None:
         cond = _cond(q.extra.get("condition", ""))
         for s in doc.steps:

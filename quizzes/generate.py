@@ -165,7 +165,7 @@ def _stem_values(c: Candidate, asked: set[tuple[float, str]]) -> set[tuple[float
     return shown
 
 
-_FAMILIES = {"matching": "roles", "who_responsible": "roles", "who_does": "roles"}
+_FAMILIES = {"who_does": "roles"}
 
 
 def _signature(c: Candidate) -> tuple:
@@ -181,14 +181,8 @@ def _pair_key(c: Candidate) -> set[str]:
     return set(c.step_ids) if _family(c.kind) == "roles" else set()
 
 
-_COVERS_ALL = ("matching",)
-
-
 def _covers(c: Candidate) -> list[str]:
-    """The steps whose content the key tests (bench coverage): every step of a matching set; else the
-    source."""
-    if c.kind in _COVERS_ALL:
-        return list(dict.fromkeys(c.step_ids))
+    """The steps whose content the key tests (bench coverage): the source step."""
     return [c.step.id]
 
 

@@ -86,8 +86,6 @@ FORM_PRIOR = {
     "statement_choice": 0.6,
     "condition_swap": 0.55,
     "who_does": 0.5,
-    "who_responsible": 0.3,
-    "matching": 0.3,
     "condition_choice": 0.23,
 }
 

@@ -12,6 +12,9 @@ reviewer ratings (bench/ratings/):
   context, or another option is also right). Decisions are asked the other way round (`condition_choice`:
   "when do you abort the run?") and as a branch's condition swapped for its sibling's (`condition_swap`);
   "Once ..."/"When ..." timing clauses are neither (2 of 11 publishable in tune-5, both "If ..." ones);
+- "who is responsible for this task?" on a step with an actor, and matching tasks to roles: 0 of 22 and
+  0 of 5 publishable on the sets we tune on (the options were one group under several names, or the task
+  cut from its context); responsibilities are asked from the SOP's own sentences (`who_does`);
 - a range against the SOP's other ranges ("shake for 1-2 / 2-3 / 7-10 minutes"): 0 of 2 in tune-5 (rinse
   and shake times are trivia, and neighbouring ranges overlap).
 A trainer writes those (the ordering and scenario answer types remain) until a form earns its place.
@@ -24,7 +27,7 @@ from collections.abc import Callable, Iterator
 from quizzes.types.base import Candidate, Context
 from quizzes.types.conditions import condition_choice, condition_swap
 from quizzes.types.requirements import permission, statement_choice
-from quizzes.types.roles import matching, who_does, who_responsible
+from quizzes.types.roles import who_does
 from quizzes.types.values import numeric, value_choice
 
 Generator = Callable[[Context], Iterator[Candidate]]
@@ -33,8 +36,6 @@ GENERATORS: dict[str, Generator] = {
     "permission": permission,
     "numeric": numeric,
     "value_choice": value_choice,
-    "matching": matching,
-    "who_responsible": who_responsible,
     "who_does": who_does,
     "statement_choice": statement_choice,
     "condition_choice": condition_choice,
