@@ -75,6 +75,7 @@ _ELSEWHERE = re.compile(
     r"\b(?:this|these)\s+(?!sop\b|procedure\b|protocol\b|document\b|way\b|time\b)[a-z]+|\bsteps?\s+\d",
     re.IGNORECASE,
 )
+_SAME = " (it fills every blank)"
 SELF_CONTAINED_WORDS = 14  # a shorter step ("Transfer ____ µL of supernatant") is told by the one before
 MIN_STEM_WORDS = 6  # "Heat for ____ min" says not what is heated: a value needs its subject
 
@@ -163,6 +164,8 @@ def numeric(ctx: Context) -> Iterator[Candidate]:
             approx = APPROX.search(step.text[max(0, spot.start - 16) : spot.start])
             shown = re.match(r"\s?[^\W\d_]|\s?[°%µμ\u00d7]", step.text[spot.num_end :])
             unit_hint = f" (in {unit})" if unit and not shown else ""
+            if fill.count(BLANK) > 1:
+                unit_hint += " (the same in every blank)"  # "more than ____ samples ... every ____ samples"
             quoted = f'"{fill}"'
             shared = 0.8 if ctx.shared_value(spot.cv) else 1.0  # the value that differs ranks first
             yield Candidate(
@@ -219,12 +222,13 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             if fill is None or where is None or not _balanced(fill):
                 continue
             rng = ctx.rng("value_choice", step.id, spot.num_start)
+            same = _SAME if fill.count(BLANK) > 1 else ""
             shared = 0.8 if ctx.shared_value(spot.cv) else 1.0
             options, idx = place_key(key, distractors, rng)
             yield Candidate(
                 kind="value_choice",
                 type="single_choice",
-                stem=f'Which value completes this SOP instruction{where}?\n"{fill}"',
+                stem=f'Which value completes this SOP instruction{where}{same}?\n"{fill}"',
                 options=options,
                 answer=idx,
                 step=step,

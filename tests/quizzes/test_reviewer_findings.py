@@ -82,3 +82,4 @@ def test_a_frequency_given_twice_is_blanked_twice():
     )
     (c,) = [c for c in candidates(doc, kinds=["numeric"]) if "samples" in c.stem]
     assert c.stem.count("____") == 2 and "50" not in c.stem and c.answer["value"] == 50
+    assert "(the same in every blank)" in c.stem.splitlines()[0]  # two blanks, one key: say so
