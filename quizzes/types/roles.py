@@ -58,7 +58,7 @@ _QUALIFIED = re.compile(
     r"qualified|trained|new|departing|separated|on-call)\s+[a-z]+|employer|supervisor|contractor)\b"
 )
 _SELF_REFERENCE = re.compile(r"\b(?:you|your|you're|yourself|I|we|our)\b", re.IGNORECASE)
-MAX_PER_ROLE = 2  # "Who ... ?" with the same key again and again teaches the learner to guess it
+MAX_PER_ROLE = 1  # a second "who" with the same key shares its options: each cues the other (tune-4)
 
 
 def mentioned_roles(ctx: Context) -> list[str]:
@@ -314,7 +314,14 @@ def who_does(ctx: Context) -> Iterator[Candidate]:
             answer=idx,
             step=step,
             quote=sentence,
-            quality=round(min(1.0, ctx.info(step).importance * 0.85 + 0.15), 3),
+            # an explicit assignment ("is responsible for") and a short stem first: the one question a
+            # role gets should be its duty, not a long clause copied from the SOP
+            quality=round(
+                min(1.0, ctx.info(step).importance * 0.85 + 0.15)
+                + (0.1 if re.search(r"\bresponsible for\b", sentence, re.I) else 0.0)
+                - (0.1 if len(question.split()) > 20 else 0.0),
+                3,
+            ),
             rationale=f"The SOP names a role here; the question checks {what}.",
             slot=f"who_does:{k}:{n % MAX_PER_ROLE}",
             step_ids=[step.id],
