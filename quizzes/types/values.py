@@ -72,7 +72,8 @@ _SOFT_AFTER = re.compile(r"^\W*\w*\W*(?:or until|or so|or more if|or as needed)\
 _EITHER_BEFORE = re.compile(r"(?:\d\s*[^\s\d]{0,6}|room temperature|ambient)\s+or\s+(?:at\s+)?$", re.I)
 _EITHER_AFTER = re.compile(r"^\s*[^\s\d]{0,6}\s*or\s+[-\u2212\u2013]?\d")
 _ELSEWHERE = re.compile(
-    r"\b(?:this|these)\s+(?!sop\b|procedure\b|protocol\b|document\b|way\b|time\b)[a-z]+|\bsteps?\s+\d",
+    r"\b(?:this|these)\s+(?!sop\b|procedure\b|protocol\b|document\b|way\b|time\b)[a-z]+|\bsteps?\s+\d"
+    r"|\bas (?:before|above|described|previously)\b|\bsee above\b|\bthe previous step\b",
     re.IGNORECASE,
 )
 _SAME = " (it fills every blank)"
@@ -130,6 +131,12 @@ def askable(ctx: Context, step: Step, spot: ValueSpot, sentence: str, s0: int) -
     if _ELSEWHERE.search(sentence):
         return False  # "Add 700 µL of this mastermix", "the mixture from step 13": its subject is elsewhere
     like = step.text[spot.num_start : spot.num_end]
+    if ctx.shared_value(spot.cv) and any(
+        not ctx.shared_value(other.cv)
+        for other in ctx.value_spots(step)
+        if other is not spot and s0 <= other.num_start < s0 + len(sentence)
+    ):
+        return False  # the constant every wash shares, beside the value that differs: ask that one
     copies = re.findall(rf"(?<![\d.,]){re.escape(like)}(?![\d])(\s?[^\W\d_]*)", sentence)
     if len(copies) > 1 and len({c.strip().casefold() for c in copies}) > 1:
         return False  # "5 mL ... 5 min": blanking every "5" would blank another value

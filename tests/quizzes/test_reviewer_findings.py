@@ -83,3 +83,21 @@ def test_a_frequency_given_twice_is_blanked_twice():
     (c,) = [c for c in candidates(doc, kinds=["numeric"]) if "samples" in c.stem]
     assert c.stem.count("____") == 2 and "50" not in c.stem and c.answer["value"] == 50
     assert "(the same in every blank)" in c.stem.splitlines()[0]  # two blanks, one key: say so
+
+
+WASHES = """# Spin-column clean-up
+
+## Procedure
+1. Add 500 µL of salt wash to remove proteins and centrifuge for 1 min.
+2. Pipette 600 µL of ethanol rinse onto the membrane, then centrifuge for 1 min.
+3. Elute the DNA with 100 µL of warm elution buffer, as before, and centrifuge for 1 min.
+4. Discard the flow-through into the waste bottle under the hood.
+"""
+
+
+def test_the_shared_constant_gives_way_to_the_value_that_differs():
+    asked = candidates(parse_sop_text(WASHES), kinds=["numeric"])
+    keys = {(c.answer["value"], c.answer["unit"]) for c in asked}
+    assert (500, "µL") in keys and (600, "µL") in keys
+    assert (1, "min") not in keys  # every wash spins 1 min: the volume is what differs
+    assert not any("as before" in c.stem for c in asked)  # points at a step the stem does not show

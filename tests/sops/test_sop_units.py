@@ -107,6 +107,7 @@ def test_section_kinds(heading, kind):
         ("set the pressure to 1013 hPa", [("1013 hPa", 1013.0, "hPa")]),
         ("a 10 M NaOH solution", [("10 M", 10.0, "M")]),
         ("one more field blank every 50 samples", [("50 samples", 50.0, "samples")]),
+        ("Centrifuge 5 min @ X 7,000 g", [("5 min", 5.0, "min"), ("7,000 g", 7000.0, "\u00d7g")]),
         ("96 samples in 98 tubes, 3 times", []),
         ("Download your SF-50s and ISO 13485:2016", []),
     ],
