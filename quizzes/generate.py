@@ -16,6 +16,7 @@ from quizzes.quality import rescore, supported
 from quizzes.text import make_rng
 from quizzes.types import GENERATORS, Candidate, Context
 from sops.model import SopDocument, Step
+from sops.values import find_values
 
 MIN_QUALITY = 0.1
 
@@ -224,6 +225,37 @@ def alternatives(doc: SopDocument, step_id: str, seed: int = 0) -> list[Question
     found = [c for c in candidates(doc, seed) if c.step.id == step_id]
     found.sort(key=lambda c: -c.quality)
     return [_to_question(f"alt{n}", c) for n, c in enumerate(found, 1)]
+
+
+def asked_values(question_type: str, options: list[str], answer: object) -> set[tuple[float, str]]:
+    """The values (value, unit) a question's key gives: a numeric answer, or the numbers of the chosen
+    option of a single choice."""
+    if question_type == "numeric" and isinstance(answer, dict) and "value" in answer:
+        return {(float(answer["value"]), str(answer.get("unit", "")).strip().casefold())}
+    if question_type == "single_choice" and isinstance(answer, int) and 0 <= answer < len(options):
+        return {(v.value, v.unit.strip().casefold()) for v in find_values(options[answer])}
+    return set()
+
+
+def shown_values(stem: str, options: list[str]) -> set[tuple[float, str]]:
+    """The values (value, unit) a question's text shows, stem and options."""
+    return {(v.value, v.unit.strip().casefold()) for v in find_values(" ".join([stem, *options]))}
+
+
+Shown = tuple[str, list[str], str, object]  # a question as the learner sees it: stem, options, type, answer
+
+
+def gives_away(question: Shown, others: list[Shown]) -> bool:
+    """Would `question` and one of `others` give each other's key away: one shows the value the other
+    asks? The pool never holds such a pair; a regenerated question must not make one either."""
+    stem, options, question_type, answer = question
+    asked = asked_values(question_type, options, answer)
+    shown = shown_values(stem, options) - asked
+    for other_stem, other_options, other_type, other_answer in others:
+        theirs = asked_values(other_type, other_options, other_answer)
+        if asked & shown_values(other_stem, other_options) or shown & theirs:
+            return True
+    return False
 
 
 def sources(doc: SopDocument) -> dict[str, Step]:

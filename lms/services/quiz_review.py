@@ -9,7 +9,7 @@ from lms.db import db, utcnow
 from lms.models import Question, TrainingModule
 from lms.services import audit, retraining, sop_import
 from lms.services.errors import InvalidInput, NotFound
-from quizzes.generate import alternatives
+from quizzes.generate import alternatives, gives_away
 from quizzes.scoring import ResponseError, normalise_response
 from sops.model import SopDocument
 
@@ -193,21 +193,26 @@ def regenerate(question_id: int, actor_id: int | None) -> Question:
     item = question(question_id)
     if item.quiz.module.status != "draft":
         raise InvalidInput("The module is published; its questions are locked.")
-    if item.step is None:
+    source = item.step or item.rule
+    if source is None:
         raise InvalidInput(
-            "This question is not tied to an SOP step, so there is nothing to regenerate from."
+            "This question is not tied to an SOP step or rule, so there is nothing to regenerate from."
         )
     doc = SopDocument.from_dict(item.quiz.module.revision.structure)
     taken = {q.stem for q in item.quiz.questions}
+    others = [(q.stem, q.options, q.type, q.answer) for q in item.quiz.questions if q.id != item.id]
     fresh = [
         candidate
         for seed in range(1, 4)
-        for candidate in alternatives(doc, item.step.key, seed=item.id * 7 + seed)
+        for candidate in alternatives(doc, source.key, seed=item.id * 7 + seed)
         if candidate.stem not in taken
+        and not gives_away((candidate.stem, candidate.options, candidate.type, candidate.answer), others)
     ]
     if not fresh:
+        where = f"step {item.step.number}" if item.step is not None else "this rule"
         raise InvalidInput(
-            f"No different question can be generated from step {item.step.number}; edit it instead."
+            f"No different question can be generated from {where} without giving away another question's "
+            "answer; edit it instead."
         )
     best = max(fresh, key=lambda candidate: candidate.quality)
     before = {"type": item.type, "stem": item.stem, "options": item.options, "answer": item.answer}

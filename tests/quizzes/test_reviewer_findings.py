@@ -101,3 +101,14 @@ def test_the_shared_constant_gives_way_to_the_value_that_differs():
     assert (500, "µL") in keys and (600, "µL") in keys
     assert (1, "min") not in keys  # every wash spins 1 min: the volume is what differs
     assert not any("as before" in c.stem for c in asked)  # points at a step the stem does not show
+
+
+def test_a_question_that_shows_another_ones_key_gives_it_away():
+    from quizzes.generate import gives_away
+
+    fill = ('Fill in: "Soak the tubing in bleach for ____ min."', [], "numeric", {"value": 15, "unit": "min"})
+    options = ["Soak the tubing for 15 min.", "Soak it for 2 min."]
+    shows = ("Which statement is right?", options, "single_choice", 1)
+    apart = ('Fill in: "Rinse ____ times."', [], "numeric", {"value": 3, "unit": ""})
+    assert gives_away(fill, [shows]) and gives_away(shows, [fill])
+    assert not gives_away(fill, [apart])

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from lms.db import db
 from lms.models import AuditEvent, Question, SopStep, TrainingModule
+from quizzes.generate import gives_away
 from tests.conftest import login, post
 from tests.web.helpers import upload_sample
 
@@ -61,15 +62,18 @@ def test_regenerate_replaces_a_question_from_the_same_step(app, client, make_use
     module = upload_sample(client, app)
     with app.app_context():
         questions = db.session.get(TrainingModule, module.id).quiz.questions
-        before = {q.id: (q.stem, q.step_id) for q in questions}
+        before = {q.id: (q.stem, q.step_id, q.rule.key if q.rule else None) for q in questions}
     regenerated = 0
-    for question_id, (stem, step_id) in before.items():
+    for question_id, (stem, step_id, rule_key) in before.items():
         response = post(client, f"/questions/{question_id}/regenerate")
         if response.status_code == 302:
             with app.app_context():
                 fresh = db.session.get(Question, question_id)
                 assert fresh.stem != stem and fresh.step_id == step_id and fresh.status == "draft"
-                assert fresh.quote in fresh.step.text
+                assert (fresh.rule.key if fresh.rule else None) == rule_key  # a rule's stays the rule's
+                assert fresh.quote in (fresh.step or fresh.rule).text
+                rest = [(q.stem, q.options, q.type, q.answer) for q in fresh.quiz.questions if q is not fresh]
+                assert not gives_away((fresh.stem, fresh.options, fresh.type, fresh.answer), rest)
             regenerated += 1
         else:
             assert response.status_code == 400
