@@ -71,9 +71,19 @@ def test_ratings_count_only_for_the_exact_wording(tmp_path, monkeypatch):
 
 
 BLIND_ROUNDS = {
-    "exposed": ("before", "after-1", "after-2", "after-3", "after-4", "after-5", "after-6", "after-7"),
+    "exposed": (
+        "before",
+        "after-1",
+        "after-2",
+        "after-3",
+        "after-4",
+        "after-5",
+        "after-6",
+        "after-7",
+        "after-8",
+    ),
     "blind-2": ("blind2-1", "blind2-2", "blind2-3", "blind2-4"),
-    "blind-3": ("blind3-1", "blind3-2"),
+    "blind-3": ("blind3-1", "blind3-2", "blind3-3"),
 }
 
 

@@ -120,6 +120,8 @@ class Context:
 
     def label(self, step: Step) -> str:
         number = re.sub(r"^\W+|\W+$", "", step.number or "")
+        if not number and step.id.startswith("rule-"):
+            return "The rule"  # a sentence of the SOP's prose, not a numbered step ("Step rule-8")
         return f"Step {number}" if number else f"Step {step.id}"
 
     def parent_step(self, step: Step) -> Step | None:
@@ -304,7 +306,7 @@ _APPROX_BEFORE = re.compile(
 )
 _CONTAINER_AFTER = re.compile(
     r"^\s*(?:[\w-]+\s+){0,2}?(?:tubes?|vials?|bottles?|flasks?|falcons?|beakers?|racks?|plates?|cuvettes?|"
-    r"containers?|bags?|jars?|cups?|boxes|box|cartridges?)\b",
+    r"containers?|bags?|jars?|cups?|boxes|box|cartridges?|dish|dishes|petri|buckets?|carboys?)\b",
     re.IGNORECASE,
 )
 _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|say)\b", re.IGNORECASE)

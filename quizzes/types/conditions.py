@@ -225,7 +225,8 @@ def condition_choice(ctx: Context) -> Iterator[Candidate]:
             step=d.step,
             quote=d.sentence,
             quality=round(min(1.0, ctx.info(d.step).importance + 0.1), 3),
-            rationale=ctx.why(d.step, "asks in which situation the SOP calls for this action"),
+            rationale=f'{ctx.label(d.step)} gives a decision ("{d.condition}, ..."); the question asks '
+            "in which situation the SOP calls for this action.",
             slot=f"when:{d.step.section_id}",  # one question per section
             step_ids=[d.step.id],
         )
@@ -268,7 +269,8 @@ def condition_swap(ctx: Context) -> Iterator[Candidate]:
             step=d.step,
             quote=d.sentence,
             quality=round(min(1.0, ctx.info(d.step).importance + 0.1), 3),
-            rationale=ctx.why(d.step, "asks which situation this action belongs to, against its sibling"),
+            rationale=f'{ctx.label(d.step)} gives a decision with a sibling ("{d.condition}" / '
+            f'"{sibling.condition}"); the question asks which situation the action belongs to.',
             slot=f"when:{d.step.section_id}",  # one decision asked per section
             step_ids=[d.step.id, sibling.step.id],
             extra={"falsification": None if truth else "condition"},

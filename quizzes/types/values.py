@@ -138,7 +138,7 @@ def askable(ctx: Context, step: Step, spot: ValueSpot, sentence: str, s0: int) -
     ):
         return False  # the constant every wash shares, beside the value that differs: ask that one
     copies = re.findall(rf"(?<![\d.,]){re.escape(like)}(?![\d])(\s?[^\W\d_]*)", sentence)
-    if len(copies) > 1 and len({c.strip().casefold() for c in copies}) > 1:
+    if len(copies) > 1 and len({c.casefold() for c in copies}) > 1:  # "10 mM each" and "10mM Tris"
         return False  # "5 mL ... 5 min": blanking every "5" would blank another value
     return not ctx.ambiguous_value(step, spot, sentence)
 

@@ -112,3 +112,14 @@ def test_a_question_that_shows_another_ones_key_gives_it_away():
     apart = ('Fill in: "Rinse ____ times."', [], "numeric", {"value": 3, "unit": ""})
     assert gives_away(fill, [shows]) and gives_away(shows, [fill])
     assert not gives_away(fill, [apart])
+
+
+def test_a_dish_size_is_no_value_and_unlike_copies_are_not_blanked_together():
+    doc = parse_sop_text(
+        "# Coating\n\n## Procedure\n"
+        "1. Place the chips in a 10 cm petri dish and sonicate them for 15 minutes.\n"
+        "2. Make the dNTPs to 10 mM each and store them in 10mM Tris-EDTA at -20 °C until use.\n"
+    )
+    stems = [c.stem for c in candidates(doc, kinds=["numeric"])]
+    assert not any("____ cm petri" in s for s in stems)  # the dish's size is trivia
+    assert not any(s.count("____") > 1 for s in stems)  # "10 mM" and "10mM Tris" are two things
