@@ -44,8 +44,10 @@ def test_prose_rules_are_stored_and_their_questions_point_at_them(app, client, m
         assert permission.stem == "True or false? Under this SOP, you may pipette stock solution by mouth."
         assert permission.answer is False
         module_id = module.id
+        drafted = len(module.quiz.questions)
     page = client.get(f"/modules/{module_id}").get_data(as_text=True)
     assert 'Tests a rule in "Responsibilities"' in page
+    assert page.count('aria-label="Regenerate question') == drafted  # rule questions too
 
 
 def test_the_review_page_shows_who_does_what_questions_with_their_reason(app, client, make_user) -> None:
