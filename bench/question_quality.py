@@ -130,7 +130,8 @@ def answerable(q, doc: SopDocument, steps: dict[str, Step]) -> tuple[bool, str]:
             ok = q.answer is False and bool(re.search(forbidding, quote, re.I)) and acted
             return ok, "permission item does not match a prohibition"
         if kind == "condition_swap":  # "Under this SOP, if X, you Y": true when X is the quote's own
-            m = re.match(r"True or false\? Under this SOP, (if .+?), you (.+)\.$", q.stem, re.S | re.I)
+            lead = r"(?:if|in case|in the event|unless)"
+            m = re.match(rf"True or false\? Under this SOP, ({lead} .+?), you (.+)\.$", q.stem, re.S | re.I)
             own = bool(m) and norm(m.group(1)) in norm(quote) and norm(m.group(2)).split()[0] in norm(quote)
             return own == q.answer, "condition swap key contradicts the quote"
         statement, text = norm(_quoted(q.stem)), norm(step.text)

@@ -247,7 +247,8 @@ Shown = tuple[str, list[str], str, object]  # a question as the learner sees it:
 
 def gives_away(question: Shown, others: list[Shown]) -> bool:
     """Would `question` and one of `others` give each other's key away: one shows the value the other
-    asks? The pool never holds such a pair; a regenerated question must not make one either."""
+    asks, anywhere in its stem or options? Pool selection checks this for the values of each question's
+    own step; a regenerated question is held to it for every value it shows."""
     stem, options, question_type, answer = question
     asked = asked_values(question_type, options, answer)
     shown = shown_values(stem, options) - asked

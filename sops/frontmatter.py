@@ -37,11 +37,26 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def _all_yaml(block: str, after: str) -> bool:
-    inner = block[: len(block) - len(after)].split("\n")[1:-2]
-    return all(
-        not line.strip() or line[:1].isspace() or line.lstrip().startswith("- ") or _KEY.match(line)
-        for line in inner
-    )
+    """Does every line between the block's fences read as YAML: `key: value`, an indented line, or a
+    list item under a `key:` that opened one? ("- Put on gloves." after "Scope: all staff" is a list of
+    the SOP's own, not YAML.)"""
+    lines = block[: len(block) - len(after)].split("\n")
+    inner = lines[1:]
+    while inner and inner[-1].strip() in ("", "---", "..."):
+        inner.pop()  # the closing fence and what follows it
+    listing = False
+    for line in inner:
+        if not line.strip() or line[:1].isspace():
+            continue
+        if line.lstrip().startswith("- "):
+            if not listing:
+                return False
+            continue
+        match = _KEY.match(line)
+        if not match:
+            return False
+        listing = not match.group(2).strip()  # "categories:" opens a list
+    return True
 
 
 def _split_one(text: str) -> tuple[dict[str, str], str]:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 
+from lemminflect import getAllLemmas
+
+from sops.actions import reads_like_action
 from sops.actors import NOT_ROLE_OPENERS, find_actor, has_role_noun, present_verb, role_key, tidy_role
 from sops.conditions import find_conditions
 from sops.inline import clean_inline
@@ -49,8 +52,8 @@ _CELL_RUN = re.compile(
 # "Can be substituted with generic", "Must be sterilized before use", "Optional, only needed ...": a table
 # cell's remark, which a PDF's text layer gives as a line of prose; a sentence has a subject
 _NO_SUBJECT = re.compile(
-    r"^\W*(?:can|could|must|should|shall|may|will|needs?\s+to|does\s+not|doesn['\u2019]t|is\s+not|are\s+not|"
-    r"not|optional)\b",
+    r"^\W*(?:can|could|must|should(?!\s+(?:a|an|the|any|you|it|there|this)\b)|shall|may|will|needs?\s+to|"
+    r"does\s+not|doesn['\u2019]t|is\s+not|are\s+not|not(?!\s+(?:all|every|any|more|less)\b)|optional)\b",
     re.IGNORECASE,
 )
 _RESPONSIBLE = re.compile(r"\b(?:is|are)\s+(?:responsible|accountable)\s+for\b", re.IGNORECASE)
@@ -123,13 +126,17 @@ def _forbidding_lead(text: str) -> str:
 
 
 def _listed_thing(text: str) -> bool:
-    """A short noun phrase ("Household bleach", "Any liquid in a sealed container"), not an order."""
+    """A short noun phrase ("Household bleach", "Any liquid in a sealed container"), not an order ("Call
+    the supervisor on duty" under "Do not panic")."""
     words = text.split()
     return (
         1 <= len(words) <= 15
         and not _OBLIGATION.search(text)
         and not _PROHIBITION.search(text)
-        and (words[0].lower() not in _ACTION_OPENERS)
+        and words[0].lower() not in _ACTION_OPENERS
+        and not reads_like_action(text, clean=False)
+        and getAllLemmas(words[0].lower(), upos="VERB").get("VERB", ("",))[0]
+        != words[0].lower()  # "Evacuate"
     )
 
 
@@ -164,7 +171,7 @@ def find_rules(
                 prose.append((section_id, f"{lead}: {text.rstrip(' .;')}."))  # "Never autoclave: bleach."
                 continue
             if block.kind == "paragraph":
-                lead = _forbidding_lead(text)
+                lead = _forbidding_lead(text) if text.rstrip().endswith(":") else ""  # a lead-in says ":"
             if block.kind in ("paragraph", "item", "quote"):
                 prose.extend((section_id, sentence) for sentence in sentences_of(text))
     known = {role_key(r): r for r in roles or []}

@@ -27,6 +27,7 @@ from sops.actors import find_actor, tidy_role
 from sops.blocks import WARNING_START, Block
 from sops.inline import clean_inline
 from sops.structure import Node
+from sops.values import find_values
 
 MODES = ("procedure", "fallback", "implicit")  # "numbered": other sections during the procedure pass
 _EXCLUDED = frozenset({"definitions", "references", "revision_history", "materials", "purpose", "scope"})
@@ -122,8 +123,8 @@ def _items(node: Node) -> list[_Item]:
         while open_items and open_items[-1].block.depth >= block.depth:
             open_items.pop()
         text = clean_inline(block.text)
-        if not _WORDLIKE.search(text):
-            continue  # "14.5 \": a page footer's number and a stray mark, no words
+        if not _WORDLIKE.search(text) and not find_values(text):
+            continue  # "14.5 \\": a footer's number and a stray mark; a value alone ("95 °C") is kept
         item = _Item(block, open_items[-1] if open_items else None, sequence, text, warning=is_warning(text))
         items.append(item)
         open_items.append(item)

@@ -72,7 +72,7 @@ _PATTERN = re.compile(
     r"(?:\s?(?:-|\u2013|—|to)\s?(?P<num2>" + _NUMBER + r"))?"
     r"\s?(?P<unit>" + "|".join(f"(?:{p})" for p, _ in _UNITS) + r")(?![A-Za-zµμΩ0-9])"
 )
-_FORCE_CONTEXT = re.compile(r"(?:[x\u00d7@]\s*$)|centrifug|\bspin|\brcf\b", re.IGNORECASE)
+_FORCE_CONTEXT = re.compile(r"(?:(?<!\w)[x\u00d7@]\s*$)|centrifug|\bspin(?:s|ning)?\b|\brcf\b", re.I)
 _PH = re.compile(r"\bpH\s?(?P<num>\d+(?:\.\d+)?)")
 # "a field blank every 50 samples", "more than 50 samples": a count that is a threshold or a frequency;
 # a bare "96 samples" is only how many there are
@@ -120,11 +120,8 @@ def find_values(text: str) -> list[CriticalValue]:
         value = float(match.group("num").replace(",", ""))
         if match.group("sign"):
             value = -value
-        if (
-            unit == "g"
-            and value >= 500
-            and _FORCE_CONTEXT.search(text[max(0, match.start() - 40) : match.start()])
-        ):
+        clause = re.split(r"[,;]|\bthen\b", text[max(0, match.start() - 40) : match.start()])[-1]
+        if unit == "g" and value >= 500 and _FORCE_CONTEXT.search(clause):
             unit = "\u00d7g"  # "@ X 7,000 g", "spin at 13,000 g": a centrifugal force, not a mass
         found.append((match.start(), CriticalValue(match.group(0).strip(), value, unit)))
     for match in _COUNT.finditer(text):

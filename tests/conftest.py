@@ -48,6 +48,14 @@ def pytest_terminal_summary(terminalreporter) -> None:
             red=True,
             bold=True,
         )
+    skipped_parity = [report for report in skipped if "LibreOffice is not installed" in str(report.longrepr)]
+    if skipped_parity:
+        terminalreporter.write_line(
+            "WARNING: THE FORMAT-PARITY TEST WAS SKIPPED: LibreOffice is not installed "
+            "(run `make test` as root, or apt-get install libreoffice-writer-nogui).",
+            red=True,
+            bold=True,
+        )
     if not PG_URL:
         terminalreporter.write_line(
             "NOTE: PostgreSQL was NOT exercised: set TEST_DATABASE_URL to run every database test on it too.",

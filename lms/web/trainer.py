@@ -220,7 +220,8 @@ def new_question(module_id: int) -> str | Response | tuple[str, int]:
 @allow(*TRAINERS)
 def regenerate_question(question_id: int) -> Response:
     item = quiz_review.regenerate(question_id, current_user.id)
-    flash(f"Question {item.position + 1} regenerated from step {item.step.number}; review it.", "success")
+    source = f"step {item.step.number}" if item.step is not None else "its rule"
+    flash(f"Question {item.position + 1} regenerated from {source}; review it.", "success")
     return redirect(
         url_for("lms.trainer.module", module_id=item.quiz.module_id, _anchor=f"question-{item.id}")
     )

@@ -99,7 +99,14 @@ class Context:
     def topic(self, step: Step) -> str:
         """The section heading as the context a stem names ("Round Hatch Autoclave"), so that "Heat for
         ____ min" says what is heated; "" when the heading says nothing the stem does not (a generic
-        "Procedure" or "Method", the document's own title, the step itself)."""
+        "Procedure" or "Method", the document's own title, the step itself). Worked out once per section
+        and step kind: the ambiguity check asks it for every value sentence of the SOP."""
+        key = ("topic", step.section_id, self.heading_is_step(step))
+        if key not in self._memo:
+            self._memo[key] = self._topic(step)
+        return self._memo[key]
+
+    def _topic(self, step: Step) -> str:
         heading = re.sub(r"^\W*\d+(?:\.\d+)*\.?\s+(?=[A-Za-z])|[\s\u00b6#:]+$", "", self.heading(step))
         title = clean(self.doc.title or "").casefold()
         if (
@@ -114,6 +121,12 @@ class Context:
 
     def heading_is_step(self, step: Step) -> bool:
         """Is the section heading just the step itself ("### 3. Root Cause Analysis" holding that step)?"""
+        key = ("heading_is_step", id(step))
+        if key not in self._memo:
+            self._memo[key] = self._heading_is_step(step)
+        return self._memo[key]
+
+    def _heading_is_step(self, step: Step) -> bool:
         h = re.sub(r"^[\W\d_]+", "", self.heading(step)).casefold()
         t = clean(step.text).rstrip(" .:").casefold()
         return bool(h) and bool(t) and (t in h or (h in t and len(h) >= 0.6 * len(t)))
@@ -249,7 +262,7 @@ class Context:
         for item, gist, value in self._value_sentences.get(spot.cv.unit.strip().casefold(), []):
             if value == spot.cv.value or (item is step and gist == mine):
                 continue
-            if topic and self.topic(item) != topic:
+            if topic and item.section_id != step.section_id and self.topic(item) != topic:
                 continue  # the stem names its section ("from 'Bucket Sterilization'"): the other is elsewhere
             if len(gist) >= 2 and len(mine & gist) / min(len(mine), len(gist)) >= 0.75:
                 return True

@@ -10,6 +10,7 @@ not. An action the SOP also calls for under another listed condition is not aske
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -175,29 +176,24 @@ def condition_choice(ctx: Context) -> Iterator[Candidate]:
     distractor. One question per section: two would share options and key each other."""
     found = [d for d in decisions(ctx) if _DECISION.match(d.condition)]
     order = {s.id: i for i, s in enumerate(ctx.doc.sections)}
-    by_section: dict[int, list[Decision]] = {}
-    for d in found:
-        by_section.setdefault(order.get(d.step.section_id, 0), []).append(d)
-    for d in found:
+    for at, d in enumerate(found):
         if d.question is None or re.search(r"\d", d.condition):
             continue  # a limit in the condition ("longer than 3 hours") is asked as a value
         asked = _content(d.question)
         heading = _stems(_content(ctx.heading(d.step)))
         here = order.get(d.step.section_id, 0)
         others: list[str] = []
-        near = [
-            o
-            for i in range(here - NEARBY_SECTIONS, here + NEARBY_SECTIONS + 1)
-            for o in by_section.get(i, [])
-        ]
-        nearest = sorted(
+        window = found[max(0, at - NEAREST) : at + NEAREST + 1]  # in document order: the nearest are here
+        near = [o for o in window if abs(order.get(o.step.section_id, 0) - here) <= NEARBY_SECTIONS]
+        nearest = heapq.nsmallest(
+            NEAREST,
             near,
             key=lambda o: (
                 o.step.section_id != d.step.section_id,
                 abs(ctx.position.get(id(o.step), 0) - ctx.position.get(id(d.step), 0)),
             ),
         )
-        for o in nearest[:NEAREST]:
+        for o in nearest:
             if o.sentence == d.sentence or _alike(o.condition, d.condition):
                 continue  # the same condition
             if asked <= o.said | _content(o.condition):

@@ -223,7 +223,7 @@ def _overlaps(a: str, b: str) -> bool:
     return bool(set(ka.split()) & set(kb.split()) & _GROUP_WORDS)
 
 
-_POSSIBILITY = re.compile(r"\bwho(?:m)?\s+(?:\w+\s+)?(?:may|might|can|could|cannot|will)\b", re.I)
+_POSSIBILITY = re.compile(r"\bwho(?:m)?\s+(?:\w+\s+)?(?:may|might|can|could|cannot)\b", re.I)
 
 
 def _role_distractors(key: str, others: list[str], question: str, avoid: str, rng) -> list[str]:

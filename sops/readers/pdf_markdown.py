@@ -176,7 +176,8 @@ def _blocks(lines: list[Line], layout: _Layout) -> list[_Block]:
             continue
         numbered = MARKER.match(line.text) if line.mono else None  # "+ resource ...": a diff line, code
         listed = numbered and any(ch.isdigit() for ch in numbered.group("marker"))
-        if line.mono and current and current.kind == "item" and current.lines[-1].mono and not gap:
+        wrapped = current is not None and current.kind == "item" and current.lines[-1].mono and not gap
+        if line.mono and not listed and wrapped:
             current.lines.append(line)  # a command item wrapped onto the next line
             continue
         if line.mono and (not listed or id(line) in layout.cells):  # "1. /chatops run ...": an item

@@ -123,3 +123,14 @@ def test_a_dish_size_is_no_value_and_unlike_copies_are_not_blanked_together():
     stems = [c.stem for c in candidates(doc, kinds=["numeric"])]
     assert not any("____ cm petri" in s for s in stems)  # the dish's size is trivia
     assert not any(s.count("____") > 1 for s in stems)  # "10 mM" and "10mM Tris" are two things
+
+
+def test_will_states_a_duty():
+    doc = parse_sop_text(
+        "# Deviations\n\n## Procedure\n1. Record the deviation in the log.\n\n## Responsibilities\n"
+        "The Quality Manager will approve every deviation report before it is closed.\n"
+        "The Line Supervisor reviews the deviation log at the end of each shift.\n"
+        "The Production Engineer repairs the filling line after every stoppage.\n"
+    )
+    stems = [c.stem for c in candidates(doc, kinds=["who_does"])]
+    assert any("approve every deviation report" in s for s in stems)

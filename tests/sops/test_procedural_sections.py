@@ -170,3 +170,30 @@ def test_items_without_words_and_bold_setting_names_are_not_steps():
         "Run gpupdate /force from the command line.",
         "Restart the computer.",
     ]
+
+
+def test_a_substep_that_is_only_a_value_stays_a_step():
+    doc = parse_sop_text(
+        "# PCR\n\n## Procedure\n1. Set the thermocycler to these holds:\n"
+        "    1. 95 °C\n    2. 60 °C\n    3. 72 °C\n2. Start the run.\n"
+    )
+    assert len(doc.steps) == 5 and any(v.value == 60 for s in doc.steps for v in s.critical_values)
+
+
+def test_orders_under_a_do_not_heading_are_not_prohibitions():
+    doc = parse_sop_text(
+        "# Fire\n\n## Procedure\n1. Raise the alarm.\n\n## Do not panic\n- Call the supervisor on duty.\n"
+        "- Evacuate the building by the nearest exit.\n\n"
+        "Should a spill occur, notify the safety officer immediately.\n"
+    )
+    texts = {r.text: r.kind for r in doc.rules}
+    assert not any(t.startswith("Do not panic:") for t in texts)
+    assert texts.get("Should a spill occur, notify the safety officer immediately.") == "condition"
+
+
+def test_a_list_in_the_body_between_rules_is_not_front_matter():
+    from sops.frontmatter import split_front_matter
+
+    body = "---\nScope: all lab staff\n- Put on gloves.\n- Wash hands.\n---\n\n# Procedure\n1. Do it.\n"
+    fields, rest = split_front_matter("---\ntitle: Ours\n---\n\n" + body)
+    assert fields == {"title": "Ours"} and "Put on gloves" in rest

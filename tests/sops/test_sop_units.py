@@ -108,6 +108,14 @@ def test_section_kinds(heading, kind):
         ("a 10 M NaOH solution", [("10 M", 10.0, "M")]),
         ("one more field blank every 50 samples", [("50 samples", 50.0, "samples")]),
         ("Centrifuge 5 min @ X 7,000 g", [("5 min", 5.0, "min"), ("7,000 g", 7000.0, "\u00d7g")]),
+        (
+            "Mix 500 g of sugar with the spinach, then weigh 750 g",
+            [("500 g", 500.0, "g"), ("750 g", 750.0, "g")],
+        ),
+        (
+            "Spin at 1,000 rpm for 2 min, then add 600 g of beads",
+            [("1,000 rpm", 1000.0, "rpm"), ("2 min", 2.0, "min"), ("600 g", 600.0, "g")],
+        ),
         ("96 samples in 98 tubes, 3 times", []),
         ("Download your SF-50s and ISO 13485:2016", []),
     ],

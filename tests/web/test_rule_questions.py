@@ -68,3 +68,30 @@ def test_the_review_page_shows_who_does_what_questions_with_their_reason(app, cl
     assert "who is responsible for creating the CAPA" in page
     assert "The QMO is responsible for creating the CAPA and tracking its resolution." in page  # the quote
     assert "the question checks that the QMO does this" in page  # why it was chosen
+
+
+def test_a_rule_question_regenerates_from_its_rule_or_says_why_not(app, client, make_user) -> None:
+    from lms.models import Question
+    from tests.conftest import post
+
+    login(client, make_user("trainer"))
+    assert upload(client, SPILL_SOP, "spill.md").status_code == 302
+    with app.app_context():
+        module = db.session.scalar(select(TrainingModule).order_by(TrainingModule.id.desc()))
+        rule_questions = [(q.id, q.stem, q.rule.key) for q in module.quiz.questions if q.rule is not None]
+    assert rule_questions
+    codes = []
+    for question_id, stem, rule_key in rule_questions:
+        response = post(client, f"/questions/{question_id}/regenerate")
+        assert response.status_code in (302, 400)  # never a server error
+        codes.append(response.status_code)
+        with app.app_context():
+            fresh = db.session.get(Question, question_id)
+            assert fresh.rule.key == rule_key
+            if response.status_code == 302:
+                assert fresh.stem != stem
+                page = client.get(response.headers["Location"]).get_data(as_text=True)
+                assert "regenerated from its rule" in page
+            else:
+                assert fresh.stem == stem and "No different question" in response.get_data(as_text=True)
+    assert 302 in codes  # at least one rule question has another form to offer
