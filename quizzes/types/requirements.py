@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lemminflect import getLemma
+from lemminflect import getAllLemmas, getLemma
 
 from quizzes.text import (
     ValueSpot,
@@ -122,6 +122,13 @@ _REASON = re.compile(r"\s*(?:,\s*|\s+)(?:as|because|since|so that|otherwise|or e
 
 
 # acts wrong by their verb alone: "you may ignore damaged boards" is false to anyone who never read the SOP
+def _is_verb(word: str) -> bool:
+    return word in VERBS or getAllLemmas(word, upos="VERB").get("VERB", ("",))[0] == word
+
+
+_COMMON_VERBS = frozenset(
+    re.findall(r"\S+", "use leave put place add keep make take let open close touch store send share give")
+)
 _SELF_EVIDENT = r"(?:ignore|skip|neglect|overlook|disregard|forget|allow\s+\w+\s+build-?up|wait for heavy)\b"
 _TOPIC_CUE = re.compile(
     r"\b(?:never|not|no|don['\u2019]?t|avoid|prohibit\w*|forbidden|restrictions?)\b", re.IGNORECASE
@@ -237,7 +244,10 @@ def permission(ctx: Context) -> Iterator[Candidate]:
                 w for w in re.findall(r"[a-z]{3,}", act.lower()) if w not in ("you", "may", "the", "any")
             ]
             gist = set(words)
-            verb = (step.section_id, words[0]) if words and words[0] in VERBS else None
+            # the same uncommon verb anywhere in the SOP is one rule ("submerge the housing", "submerge the
+            # Smith-Root entirely" in another section); a common one only within a section
+            place = "" if words and words[0] not in _COMMON_VERBS else step.section_id
+            verb = (place, words[0]) if words and _is_verb(words[0]) else None
             if gist and any(
                 (verb is not None and verb == v) or len(gist & g) * 2 >= min(len(gist), len(g))
                 for v, g in asked

@@ -60,7 +60,10 @@ _LABEL = re.compile(
 _NEEDS_REFERENT = re.compile(
     r"^\W*(?:should(?:n['\u2019]t)?|must|can|could|will|would|is|are|was|were|has|have)\b"
     r"|^\W*(?:(?:if|when|once|because|as)\s+)?(?:it|this|that|these|those|they|they're|them|in this case|"
-    r"in that case|if so|so|otherwise|but|and|or|also|even if|e\.g\.|i\.e\.)\b",
+    r"in that case|if so|so|otherwise|but|and|or|also|even if|e\.g\.|i\.e\.)\b"
+    r"|^\W*the\s+[a-z]+\s+then\b|^\W*[a-z]+\s+then\s+(?:needs?|must|should|is|are|has|have)\b"  # "The
+    # sensor then needs ...": what came before is its condition
+    r"|^\W*(?:generally|typically|usually|normally|often|in most cases)\b",  # a rule of thumb, not the rule
     re.IGNORECASE,
 )
 # a volume loaded into a trough or strip to pipette from (dead volume), a quick spin's speed: trivia
@@ -71,6 +74,7 @@ _TRIVIA = re.compile(
 _SOFT_AFTER = re.compile(r"^\W*\w*\W*(?:or until|or so|or more if|or as needed)\b", re.IGNORECASE)
 _EITHER_BEFORE = re.compile(r"(?:\d\s*[^\s\d]{0,6}|room temperature|ambient)\s+or\s+(?:at\s+)?$", re.I)
 _EITHER_AFTER = re.compile(r"^\s*[^\s\d]{0,6}\s*or\s+[-\u2212\u2013]?\d")
+_NAMED_BY_VALUE = re.compile(r"^\s*(?:saturation\s+)?(?:bath|water|solution|standard|calibration)\b", re.I)
 _ELSEWHERE = re.compile(
     r"\b(?:this|these)\s+(?!sop\b|procedure\b|protocol\b|document\b|way\b|time\b)[a-z]+|\bsteps?\s+\d"
     r"|\bas (?:before|above|described|previously)\b|\bsee above\b|\bthe previous step\b",
@@ -128,6 +132,8 @@ def askable(ctx: Context, step: Step, spot: ValueSpot, sentence: str, s0: int) -
         return False
     if _EITHER_BEFORE.search(sentence[: spot.num_start - s0]) or _EITHER_AFTER.match(step.text[spot.end :]):
         return False  # "a -20 or -80 °C freezer": either is right, one half is no key
+    if spot.cv.unit.strip() == "%" and _NAMED_BY_VALUE.match(step.text[spot.end :]):
+        return False  # "the 100 % bath": the bath's name, not a limit
     if _ELSEWHERE.search(sentence):
         return False  # "Add 700 µL of this mastermix", "the mixture from step 13": its subject is elsewhere
     like = step.text[spot.num_start : spot.num_end]

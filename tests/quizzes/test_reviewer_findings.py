@@ -134,3 +134,30 @@ def test_will_states_a_duty():
     )
     stems = [c.stem for c in candidates(doc, kinds=["who_does"])]
     assert any("approve every deviation report" in s for s in stems)
+
+
+def test_rules_of_thumb_cut_conditions_and_named_baths_are_not_blanked():
+    from quizzes.types.values import as_shown
+
+    assert as_shown("The sensor then needs to hydrate for at least 24 h.") is None  # its condition was before
+    assert as_shown("Generally, 37 °C for 20 minutes will suffice.") is None  # a rule of thumb
+    assert as_shown("Vortex then centrifuge for 10 s.") == "Vortex then centrifuge for 10 s."
+    doc = parse_sop_text(
+        "# Calibration\n\n## Procedure\n"
+        "1. Immerse the sensor in the 100 % bath overnight before calibrating.\n"
+        "2. Accept readings of at least 95 % saturation after the overnight soak.\n"
+        "3. Discard any sensor that reads below 80 % saturation in air.\n"
+    )
+    stems = [c.stem for c in candidates(doc, kinds=["numeric", "value_choice"])]
+    assert not any("____ % bath" in s for s in stems) and stems
+
+
+def test_one_prohibition_with_an_uncommon_verb_is_asked_once_in_the_sop():
+    doc = parse_sop_text(
+        "# Filtering\n\n## Set-up\n1. Do not submerge the filter housing.\n2. Rinse the tubing.\n\n"
+        "## Filtration\n3. Never submerge the Smith-Root entirely.\n4. Do not leave the pump running.\n\n"
+        "## Clean-up\n5. Do not leave the bucket outside.\n"
+    )
+    asked = [c.stem for c in candidates(doc, kinds=["permission"])]
+    assert sum("submerge" in s for s in asked) == 1
+    assert sum("leave" in s for s in asked) == 2  # a common verb: two different rules in two sections
