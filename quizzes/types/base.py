@@ -188,6 +188,11 @@ class Context:
             self._memo[key] = spots
         return self._memo[key]
 
+    def everywhere(self, cv: CriticalValue) -> bool:
+        """Does this value recur in five or more steps (the one bleach strength of every sterilisation)?
+        Reviewers rejected it as a blank each time: it is the SOP's constant, and what differs is asked."""
+        return self._value_uses[_value_key(cv)] >= EVERYWHERE
+
     def shared_value(self, cv: CriticalValue) -> bool:
         """Does this value recur in three or more steps (the constant every wash shares)?"""
         return self._value_uses[_value_key(cv)] >= SHARED_CONSTANT
@@ -313,6 +318,7 @@ class Context:
 
 
 SHARED_CONSTANT = 3
+EVERYWHERE = 5
 MAX_VALUES_PER_STEP = 12
 _APPROX_BEFORE = re.compile(
     r"(?:~|\u2248|\babout|\bapprox(?:\.|imately)?|\baround|\bca\.|\broughly)\s*$", re.I

@@ -137,6 +137,8 @@ def askable(ctx: Context, step: Step, spot: ValueSpot, sentence: str, s0: int) -
     if _ELSEWHERE.search(sentence):
         return False  # "Add 700 µL of this mastermix", "the mixture from step 13": its subject is elsewhere
     like = step.text[spot.num_start : spot.num_end]
+    if ctx.everywhere(spot.cv):
+        return False  # "10% bleach" in every sterilisation step: the SOP's constant, not what a step asks
     if ctx.shared_value(spot.cv) and any(
         not ctx.shared_value(other.cv)
         for other in ctx.value_spots(step)

@@ -161,3 +161,17 @@ def test_one_prohibition_with_an_uncommon_verb_is_asked_once_in_the_sop():
     asked = [c.stem for c in candidates(doc, kinds=["permission"])]
     assert sum("submerge" in s for s in asked) == 1
     assert sum("leave" in s for s in asked) == 2  # a common verb: two different rules in two sections
+
+
+def test_the_sops_constant_is_never_the_blank():
+    steps = "".join(
+        f"{i}. Fill the {thing} with 10% bleach and let it stand for {minutes} minutes.\n"
+        for i, (thing, minutes) in enumerate(
+            [("bucket", 2), ("carboy", 7), ("bottle", 10), ("tube rack", 15), ("funnel", 20)], start=1
+        )
+    )
+    rinse = "6. Rinse every item with 500 mL of RO water before it is used for sampling.\n"
+    doc = parse_sop_text("# Sterilization\n\n## Procedure\n" + steps + rinse)
+    keys = {(c.answer["value"], c.answer["unit"]) for c in candidates(doc, kinds=["numeric"])}
+    assert (10, "%") not in keys  # five steps share it
+    assert (500, "mL") in keys
