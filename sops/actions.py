@@ -11,6 +11,8 @@ from __future__ import annotations
 import itertools
 import re
 
+from lemminflect import getAllLemmas
+
 from sops.inline import clean_inline
 
 VERBS = frozenset(
@@ -87,6 +89,13 @@ _SHELL = re.compile(
     r"^(?:/[a-z][\w-]+\s+[a-z-]|<[\w-]+>/|(?:sudo|git|knife|kubectl|docker|ssh|curl|cd|make|pip|npm|"
     r"terraform|cf|aws|gcloud|systemctl|psql|chef-client|gitlab-ctl)\s+[\w./-])"
 )
+
+
+def base_verb(word: str) -> bool:
+    """Is the word a verb's base form ("abort", "submerge", "evacuate"), as an order opens with? The VERBS
+    list first, then lemminflect's dictionary for the verbs it does not hold."""
+    word = word.lower()
+    return word in VERBS or getAllLemmas(word, upos="VERB").get("VERB", ("",))[0] == word
 
 
 def first_word(text: str) -> str:

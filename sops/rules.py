@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 
-from lemminflect import getAllLemmas
-
-from sops.actions import reads_like_action
+from sops.actions import base_verb, reads_like_action
 from sops.actors import NOT_ROLE_OPENERS, find_actor, has_role_noun, present_verb, role_key, tidy_role
 from sops.conditions import find_conditions
 from sops.inline import clean_inline
@@ -135,8 +133,7 @@ def _listed_thing(text: str) -> bool:
         and not _PROHIBITION.search(text)
         and words[0].lower() not in _ACTION_OPENERS
         and not reads_like_action(text, clean=False)
-        and getAllLemmas(words[0].lower(), upos="VERB").get("VERB", ("",))[0]
-        != words[0].lower()  # "Evacuate"
+        and not base_verb(words[0])  # "Evacuate the building"
     )
 
 

@@ -16,11 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lemminflect import getAllLemmas
-
 from quizzes.text import clean, drop_pointers, sentence_spans
 from quizzes.types.base import Candidate, Context, not_longest, place_key, stands_out
-from sops.actions import VERBS
+from sops.actions import base_verb
 from sops.model import Step
 
 # "If X, do Y" / "When X then Y": the condition first; "Do Y if X": the condition last
@@ -96,11 +94,6 @@ def _alike(a: str, b: str) -> bool:
     return len(ca & cb) * 2 >= min(len(ca), len(cb))
 
 
-def _base_verb(word: str) -> bool:
-    """Is the word a verb's base form ("abort", "tighten"), as an order after "If X," opens with?"""
-    return word in VERBS or getAllLemmas(word, upos="VERB").get("VERB", ("",))[0] == word
-
-
 def _when_question(act: str) -> str | None:
     """ "abort the run" -> "when do you abort the run"; "you must notify X" -> "when must you notify X";
     None when the clause is no instruction to the reader (a statement, a passive, a possibility)."""
@@ -108,7 +101,7 @@ def _when_question(act: str) -> str | None:
     modal = _MODAL.match(act)
     if modal:
         rest = modal.group("rest")
-        if not _base_verb(rest.split()[0].lower()):
+        if not base_verb(rest.split()[0].lower()):
             return None
         word = modal.group("modal").lower()
         if word in ("must", "should"):
@@ -119,7 +112,7 @@ def _when_question(act: str) -> str | None:
             else f"when do you need to {rest}"
         )
     first = act.split()[0].lower()
-    if first in _NOT_AN_ACT or not _base_verb(first):
+    if first in _NOT_AN_ACT or not base_verb(first):
         return None
     return f"when do you {first}{act[len(first) :]}"
 

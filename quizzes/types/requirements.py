@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lemminflect import getAllLemmas, getLemma
+from lemminflect import getLemma
 
 from quizzes.text import (
     ValueSpot,
@@ -25,7 +25,7 @@ from quizzes.text import (
 )
 from quizzes.types.base import Candidate, Context, not_longest, place_key
 from quizzes.types.values import as_shown, askable
-from sops.actions import VERBS
+from sops.actions import VERBS, base_verb
 from sops.actors import has_role_noun, is_role
 from sops.model import Step
 
@@ -122,10 +122,6 @@ _REASON = re.compile(r"\s*(?:,\s*|\s+)(?:as|because|since|so that|otherwise|or e
 
 
 # acts wrong by their verb alone: "you may ignore damaged boards" is false to anyone who never read the SOP
-def _is_verb(word: str) -> bool:
-    return word in VERBS or getAllLemmas(word, upos="VERB").get("VERB", ("",))[0] == word
-
-
 _COMMON_VERBS = frozenset(
     re.findall(r"\S+", "use leave put place add keep make take let open close touch store send share give")
 )
@@ -247,7 +243,7 @@ def permission(ctx: Context) -> Iterator[Candidate]:
             # the same uncommon verb anywhere in the SOP is one rule ("submerge the housing", "submerge the
             # Smith-Root entirely" in another section); a common one only within a section
             place = "" if words and words[0] not in _COMMON_VERBS else step.section_id
-            verb = (place, words[0]) if words and _is_verb(words[0]) else None
+            verb = (place, words[0]) if words and base_verb(words[0]) else None
             if gist and any(
                 (verb is not None and verb == v) or len(gist & g) * 2 >= min(len(gist), len(g))
                 for v, g in asked
