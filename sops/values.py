@@ -74,14 +74,15 @@ _PATTERN = re.compile(
 )
 _FORCE_CONTEXT = re.compile(r"(?:(?<!\w)[x\u00d7@]\s*$)|centrifug|\bspin(?:s|ning)?\b|\brcf\b", re.I)
 _PH = re.compile(r"\bpH\s?(?P<num>\d+(?:\.\d+)?)")
-# "a field blank every 50 samples", "more than 50 samples": a count that is a threshold or a frequency;
-# a bare "96 samples" is only how many there are
+# "a field blank every 50 samples", "must not exceed 200,000 records": a count that is a threshold or a
+# frequency, of whatever the SOP counts; a bare "96 samples" is only how many there are
 _COUNT = re.compile(
-    r"\b(?:every|each|per|more than|over|fewer than|less than|at least|at most|up to|no more than|after)\s+"
-    r"(?P<all>(?P<num>\d{1,5})\s+(?P<noun>samples|runs|batches|uses|cycles|attempts|reactions|"
-    r"shifts|loads|washes|rinses|users|days of use))\b",
+    r"\b(?:every|each|per|more than|over|fewer than|less than|at least|at most|up to|no more than|"
+    r"no fewer than|no less than|after|exceed(?:s|ing)?|(?:a )?(?:maximum|minimum|limit) of)\s+"
+    r"(?P<all>(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d{1,5})\s+(?P<noun>days of use|[a-z]{3,}s))\b",
     re.IGNORECASE,
 )
+_NOT_COUNTED = frozenset(re.findall(r"\S+", "times others ones steps sections items things pages this"))
 _UNIT_LOOKUP = tuple((re.compile(f"(?:{p})$"), unit) for p, unit in _UNITS)
 # Where a value can start. `_PATTERN` opens with look-behinds, so the regex engine has no fast scan for
 # it and would try its ~40 unit branches' preamble at every character; jumping between these first is
@@ -124,9 +125,13 @@ def find_values(text: str) -> list[CriticalValue]:
         if unit == "g" and value >= 500 and _FORCE_CONTEXT.search(clause):
             unit = "\u00d7g"  # "@ X 7,000 g", "spin at 13,000 g": a centrifugal force, not a mass
         found.append((match.start(), CriticalValue(match.group(0).strip(), value, unit)))
+    taken = {start for start, _ in found}
     for match in _COUNT.finditer(text):
         noun = match.group("noun").lower()
-        found.append((match.start("all"), CriticalValue(match.group("all"), float(match.group("num")), noun)))
+        if match.start("all") in taken or noun in _NOT_COUNTED:
+            continue  # "over 30 days" is a duration, found above; "at least 2 times" counts nothing
+        number = float(match.group("num").replace(",", ""))
+        found.append((match.start("all"), CriticalValue(match.group("all"), number, noun)))
     if "pH" in text:
         for match in _PH.finditer(text):
             found.append((match.start(), CriticalValue(match.group(0), float(match.group("num")), "pH")))

@@ -7,7 +7,9 @@ reviewer ratings (bench/ratings/):
 - true/false on a sentence of the SOP (kept True, or False with one value changed): 8 of 79 publishable
   (1 of 24 in tune-2); they test recognising a number, not knowing the job. The same sentence is asked
   as a choice between it and its altered versions (`statement_choice`);
-- "put these steps in order": 1 of 61 (orders forced by plain logic, lists that are not sequences);
+- "put these steps in order": 1 of 61 (orders forced by plain logic, lists that are not sequences); an
+  order is asked only where the SOP states it ("Y before X", `prerequisite_choice`), with later steps as
+  the distractors;
 - scenarios cut from the SOP's "if" sentences: 0 of 66, the blind ones included (the situation lacks its
   context, or another option is also right). Decisions are asked the other way round (`condition_choice`:
   "when do you abort the run?") and as a branch's condition swapped for its sibling's (`condition_swap`);
@@ -26,6 +28,7 @@ from collections.abc import Callable, Iterator
 
 from quizzes.types.base import Candidate, Context
 from quizzes.types.conditions import condition_choice, condition_swap
+from quizzes.types.prerequisites import prerequisite_choice
 from quizzes.types.requirements import permission, statement_choice
 from quizzes.types.roles import who_does
 from quizzes.types.values import numeric, value_choice
@@ -40,6 +43,7 @@ GENERATORS: dict[str, Generator] = {
     "statement_choice": statement_choice,
     "condition_choice": condition_choice,
     "condition_swap": condition_swap,
+    "prerequisite_choice": prerequisite_choice,
 }
 
 __all__ = ["GENERATORS", "Candidate", "Context", "Generator"]
