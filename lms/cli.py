@@ -157,11 +157,11 @@ def audit_verify_command() -> None:
 def rebuild_tallies_command() -> None:
     """Recompute the answer tallies behind the gap analytics from the stored responses (after loading
     responses with SQL rather than through the app; the app keeps them current on its own)."""
-    from lms.db import db
     from lms.services import tallies
+    from lms.services.transactions import transaction
 
-    tallies.rebuild()
-    db.session.commit()
+    with transaction():
+        tallies.rebuild()
     click.echo("Answer tallies rebuilt from the responses.")
 
 

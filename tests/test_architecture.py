@@ -68,3 +68,33 @@ def test_the_rules_catch_a_violation(tmp_path: Path) -> None:
         "import flask\nfrom sqlalchemy.orm import Session\nfrom . import sibling\n", encoding="utf-8"
     )
     assert {"flask", "sqlalchemy.orm", "sqlalchemy.orm.Session"} <= imported_modules(bad)
+
+
+def session_calls(path: Path, names: tuple[str, ...] = ("commit", "rollback")) -> list[int]:
+    """Lines where the file calls `<something>.commit()` or `.rollback()`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in names
+    ]
+
+
+def test_only_the_transaction_boundary_commits_or_rolls_back() -> None:
+    """Every use case commits through `lms.services.transactions` (`@transactional`); a commit or rollback
+    anywhere else in lms/ is a second habit of the kind issue 11 removed."""
+    boundary = ROOT / "lms" / "services" / "transactions.py"
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in python_files("lms")
+        if path != boundary and "migrations" not in path.parts
+        for line in session_calls(path)
+    ]
+    assert not offenders, "commit or roll back through lms.services.transactions:\n" + "\n".join(offenders)
+    assert session_calls(boundary)  # the rule reads real calls: the boundary itself has them
+
+
+def test_the_commit_rule_sees_a_commit(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f(db):\n    db.session.add(1)\n    db.session.commit()\n", encoding="utf-8")
+    assert session_calls(bad) == [3]

@@ -14,7 +14,7 @@ from lms.db import db
 from lms.models import APP_ROLES, JobRole, User
 from lms.services import audit, enrolments, tallies
 from lms.services.errors import InvalidInput, NotFound
-from lms.services.transactions import flush_unique, locked
+from lms.services.transactions import flush_unique, locked, transactional
 
 MIN_PASSWORD_LENGTH = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -25,6 +25,7 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@transactional
 def create_user(
     email: str,
     name: str,
@@ -52,10 +53,10 @@ def create_user(
     audit.record("user.create", "user", user.id, {"email": email, "app_role": app_role}, actor_id)
     for job_role_id in dict.fromkeys(job_role_ids or []):  # the same role twice in a request joins once
         _join(user, _job_role(job_role_id), actor_id)
-    db.session.commit()
     return user
 
 
+@transactional
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None; rehashes when argon2 parameters changed."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
@@ -68,10 +69,10 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-        db.session.commit()
     return user
 
 
+@transactional
 def create_job_role(
     name: str, department: str | None = None, actor_id: int | None = None, site: str | None = None
 ) -> JobRole:
@@ -92,10 +93,10 @@ def create_job_role(
         {"name": name, "department": role.department, "site": role.site},
         actor_id,
     )
-    db.session.commit()
     return role
 
 
+@transactional
 def add_to_job_role(user_id: int, job_role_id: int, actor_id: int | None = None) -> int:
     """Put a user in a job role and enrol them at once in the role's training; returns new enrolments."""
     user = locked(User, user_id)  # two clicks on "Add to role" run one after the other
@@ -105,7 +106,6 @@ def add_to_job_role(user_id: int, job_role_id: int, actor_id: int | None = None)
     if role in user.job_roles:
         raise InvalidInput(f"{user.name} is already in {role.name}.")
     created = _join(user, role, actor_id)
-    db.session.commit()
     return created
 
 
@@ -144,6 +144,7 @@ def list_users(search: str = "", page: int = 1, per_page: int = 25):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
+@transactional
 def remove_from_job_role(user_id: int, job_role_id: int, actor_id: int | None = None) -> None:
     """Take a user out of a role: no new requirements from it; their training history stays as it is."""
     user = locked(User, user_id)
@@ -155,13 +156,13 @@ def remove_from_job_role(user_id: int, job_role_id: int, actor_id: int | None = 
     user.job_roles.remove(role)
     tallies.move_member(user.id, role.id, -1)
     audit.record("job_role.leave", "user", user.id, {"job_role": role.name}, actor_id)
-    db.session.commit()
 
 
 def active_users() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
 
 
+@transactional
 def set_timezone(user_id: int, zone: str) -> User:
     """The zone a user's own times (e.g. their signatures) are shown in, besides UTC."""
     if zone not in available_timezones():
@@ -171,5 +172,4 @@ def set_timezone(user_id: int, zone: str) -> User:
         raise NotFound("No such user.")
     audit.record("user.timezone", "user", user.id, {"old": user.timezone, "new": zone}, user_id)
     user.timezone = zone
-    db.session.commit()
     return user

@@ -14,10 +14,12 @@ from lms.models import Attempt, AttemptDeadline, Enrolment, Question, Response
 from lms.services import audit, tallies
 from lms.services.enrolments import enrolment_for
 from lms.services.errors import Conflict, InvalidInput, NotFound
+from lms.services.transactions import transactional
 from quizzes.engine import giveaways, select_for_attempt
 from quizzes.scoring import ResponseError, grade, normalise_response, score_response
 
 
+@transactional
 def start_attempt(user_id: int, enrolment_id: int) -> Attempt:
     """Resume the open attempt, or start a new one with a fresh selection of approved questions."""
     enrolment = enrolment_for(user_id, enrolment_id, lock=True)  # a double click waits, then resumes
@@ -67,7 +69,6 @@ def start_attempt(user_id: int, enrolment_id: int) -> Attempt:
     audit.record(
         "attempt.start", "attempt", attempt.id, {"enrolment_id": enrolment.id, "number": number}, user_id
     )
-    db.session.commit()
     return attempt
 
 
@@ -137,6 +138,7 @@ def questions_of(attempt: Attempt) -> list[Question]:
     return [by_id[qid] for qid in attempt.question_ids if qid in by_id]
 
 
+@transactional
 def submit_attempt(user_id: int, attempt_id: int, raw_answers: dict[int, Any]) -> Attempt:
     """Score an attempt once. A second submission, however concurrent, is refused and changes nothing."""
     attempt = attempt_for(user_id, attempt_id)
@@ -172,8 +174,7 @@ def submit_attempt(user_id: int, attempt_id: int, raw_answers: dict[int, Any]) -
         .values(submitted_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
-        db.session.rollback()
+    if claimed.rowcount != 1:  # a concurrent submission came first; the boundary rolls this one back
         raise Conflict("This attempt was already submitted; the first submission stands.")
     scored = []
     for item in questions:
@@ -210,7 +211,6 @@ def submit_attempt(user_id: int, attempt_id: int, raw_answers: dict[int, Any]) -
         {"score_percent": result.score_percent, "passed": result.passed, "answers": answers},
         user_id,
     )
-    db.session.commit()
     return attempt
 
 

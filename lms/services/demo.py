@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from lms.db import db, utcnow
 from lms.models import Attempt, Enrolment, User
 from lms.services import accounts, attempts, enrolments, quiz_review, sop_import
+from lms.services.transactions import transactional
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo" / "sops"
 DEMO_PASSWORD = "sop-lms-demo"  # noqa: S105 (a published demo password, only ever seeded into demo databases)
@@ -224,6 +225,7 @@ def has_users() -> bool:
     return bool(db.session.scalar(select(func.count(User.id))))
 
 
+@transactional
 def seed_demo(seed: int = 7) -> SeedSummary:
     rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not security)
     role_ids = {
@@ -290,7 +292,6 @@ def _take_quizzes(rng: random.Random, staff: list[User]) -> int:
             age = timedelta(days=4 if is_demo_learner else rng.randint(2, 40))
             enrolment.assigned_at = now - age
             enrolment.due_at = enrolment.assigned_at + timedelta(days=enrolment.assignment.due_days)
-            db.session.commit()
             if is_demo_learner and number > 0:
                 continue  # the demo learner has passed one module and has the others still to do
             if not is_demo_learner and rng.random() > 0.75:
@@ -357,7 +358,6 @@ def _revise_on_call_sop(rng: random.Random, trainer_id: int | None) -> int:
     for enrolment in retrained:
         enrolment.assigned_at = utcnow() - timedelta(days=7)
         enrolment.due_at = enrolment.assigned_at + timedelta(days=14)
-        db.session.commit()
         if rng.random() <= 0.8:
             taken += _sit_quiz(rng, enrolment, rng.uniform(0.85, 1.0), 2)
     return taken
@@ -370,7 +370,6 @@ def _backdate(attempt: Attempt, enrolment: Enrolment, rng: random.Random) -> Non
     attempt.submitted_at = when
     if enrolment.status == "completed" and enrolment.completed_at is not None:
         enrolment.completed_at = when
-    db.session.commit()
 
 
 def right_answer(question_type: str, answer: Any) -> Any:

@@ -11,11 +11,12 @@ from lms.db import db, utcnow
 from lms.models import Assignment, Enrolment, JobRole, SopRevision, TrainingModule, User
 from lms.services import audit
 from lms.services.errors import InvalidInput, NotFound
-from lms.services.transactions import locked
+from lms.services.transactions import locked, transactional
 
 MAX_DUE_DAYS = 3650
 
 
+@transactional
 def assign_module_to_role(
     module_id: int, job_role_id: int, due_days: int, actor_id: int | None, recurrence_days: int | None = None
 ) -> tuple[Assignment, int]:
@@ -69,7 +70,6 @@ def assign_module_to_role(
     )
     now = utcnow()
     created = sum(_enrol(member, assignment, now, actor_id) for member in role.members)
-    db.session.commit()
     return assignment, created
 
 

@@ -18,6 +18,7 @@ from lms.models import JobRole, Sop, SopRevision, TrainingModule, User, user_job
 from lms.services import audit
 from lms.services.enrolments import create_enrolment, latest_enrolment
 from lms.services.errors import InvalidInput, NotFound
+from lms.services.transactions import transactional
 
 CSV_COLUMNS = ("email", "sop_code", "due_date")
 MAX_CSV_ROWS = 5000
@@ -69,6 +70,7 @@ def people_in_department(department: str) -> list[User]:
     )
 
 
+@transactional
 def assign_to_people(
     module_id: int, user_ids: list[int], department: str | None, due_on: date | None, actor_id: int | None
 ) -> tuple[int, int]:
@@ -100,7 +102,6 @@ def assign_to_people(
         {"people": sorted(people), "department": department, "due_at": due_at, "enrolled": enrolled},
         actor_id,
     )
-    db.session.commit()
     return enrolled, skipped
 
 
@@ -199,6 +200,7 @@ def _check_rows(rows: list[CsvRow]) -> None:
                 row.errors.append("This person already has this training open.")
 
 
+@transactional
 def apply_csv(text: str, actor_id: int | None) -> int:
     """Re-check the file and enrol every row, or nothing at all if any row is wrong."""
     preview = preview_csv(text)
@@ -211,10 +213,10 @@ def apply_csv(text: str, actor_id: int | None) -> int:
         cycle = existing.cycle + 1 if existing is not None else 1
         create_enrolment(user, module, row.due_at, actor_id, kind="individual", cycle=cycle)
     audit.record("assignment.csv", "module", "-", {"rows": len(preview.rows)}, actor_id)
-    db.session.commit()
     return len(preview.rows)
 
 
+@transactional
 def schedule_refreshers(now: datetime | None = None, lead_days: int = 30) -> int:
     """Open the next cycle for every completed curriculum training whose refresher falls due.
 
@@ -250,5 +252,4 @@ def schedule_refreshers(now: datetime | None = None, lead_days: int = 30) -> int
             now=now,
         )
         created += 1
-    db.session.commit()
     return created

@@ -12,6 +12,7 @@ from lms.models import Enrolment, Lesson, LessonProgress
 from lms.services import audit
 from lms.services.enrolments import enrolment_for, enrolments_for
 from lms.services.errors import NotFound
+from lms.services.transactions import transactional
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def lesson_at(progress: EnrolmentProgress, position: int) -> Lesson:
     return progress.lessons[position]
 
 
+@transactional
 def mark_read(user_id: int, enrolment_id: int, position: int) -> int | None:
     """Record that the learner read the lesson at `position`; returns the next lesson's position (None after
     the last one). Idempotent: the first read is kept, a repeat changes nothing. Reading the first lesson
@@ -114,7 +116,6 @@ def mark_read(user_id: int, enrolment_id: int, position: int) -> int | None:
             {"lesson_id": lesson.id, "position": position, "title": lesson.title},
             user_id,
         )
-        db.session.commit()
     return position + 1 if position + 1 < len(lessons) else None
 
 

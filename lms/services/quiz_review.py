@@ -9,6 +9,7 @@ from lms.db import db, utcnow
 from lms.models import Question, TrainingModule
 from lms.services import audit, retraining, sop_import
 from lms.services.errors import InvalidInput, NotFound
+from lms.services.transactions import transactional
 from quizzes.generate import alternatives, gives_away
 from quizzes.scoring import ResponseError, normalise_response
 from sops.model import SopDocument
@@ -30,6 +31,7 @@ def question(question_id: int) -> Question:
     return found
 
 
+@transactional
 def update_question(
     question_id: int, stem: str, options: list[str], answer: Any, actor_id: int | None
 ) -> Question:
@@ -52,10 +54,10 @@ def update_question(
         {"old": before, "new": sop_import.question_record(item)},
         actor_id,
     )
-    db.session.commit()
     return item
 
 
+@transactional
 def set_status(question_id: int, status: str, actor_id: int | None) -> Question:
     if status not in REVIEW_STATUSES:
         raise InvalidInput(f"Unknown review decision '{status}'.")
@@ -65,10 +67,10 @@ def set_status(question_id: int, status: str, actor_id: int | None) -> Question:
     old = item.status
     item.status = status
     audit.record("question.review", "question", item.id, {"old": old, "new": status}, actor_id)
-    db.session.commit()
     return item
 
 
+@transactional
 def publish(module_id: int, actor_id: int | None, retraining_mode: str | None = None) -> TrainingModule:
     """Publish a module: every question still in draft is approved; rejected ones stay out of the quiz.
 
@@ -96,10 +98,10 @@ def publish(module_id: int, actor_id: int | None, retraining_mode: str | None = 
     )
     if item.kind == "full":
         retraining.make_effective(item, retraining_mode, actor_id)
-    db.session.commit()
     return item
 
 
+@transactional
 def update_settings(
     module_id: int,
     pass_mark: int,
@@ -146,10 +148,10 @@ def update_settings(
         "partial_credit": quiz.partial_credit,
     }
     audit.record("quiz.settings", "quiz", quiz.id, {"old": before, "new": after}, actor_id)
-    db.session.commit()
     return item
 
 
+@transactional
 def add_question(
     module_id: int,
     question_type: str,
@@ -184,10 +186,10 @@ def add_question(
     item.quiz.questions.append(question)
     db.session.flush()
     audit.record("question.create", "question", question.id, {"stem": stem, "type": question_type}, actor_id)
-    db.session.commit()
     return question
 
 
+@transactional
 def regenerate(question_id: int, actor_id: int | None) -> Question:
     """Replace a generated question with another one drawn from the same SOP step."""
     item = question(question_id)
@@ -226,7 +228,6 @@ def regenerate(question_id: int, actor_id: int | None) -> Question:
         {"old": before, "new": sop_import.question_record(item)},
         actor_id,
     )
-    db.session.commit()
     return item
 
 
@@ -256,6 +257,7 @@ def _validated(question_type: str, stem: str, options: list[str], answer: Any) -
 MAX_TIME_LIMIT_MINUTES = 600
 
 
+@transactional
 def set_time_limit(module_id: int, minutes: int | None, actor_id: int | None) -> TrainingModule:
     """The quiz's time limit in minutes (None: no timer). Attempts already started keep their deadline."""
     item = module(module_id)
@@ -264,7 +266,6 @@ def set_time_limit(module_id: int, minutes: int | None, actor_id: int | None) ->
     old = quiz.time_limit_minutes
     quiz.time_limit_minutes = minutes
     audit.record("quiz.time_limit", "quiz", quiz.id, {"old": old, "new": minutes}, actor_id)
-    db.session.commit()
     return item
 
 

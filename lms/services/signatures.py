@@ -24,7 +24,7 @@ from lms.services import audit
 from lms.services.accounts import _hasher
 from lms.services.enrolments import complete_by_acknowledgement
 from lms.services.errors import InvalidInput, NotFound, ServiceError
-from lms.services.transactions import locked
+from lms.services.transactions import commit_failure_record, locked, transactional
 from sops.model import SopDocument
 
 DEFAULT_MAX_FAILURES = 3
@@ -179,6 +179,7 @@ def signatures_of(user_id: int) -> list[Acknowledgement]:
 # ---------------------------------------------------------------------------------------------- signing
 
 
+@transactional
 def sign_revision(
     user_id: int,
     revision_id: int,
@@ -206,6 +207,7 @@ def sign_revision(
     )
 
 
+@transactional
 def sign_attempt(
     user_id: int,
     attempt_id: int,
@@ -261,10 +263,8 @@ def _sign(
 ) -> Signed:
     existing = _find(user.id, subject)
     if existing is not None:
-        if kind == "revision" and complete_by_acknowledgement(
-            user.id, revision.id, existing.signed_at, user.id
-        ):
-            db.session.commit()  # an acknowledgement-only retraining opened after this signature
+        if kind == "revision":  # an acknowledgement-only retraining opened after this signature
+            complete_by_acknowledgement(user.id, revision.id, existing.signed_at, user.id)
         return Signed(existing, created=False)
     until = locked_until(user, now)
     if until is not None:
@@ -272,7 +272,7 @@ def _sign(
     if not confirmed:
         raise InvalidInput("Confirm that this is your legally binding electronic signature.")
     if not _password_matches(user, password):
-        raise _record_failure(user, subject, policy, now)  # commits the failure, and only the failure
+        raise _record_failure(user, subject, policy, now)  # keeps the failure, and only the failure
     user.signing_failures = 0
     user.signing_locked_until = None
     signature = Acknowledgement(
@@ -306,7 +306,6 @@ def _sign(
     )
     if kind == "revision":  # a signed "read and understood" is what completes acknowledgement-only training
         complete_by_acknowledgement(user.id, revision.id, now, user.id)
-    db.session.commit()
     return Signed(signature, created=True)
 
 
@@ -344,7 +343,7 @@ def _record_failure(user: User, subject: str, policy: SigningPolicy, now: dateti
             {"locked_until": until.isoformat(), "failures": failures},
             user.id,
         )
-    db.session.commit()
+    commit_failure_record()  # the count and its audit event stay although the signing fails
     if until is not None:
         return SigningLocked(
             f"Wrong password; nothing was signed. After {failures} failed attempts in a row, signing is "

@@ -12,7 +12,7 @@ from lms.db import db
 from lms.models import Lesson, Question, Quiz, Sop, SopRevision, SopRule, SopSection, SopStep, TrainingModule
 from lms.services import audit, revisions
 from lms.services.errors import InvalidInput, NotFound
-from lms.services.transactions import flush_unique, locked
+from lms.services.transactions import flush_unique, locked, transactional
 from quizzes.generate import ATTEMPT_SIZE, draft_pool
 from sops.errors import SopParseError
 from sops.limits import DEFAULT_LIMITS, ReadLimits
@@ -30,6 +30,7 @@ _FILLER_WORDS = {"A", "AN", "THE", "OF", "FOR", "AND", "TO", "IN", "ON"} | {
 NOT_LESSONS = {"revision_history", "references"}
 
 
+@transactional
 def import_sop(
     data: bytes, filename: str, actor_id: int | None, pass_mark: int = 80, limits: ReadLimits = DEFAULT_LIMITS
 ) -> SopRevision:
@@ -43,16 +44,11 @@ def import_sop(
         doc = parse_sop(data, filename, limits)
     except SopParseError as error:
         raise InvalidInput(str(error)) from error
-    try:
-        revision = _store_revision(doc, data, filename, actor_id)
-        module = _draft_module(revision, doc, pass_mark, actor_id)
-        previous = revisions.previous_revision(revision)
-        if previous is not None:
-            revisions.flag_questions_on_changed_steps(previous, revision, module.quiz.questions)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    revision = _store_revision(doc, data, filename, actor_id)
+    module = _draft_module(revision, doc, pass_mark, actor_id)
+    previous = revisions.previous_revision(revision)
+    if previous is not None:
+        revisions.flag_questions_on_changed_steps(previous, revision, module.quiz.questions)
     return revision
 
 

@@ -1,5 +1,12 @@
-"""Transaction helpers: row locks and unique-constraint races, so concurrent clicks on PostgreSQL behave
-like serial ones, and discarding what a failed request left in the session.
+"""The transaction boundary of every use case, and the helpers that run inside it.
+
+`@transactional` (or `with transaction():`) commits when the use case returns and rolls back when it
+raises; a use case called from another joins the caller's transaction, so only the outermost commits and
+one failure anywhere leaves nothing. This module is the only place in `lms/` that commits or rolls back
+(the architecture test holds it to that). A failure path that must still record something (a wrong
+signature password counted towards the lock) says so by calling `commit_failure_record`.
+
+Row locks and unique-constraint races make concurrent clicks on PostgreSQL behave like serial ones.
 
 SQLite needs none of this (every write transaction begins immediately and holds the database lock); on
 PostgreSQL a `SELECT ... FOR UPDATE` on the parent row makes the second request wait and then see what
@@ -8,7 +15,10 @@ the first one wrote, instead of failing on a unique constraint.
 
 from __future__ import annotations
 
-from typing import TypeVar
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +27,43 @@ from lms.db import db
 from lms.services.errors import InvalidInput
 
 T = TypeVar("T")
+P = ParamSpec("P")
+_DEPTH = "sop_lms.transaction_depth"  # in Session.info: how many boundaries the current call is inside
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """Commit on leaving, roll back on an error; inside another boundary, join it (the outermost decides)."""
+    info = db.session.info
+    depth = info.get(_DEPTH, 0)
+    info[_DEPTH] = depth + 1
+    try:
+        yield
+    except BaseException:
+        info[_DEPTH] = depth
+        if depth == 0:
+            db.session.rollback()
+        raise
+    info[_DEPTH] = depth
+    if depth == 0:
+        db.session.commit()
+
+
+def transactional(function: Callable[P, T]) -> Callable[P, T]:
+    """The use case runs in `transaction()`: its writes are committed together when it returns."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with transaction():
+            return function(*args, **kwargs)
+
+    return run
+
+
+def commit_failure_record() -> None:
+    """Commit what a failing use case must keep (the failed attempt counted, its audit event) before it
+    raises: the error then rolls back nothing else, as this was all it wrote."""
+    db.session.commit()
 
 
 def locked(model: type[T], row_id: int) -> T | None:
@@ -31,9 +78,8 @@ def discard_uncommitted() -> None:
 
 
 def flush_unique(message: str) -> None:
-    """Flush; if a concurrent request created the same unique row first, roll back and say so."""
+    """Flush; if a concurrent request created the same unique row first, say so (the boundary rolls back)."""
     try:
         db.session.flush()
     except IntegrityError as error:
-        db.session.rollback()
         raise InvalidInput(message) from error

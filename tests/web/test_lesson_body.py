@@ -49,8 +49,9 @@ def lesson_page(app, client, make_user) -> str:
         enrolments.assign_module_to_role(module.id, role_id, 14, trainer.id)
         enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == learner.id))
         position = next(i for i, lesson in enumerate(module.lessons) if lesson.title == "Procedure")
+        enrolment_id = enrolment.id  # logging in commits (a use case's boundary), which expires the row
         login(client, Person(learner.id, learner.email, learner.name))
-    response = client.get(f"/my/training/{enrolment.id}/lessons/{position}")
+    response = client.get(f"/my/training/{enrolment_id}/lessons/{position}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
