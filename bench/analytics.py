@@ -61,6 +61,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from lms import create_app  # noqa: E402
 from lms.analytics import gaps, items, overview  # noqa: E402
+from lms.analytics.filters import ReportFilters  # noqa: E402
 from lms.config import normalise_database_url  # noqa: E402
 from lms.db import db  # noqa: E402
 from lms.models import (  # noqa: E402
@@ -463,13 +464,13 @@ def median_seconds(work: Callable[[], object], repeat: int) -> float:
 
 
 def check_same_numbers() -> None:
-    service = gaps.step_role_frame(gaps.GapFilters())
+    service = gaps.step_role_frame(ReportFilters())
     ours = {
         (int(r.step_id), int(r.job_role_id)): (int(r.responses), int(r.misses)) for r in service.itertuples()
     }
     theirs = {(int(s), int(r)): (int(n), int(m)) for s, r, n, m in bare(BARE_STEP_ROLE)}
     assert ours == theirs, "the service's step x role numbers differ from the bare SQL query's"
-    steps = gaps.step_frame(gaps.GapFilters())
+    steps = gaps.step_frame(ReportFilters())
     ours_steps = {tuple(int(v) for v in row) for row in steps.itertuples(index=False)}
     theirs_steps = {tuple(int(v) for v in row) for row in bare(BARE_STEP)}
     assert ours_steps == theirs_steps, "the service's step totals differ from the bare SQL query's"
@@ -492,7 +493,7 @@ def bare_items(quiz_id: int) -> list[list]:
 
 def check_overview_numbers(now: datetime) -> None:
     completion, outcomes = bare_overview(now)
-    report = overview.overview(gaps.GapFilters(), now)
+    report = overview.overview(ReportFilters(), now)
     ours = {(r.job_role_id, s): n for r in report.completion for s, n in r.counts.items() if n}
     assert ours == {(int(r), s): int(n) for r, _name, _d, s, n in completion}, "completion differs"
     bands: dict[int, tuple[int, int]] = {}
@@ -549,7 +550,7 @@ def measure(app, repeat: int) -> dict[str, float]:
         check_overview_numbers(now)
         largest = int(bare(LARGEST_QUIZ)[0][0])
         check_item_numbers(largest)
-        everything = gaps.GapFilters()
+        everything = ReportFilters()
 
         def fresh(work: Callable[[], object]) -> Callable[[], object]:
             def run() -> object:

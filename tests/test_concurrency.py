@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from lms.analytics.filters import ReportFilters
 from lms.db import db
 from lms.models import Attempt, Enrolment, Question, Response, user_job_roles
 from lms.services import accounts, attempts, enrolments, quiz_review, sop_import
@@ -135,8 +136,8 @@ def test_simultaneous_submissions_by_different_learners_all_reach_the_tallies(co
     outcomes = race(committed_app, submit)
     assert outcomes == [100.0] * CLICKS, outcomes
     with committed_app.app_context():
-        shown = gaps.step_role_frame(gaps.GapFilters()).sort_values(["step_id", "job_role_id"])
-        raw = gaps._frame(gaps.raw_step_role_query(gaps.GapFilters()), gaps.STEP_ROLE_COLUMNS)
+        shown = gaps.step_role_frame(ReportFilters()).sort_values(["step_id", "job_role_id"])
+        raw = gaps._frame(gaps.raw_step_role_query(ReportFilters()), gaps.STEP_ROLE_COLUMNS)
         assert shown.to_dict("records") == raw.sort_values(["step_id", "job_role_id"]).to_dict("records")
         per_step = Counter(q.step_id for q in db.session.scalars(select(Question)) if q.step_id)
         assert {r.step_id: r.responses for r in shown.itertuples()} == {

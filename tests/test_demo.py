@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from lms.analytics import gaps, overview
+from lms.analytics import overview
+from lms.analytics.filters import ReportFilters
 from lms.db import db, utcnow
 from lms.models import Attempt, Enrolment, JobRole, Sop, User
 from lms.services import demo, reports
@@ -34,7 +35,7 @@ def test_seed_demo_builds_a_working_organisation(app_ctx) -> None:
     own = db.session.scalars(select(Enrolment).where(Enrolment.user_id == learner.id))
     mine = [e.display_status(now) for e in own]
     assert mine.count("completed") == 1 and "overdue" not in mine and len(mine) >= 2
-    trend = overview.overview(gaps.GapFilters()).trend
+    trend = overview.overview(ReportFilters()).trend
     on_call = [t for t in trend if t.sop_code == "DOC-BEING-CALL"]
     assert [(t.revision, t.order) for t in on_call] == [("1", 1), ("2", 2)] and on_call[1].first_attempts >= 3
     for attempt in db.session.scalars(select(Attempt)):

@@ -4,10 +4,13 @@ rebuild. Checked on SQLite and PostgreSQL, through the real services."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from click.testing import CliRunner
 
 from lms.analytics import gaps
+from lms.analytics.filters import ReportFilters
 from lms.cli import lms_commands
 from lms.db import db
 from lms.models import QuestionTally, StepRoleTally
@@ -21,7 +24,7 @@ LOTO = "it-oncall-responsibilities.md"
 QUBIT = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
 
 
-def frames_agree(filters: gaps.GapFilters) -> None:
+def frames_agree(filters: ReportFilters) -> None:
     """The tally-backed aggregates (what the page reads) equal the raw ones (what the responses say)."""
     assert gaps.uses_tallies(filters)
     from_tallies = (
@@ -36,10 +39,10 @@ def frames_agree(filters: gaps.GapFilters) -> None:
 
 def everything_agrees(sop_id: int, role_id: int) -> None:
     for filters in (
-        gaps.GapFilters(),
-        gaps.GapFilters(sop_id=sop_id),
-        gaps.GapFilters(job_role_id=role_id),
-        gaps.GapFilters(department="Plant"),
+        ReportFilters(),
+        ReportFilters(sop_id=sop_id),
+        ReportFilters(job_role_id=role_id),
+        ReportFilters(department="Plant"),
     ):
         frames_agree(filters)
 
@@ -104,7 +107,7 @@ def test_rebuild_recomputes_the_same_tallies(app, plant) -> None:
     db.session.query(StepRoleTally).delete()
     db.session.query(QuestionTally).delete()
     db.session.commit()
-    assert gaps.step_role_frame(gaps.GapFilters()).empty
+    assert gaps.step_role_frame(ReportFilters()).empty
     result = CliRunner().invoke(lms_commands, ["rebuild-tallies"], obj=None, catch_exceptions=False)
     assert result.exit_code == 0 and "rebuilt" in result.output
     rebuilt = sorted(
@@ -117,10 +120,10 @@ def test_rebuild_recomputes_the_same_tallies(app, plant) -> None:
 def test_a_date_range_reads_the_responses_not_the_tallies(plant) -> None:
     tallies.rebuild()
     db.session.query(StepRoleTally).update({"responses": 999})  # a wrong tally would show
-    filters = gaps.GapFilters(date_from=gaps.date(2000, 1, 1))
+    filters = ReportFilters(date_from=date(2000, 1, 1))
     assert not gaps.uses_tallies(filters)
     assert 999 not in gaps.step_role_frame(filters)["responses"].tolist()
-    assert set(gaps.step_role_frame(gaps.GapFilters())["responses"]) == {999}
+    assert set(gaps.step_role_frame(ReportFilters())["responses"]) == {999}
     db.session.rollback()
 
 

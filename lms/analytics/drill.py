@@ -15,7 +15,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from lms.analytics.gaps import GapFilters, responses_where
+from lms.analytics.filters import ReportFilters
+from lms.analytics.gaps import responses_where
 from lms.analytics.overview import STATUS_LABELS, band_of, completion_base, first_attempts
 from lms.db import db, utcnow
 from lms.models import (
@@ -54,7 +55,7 @@ def _page(query, order_by, page: int, per_page: int, to_row: Callable[..., Learn
 
 
 def learners_by_status(
-    filters: GapFilters,
+    filters: ReportFilters,
     status: str,
     page: int = 1,
     now: datetime | None = None,
@@ -81,14 +82,14 @@ def learners_by_status(
     )
 
 
-def learners_by_band(filters: GapFilters, band: int, page: int = 1, per_page: int = PER_PAGE) -> Page:
+def learners_by_band(filters: ReportFilters, band: int, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """The first attempts behind one score bar, lowest score first."""
     firsts = first_attempts(filters).subquery()
     return _first_attempts_page(firsts, band_of(firsts.c.score_percent) == band, page, per_page)
 
 
 def learners_at_revision(
-    filters: GapFilters, revision_id: int, page: int = 1, per_page: int = PER_PAGE
+    filters: ReportFilters, revision_id: int, page: int = 1, per_page: int = PER_PAGE
 ) -> Page:
     """The first attempts behind one point of the pass-rate trend, lowest score first."""
     firsts = first_attempts(filters).subquery()
@@ -144,7 +145,7 @@ def step_label(step_id: int) -> str | None:
 
 
 def learners_missing_step(
-    filters: GapFilters, step_id: int, job_role_id: int, page: int = 1, per_page: int = PER_PAGE
+    filters: ReportFilters, step_id: int, job_role_id: int, page: int = 1, per_page: int = PER_PAGE
 ) -> Page:
     """The people behind one heatmap cell: learners holding the job role who missed at least one answer on a
     question about the step (the filters' dates apply), the most misses first."""
@@ -159,7 +160,7 @@ def learners_missing_step(
         func.max(Attempt.submitted_at),
     ).select_from(Response)
     query = (
-        responses_where(query, GapFilters(date_from=filters.date_from, date_to=filters.date_to))
+        responses_where(query, ReportFilters(date_from=filters.date_from, date_to=filters.date_to))
         .join(User, User.id == Attempt.user_id)
         .join(SopStep, SopStep.id == Question.step_id)
         .join(SopRevision, SopRevision.id == SopStep.revision_id)

@@ -21,14 +21,13 @@ Definitions
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import and_, case, func, literal_column, select
 
 from lms.analytics import fetch, percent
+from lms.analytics.filters import ReportFilters, in_range, learners_in, role_conditions
 from lms.db import db
 from lms.models import (
     Attempt,
@@ -70,63 +69,10 @@ STEP_ROLE_COLUMNS = ["step_id", "job_role_id", "responses", "misses"]
 STEP_COLUMNS = ["step_id", "responses", "misses", "questions", "questions_missed"]
 
 
-@dataclass(frozen=True)
-class GapFilters:
-    sop_id: int | None = None
-    job_role_id: int | None = None
-    department: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-
-    def as_args(self) -> dict[str, str]:
-        """The query-string form of these filters (for links such as the CSV download)."""
-        values = {
-            "sop": self.sop_id,
-            "role": self.job_role_id,
-            "department": self.department,
-            "from": self.date_from.isoformat() if self.date_from else None,
-            "to": self.date_to.isoformat() if self.date_to else None,
-        }
-        return {key: str(value) for key, value in values.items() if value not in (None, "")}
-
-
-def parse_filters(args: Mapping[str, str]) -> tuple[GapFilters, list[str]]:
-    """Filters from a query string; a value that cannot be read is dropped and explained."""
-    errors: list[str] = []
-
-    def number(key: str, label: str) -> int | None:
-        raw = (args.get(key) or "").strip()
-        if not raw:
-            return None
-        if raw.isdigit() and len(raw) < 12:
-            return int(raw)
-        errors.append(f"Ignored the {label} filter: “{raw[:40]}” is not a valid choice.")
-        return None
-
-    def day(key: str, label: str) -> date | None:
-        raw = (args.get(key) or "").strip()
-        if not raw:
-            return None
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            errors.append(f"Ignored the {label} date: “{raw[:40]}” is not a date (YYYY-MM-DD).")
-            return None
-
-    department = (args.get("department") or "").strip()[:120] or None
-    date_from, date_to = day("from", "from"), day("to", "to")
-    if date_from and date_to and date_from > date_to:
-        errors.append("The “from” date is after the “to” date: no attempt can match.")
-    return (
-        GapFilters(number("sop", "SOP"), number("role", "job role"), department, date_from, date_to),
-        errors,
-    )
-
-
 # --- the aggregates ------------------------------------------------------------------------------------
 
 
-def responses_where(query, filters: GapFilters):
+def responses_where(query, filters: ReportFilters):
     """Joins and conditions shared by every aggregate: submitted attempts, questions on a step, filters."""
     query = (
         query.join(Attempt, Attempt.id == Response.attempt_id)
@@ -140,43 +86,12 @@ def responses_where(query, filters: GapFilters):
     return query.where(*in_range(Attempt.submitted_at, filters))
 
 
-def in_range(column, filters: GapFilters) -> list:
-    """The date range filter on a UTC timestamp column: UTC days, both ends included."""
-    conditions = []
-    if filters.date_from is not None:
-        conditions.append(column >= _day_start(filters.date_from))
-    if filters.date_to is not None:
-        conditions.append(column < _day_start(filters.date_to + timedelta(days=1)))
-    return conditions
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
-
-
-def _role_conditions(filters: GapFilters) -> list:
-    conditions = []
-    if filters.job_role_id is not None:
-        conditions.append(user_job_roles.c.job_role_id == filters.job_role_id)
-    if filters.department is not None:
-        in_department = select(JobRole.id).where(JobRole.department == filters.department)
-        conditions.append(user_job_roles.c.job_role_id.in_(in_department))
-    return conditions
-
-
-def learners_in(filters: GapFilters):
-    """The learners the role and department filters keep (a subquery of user ids), or None when neither is
-    set: a learner counts when they hold that role / a role of that department now."""
-    conditions = _role_conditions(filters)
-    return select(user_job_roles.c.user_id).where(*conditions) if conditions else None
-
-
-def uses_tallies(filters: GapFilters) -> bool:
+def uses_tallies(filters: ReportFilters) -> bool:
     """The running tallies (lms.models.tally) hold all-time totals: a date range needs the responses."""
     return filters.date_from is None and filters.date_to is None
 
 
-def step_role_query(filters: GapFilters, step_ids: list[int] | None = None):
+def step_role_query(filters: ReportFilters, step_ids: list[int] | None = None):
     """Responses and misses per (SOP step, job role): the heatmap's numbers (only `step_ids`, if given)."""
     if not uses_tallies(filters):
         return raw_step_role_query(filters, step_ids)
@@ -197,7 +112,7 @@ def step_role_query(filters: GapFilters, step_ids: list[int] | None = None):
     return query
 
 
-def raw_step_role_query(filters: GapFilters, step_ids: list[int] | None = None):
+def raw_step_role_query(filters: ReportFilters, step_ids: list[int] | None = None):
     """The same numbers straight from the responses (with a date range, and to check the tallies)."""
     query = select(
         Question.step_id,
@@ -208,7 +123,7 @@ def raw_step_role_query(filters: GapFilters, step_ids: list[int] | None = None):
     query = responses_where(query, filters).join(user_job_roles, user_job_roles.c.user_id == Attempt.user_id)
     if step_ids is not None:
         query = query.where(Question.step_id.in_(step_ids))
-    return query.where(*_role_conditions(filters)).group_by(Question.step_id, user_job_roles.c.job_role_id)
+    return query.where(*role_conditions(filters)).group_by(Question.step_id, user_job_roles.c.job_role_id)
 
 
 def _per_step(per_question):
@@ -227,12 +142,12 @@ def _per_step(per_question):
     )
 
 
-def step_query(filters: GapFilters):
+def step_query(filters: ReportFilters):
     """Per SOP step, each response once: responses, misses, questions asked and questions missed.
 
     From the question tallies unless a date range or a role/department filter asks for the responses
     (a person in two roles of a department must still count once)."""
-    if uses_tallies(filters) and not _role_conditions(filters):
+    if uses_tallies(filters) and not role_conditions(filters):
         per_question = select(
             QuestionTally.question_id.label("question_id"),
             QuestionTally.responses.label("responses"),
@@ -251,7 +166,7 @@ def step_query(filters: GapFilters):
     return raw_step_query(filters)
 
 
-def raw_step_query(filters: GapFilters):
+def raw_step_query(filters: ReportFilters):
     """The same numbers straight from the responses: totals per question first, then per step (one pass over
     the responses, no COUNT(DISTINCT))."""
     per_question = select(
@@ -266,7 +181,7 @@ def raw_step_query(filters: GapFilters):
     return _per_step(per_question.group_by(Response.question_id).subquery())
 
 
-def role_summary_query(filters: GapFilters):
+def role_summary_query(filters: ReportFilters):
     """Per step: in how many job roles someone answered, and in how many someone missed (from the step x role
     numbers, in the database, so only one row per step comes back)."""
     cells = step_role_query(filters).subquery()
@@ -282,11 +197,11 @@ def _frame(query, columns: list[str]) -> pd.DataFrame:
     return frame.astype(dict.fromkeys(columns, "int64"))
 
 
-def step_role_frame(filters: GapFilters) -> pd.DataFrame:
+def step_role_frame(filters: ReportFilters) -> pd.DataFrame:
     return _frame(step_role_query(filters), STEP_ROLE_COLUMNS)
 
 
-def step_frame(filters: GapFilters) -> pd.DataFrame:
+def step_frame(filters: ReportFilters) -> pd.DataFrame:
     return _frame(step_query(filters), STEP_COLUMNS)
 
 
@@ -358,7 +273,7 @@ class SopText:
 
 @dataclass
 class GapReport:
-    filters: GapFilters
+    filters: ReportFilters
     cells: pd.DataFrame  # one row per (step, role) shown: exactly the heatmap, table and CSV numbers
     steps: pd.DataFrame  # one row per step shown, in SOP order, with its totals
     step_labels: list[str]
@@ -418,7 +333,7 @@ def _labels(info: pd.DataFrame) -> pd.Series:
     return labels.where(~duplicated, labels + " (#" + info["step_id"].astype(str) + ")")
 
 
-def gap_report(filters: GapFilters) -> GapReport:
+def gap_report(filters: ReportFilters) -> GapReport:
     """Step totals for every step, but the step x role cells only for the steps the heatmap shows: the
     cells of all steps can run to hundreds of thousands of rows, which would cost more to move to Python
     than to compute."""
@@ -481,7 +396,7 @@ def gap_report(filters: GapFilters) -> GapReport:
     )
 
 
-def sop_misses(filters: GapFilters) -> list[SopMisses]:
+def sop_misses(filters: ReportFilters) -> list[SopMisses]:
     """Just the per-SOP-revision totals of `gap_report` (for their CSV), without the heatmap or the text."""
     return _sop_totals(_locate(step_frame(filters)))
 
@@ -536,7 +451,7 @@ def _sop_totals(located: pd.DataFrame) -> list[SopMisses]:
     return sorted(rows, key=lambda r: (-r.miss_rate_percent, r.sop_code, r.revision))
 
 
-def _sop_text(filters: GapFilters, located: pd.DataFrame, rewrite_ids: set[int]) -> SopText | None:
+def _sop_text(filters: ReportFilters, located: pd.DataFrame, rewrite_ids: set[int]) -> SopText | None:
     """The SOP chosen in the filter (else the one with the most misses), its steps in document order."""
     if located.empty and filters.sop_id is None:
         return None

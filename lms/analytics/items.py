@@ -27,7 +27,7 @@ import pandas as pd
 from sqlalchemy import Text, cast, func, or_, select
 
 from lms.analytics import fetch, percent
-from lms.analytics.gaps import GapFilters, in_range, learners_in
+from lms.analytics.filters import ReportFilters, in_range, learners_in
 from lms.db import db
 from lms.models import (
     Attempt,
@@ -62,7 +62,7 @@ SINGLE_ANSWER = ("single_choice", "scenario")
 MIN_IRT_ATTEMPTS = 30  # fewer and a Rasch fit is mostly noise
 MIN_2PL_ANSWERS = 200  # answers per question before a 2PL fit's discriminations mean something
 QUIZZES_PER_PAGE = 25
-NO_FILTERS = GapFilters()
+NO_FILTERS = ReportFilters()
 
 ITEM_CSV_COLUMNS = (
     "position",
@@ -171,7 +171,7 @@ def quiz_label(quiz_id: int) -> QuizSummary | None:
 # --- the aggregates -------------------------------------------------------------------------------------
 
 
-def attempts_condition(quiz_id: int, which: Which, filters: GapFilters = NO_FILTERS) -> list:
+def attempts_condition(quiz_id: int, which: Which, filters: ReportFilters = NO_FILTERS) -> list:
     """The attempts analysed: submitted attempts at the quiz; with "first", each learner's earliest one.
     The filters then keep learners of a job role or department and attempts submitted in a date range (a
     first attempt stays the learner's first ever, so a range does not turn a retake into a first)."""
@@ -189,7 +189,7 @@ def attempts_condition(quiz_id: int, which: Which, filters: GapFilters = NO_FILT
     return conditions + in_range(Attempt.submitted_at, filters)
 
 
-def marks_query(quiz_id: int, which: Which, filters: GapFilters = NO_FILTERS):
+def marks_query(quiz_id: int, which: Which, filters: ReportFilters = NO_FILTERS):
     """One row per response of the analysed attempts: attempt, learner, question, mark (fraction of it) and
     the answer as JSON text (the all-learner option counts are tallied from these rows, which the response
     matrix needs anyway, instead of a second pass over the same responses)."""
@@ -206,12 +206,12 @@ def marks_query(quiz_id: int, which: Which, filters: GapFilters = NO_FILTERS):
     )
 
 
-def drawn_query(quiz_id: int, which: Which, filters: GapFilters = NO_FILTERS):
+def drawn_query(quiz_id: int, which: Which, filters: ReportFilters = NO_FILTERS):
     """The questions each analysed attempt drew, in the order shown: its positions ("slots")."""
     return select(Attempt.id, Attempt.question_ids).where(*attempts_condition(quiz_id, which, filters))
 
 
-def choices_by_role_query(quiz_id: int, which: Which, filters: GapFilters = NO_FILTERS):
+def choices_by_role_query(quiz_id: int, which: Which, filters: ReportFilters = NO_FILTERS):
     """How many times each answer was given to each choice question, per job role of the learner."""
     answer = cast(Response.value, Text)
     return (
@@ -267,7 +267,7 @@ class ItemReport:
     test: TestStats | None
     rows: list[ItemRow]
     options: list[OptionCount]
-    filters: GapFilters = NO_FILTERS
+    filters: ReportFilters = NO_FILTERS
     irt: IrtEstimate | None = None  # when asked for
 
     @property
@@ -285,7 +285,7 @@ class ItemReport:
 
 
 def _matrices(
-    quiz_id: int, which: Which, filters: GapFilters
+    quiz_id: int, which: Which, filters: ReportFilters
 ) -> tuple[pd.DataFrame, pd.DataFrame, int, Counter]:
     """The attempts x questions marks (NaN: not drawn), the attempts x positions marks, the number of
     learners behind those attempts, and how often each (question, answer) was given.
@@ -421,7 +421,7 @@ def _all_options(question: Question) -> list[str]:
 def _option_counts(
     quiz_id: int,
     which: Which,
-    filters: GapFilters,
+    filters: ReportFilters,
     questions: dict[int, Question],
     position: dict[int, int],
     answers: Counter,
@@ -500,7 +500,7 @@ def _finite(value: float | None) -> float | None:
 
 
 def item_report(
-    quiz_id: int, which: Which = "first", irt: bool = False, filters: GapFilters = NO_FILTERS
+    quiz_id: int, which: Which = "first", irt: bool = False, filters: ReportFilters = NO_FILTERS
 ) -> ItemReport | None:
     """The item analysis of one quiz, or None when the quiz does not exist. `irt` adds an IRT fit
     (a model fit: seconds on a large pool, so only when asked); `filters` narrow the attempts (its SOP is

@@ -2,7 +2,7 @@
 their first attempt, and whether each SOP's first-attempt pass rate moved from one revision to the next.
 
 Each figure is one GROUP BY in the database; Python only labels and orders the handful of rows. The filters
-are the gap report's (`gaps.GapFilters`): SOP, job role, department and a date range, read as follows:
+are the shared ones (`filters.ReportFilters`): SOP, job role, department and a date range, read as follows:
 - completion counts current training (enrolments on a revision that is not superseded), once for every job
   role that requires it of its learner (as the completion report does); the date range is on the due date;
 - scores and the trend count each learner's first submitted attempt at each quiz, once; the date range is on
@@ -18,7 +18,7 @@ from sqlalchemy import and_, case, exists, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from lms.analytics import fetch, percent
-from lms.analytics.gaps import GapFilters, in_range, learners_in
+from lms.analytics.filters import ReportFilters, in_range, learners_in
 from lms.db import db, utcnow
 from lms.models import (
     Assignment,
@@ -58,7 +58,7 @@ def _status(now: datetime):
     )
 
 
-def completion_base(filters: GapFilters, now: datetime):
+def completion_base(filters: ReportFilters, now: datetime):
     """(role, enrolment, status) rows for current training that the filters keep: each enrolment once for
     every job role of its learner that has the module assigned (as the completion report counts them)."""
     status = _status(now).label("status")
@@ -83,7 +83,7 @@ def completion_base(filters: GapFilters, now: datetime):
     return query
 
 
-def completion_query(filters: GapFilters, now: datetime):
+def completion_query(filters: ReportFilters, now: datetime):
     base = completion_base(filters, now).subquery()
     return (
         select(JobRole.id, JobRole.name, JobRole.department, base.c.status, func.count())
@@ -92,7 +92,7 @@ def completion_query(filters: GapFilters, now: datetime):
     )
 
 
-def first_attempts(filters: GapFilters):
+def first_attempts(filters: ReportFilters):
     """Each learner's first submitted attempt at each quiz, with its quiz's SOP revision, filtered.
 
     "First" is "no earlier submitted attempt by the same learner at the same quiz" (an anti-join): on
@@ -129,7 +129,7 @@ def band_of(score):
     return case(*whens, else_=literal_column("0"))
 
 
-def outcomes_query(filters: GapFilters):
+def outcomes_query(filters: ReportFilters):
     """First attempts counted per (SOP revision, score band), passed among them: one pass over the attempts
     that both the score bands (summed over revisions) and the trend (summed over bands) are read from."""
     firsts = first_attempts(filters).subquery()
@@ -184,7 +184,7 @@ class RevisionPassRate:
 
 @dataclass
 class Overview:
-    filters: GapFilters
+    filters: ReportFilters
     completion: list[RoleStatus]
     scores: list[ScoreBand]
     trend: list[RevisionPassRate]
@@ -204,7 +204,7 @@ def band_label(index: int) -> str:
     return f"{lo}-{hi}%" if index == len(SCORE_BANDS) - 1 else f"{lo}-{hi - 1}%"
 
 
-def completion(filters: GapFilters, now: datetime | None = None) -> list[RoleStatus]:
+def completion(filters: ReportFilters, now: datetime | None = None) -> list[RoleStatus]:
     found: dict[int, RoleStatus] = {}
     for role_id, name, department, status, count in fetch(completion_query(filters, now or utcnow())):
         row = found.setdefault(
@@ -214,12 +214,14 @@ def completion(filters: GapFilters, now: datetime | None = None) -> list[RoleSta
     return sorted(found.values(), key=lambda r: (r.job_role.lower(), r.job_role_id))
 
 
-def _outcomes(filters: GapFilters) -> list[tuple[int, int, int, int]]:
+def _outcomes(filters: ReportFilters) -> list[tuple[int, int, int, int]]:
     """(revision id, band, first attempts, passed) rows."""
     return [(int(r), int(b), int(n), int(p or 0)) for r, b, n, p in fetch(outcomes_query(filters))]
 
 
-def scores(filters: GapFilters, outcomes: list[tuple[int, int, int, int]] | None = None) -> list[ScoreBand]:
+def scores(
+    filters: ReportFilters, outcomes: list[tuple[int, int, int, int]] | None = None
+) -> list[ScoreBand]:
     counted: dict[int, list[int]] = {}
     for _revision, band, n, passed in _outcomes(filters) if outcomes is None else outcomes:
         totals = counted.setdefault(band, [0, 0])
@@ -228,7 +230,7 @@ def scores(filters: GapFilters, outcomes: list[tuple[int, int, int, int]] | None
 
 
 def trend(
-    filters: GapFilters, outcomes: list[tuple[int, int, int, int]] | None = None
+    filters: ReportFilters, outcomes: list[tuple[int, int, int, int]] | None = None
 ) -> tuple[list[RevisionPassRate], int]:
     per_revision: dict[int, list[int]] = {}
     for revision_id, _band, n, passed in _outcomes(filters) if outcomes is None else outcomes:
@@ -258,7 +260,7 @@ def trend(
     return result, len(attempts_by_sop) - len(kept)
 
 
-def overview(filters: GapFilters, now: datetime | None = None) -> Overview:
+def overview(filters: ReportFilters, now: datetime | None = None) -> Overview:
     outcomes = _outcomes(filters)
     trend_rows, hidden = trend(filters, outcomes)
     return Overview(filters, completion(filters, now), scores(filters, outcomes), trend_rows, hidden)

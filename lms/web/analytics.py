@@ -10,6 +10,7 @@ from dataclasses import replace
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from lms.analytics import drill, figures, gaps, items, overview
+from lms.analytics.filters import ReportFilters, parse_filters
 from lms.web import policy
 from lms.web.access import allow
 
@@ -36,7 +37,7 @@ def build() -> Blueprint:
 SOPS_SHOWN = 25  # the per-SOP table on the gap page; its CSV has them all
 
 
-def _drill_links(filters: gaps.GapFilters):
+def _drill_links(filters: ReportFilters):
     """Addresses of the learners behind a completion segment (status, role), a score band or a point of
     the pass-rate trend (an SOP revision)."""
     args = filters.as_args()
@@ -55,7 +56,7 @@ def _drill_links(filters: gaps.GapFilters):
 
 @allow(*READERS)
 def overview_page() -> Response:
-    filters, errors = gaps.parse_filters(request.args)
+    filters, errors = parse_filters(request.args)
     report = overview.overview(filters)
     by_status, by_band, by_revision = _drill_links(filters)
     drawn = {
@@ -85,13 +86,13 @@ def overview_page() -> Response:
 
 @allow(*READERS)
 def overview_csv(name: str) -> Response:
-    filters, _errors = gaps.parse_filters(request.args)
+    filters, _errors = parse_filters(request.args)
     return _csv(overview.figure_csv(overview.overview(filters), name), f"{name}.csv")
 
 
 @allow(*READERS)
 def drill_down() -> str:
-    filters, errors = gaps.parse_filters(request.args)
+    filters, errors = parse_filters(request.args)
     page_number = request.args.get("page", 1, type=int)
     status, band = request.args.get("status"), request.args.get("band", type=int)
     step, revision = request.args.get("step", type=int), request.args.get("revision", type=int)
@@ -128,7 +129,7 @@ def drill_down() -> str:
 
 @allow(*READERS)
 def gap_page() -> Response:
-    filters, errors = gaps.parse_filters(request.args)
+    filters, errors = parse_filters(request.args)
     report = gaps.gap_report(filters)
     args = filters.as_args()
 
@@ -161,13 +162,13 @@ def gap_page() -> Response:
 
 @allow(*READERS)
 def gap_sop_csv() -> Response:
-    filters, _errors = gaps.parse_filters(request.args)
+    filters, _errors = parse_filters(request.args)
     return _csv(gaps.sop_csv(gaps.sop_misses(filters)), "misses-by-sop.csv")
 
 
 @allow(*READERS)
 def gap_csv() -> Response:
-    filters, _errors = gaps.parse_filters(request.args)
+    filters, _errors = parse_filters(request.args)
     return _csv(gaps.gap_csv(gaps.gap_report(filters)), "step-gaps-by-role.csv")
 
 
@@ -185,7 +186,7 @@ def quiz_list() -> str:
 
 
 def _item_report(quiz_id: int, irt: bool = False) -> tuple[items.ItemReport, list[str]]:
-    filters, errors = gaps.parse_filters(request.args)
+    filters, errors = parse_filters(request.args)
     report = items.item_report(
         quiz_id,
         items.parse_which(request.args.get("attempts")),

@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from lms.analytics import drill, gaps, overview
+from lms.analytics.filters import ReportFilters
 from lms.db import db, utcnow
 from lms.models import Assignment, Attempt, Enrolment, User
 from lms.services import accounts, enrolments, quiz_review, sop_import
@@ -92,7 +93,7 @@ def organisation(app: Flask) -> dict:
         }
 
 
-def expected_completion(filters: gaps.GapFilters) -> dict[tuple[str, str], int]:
+def expected_completion(filters: ReportFilters) -> dict[tuple[str, str], int]:
     """(role, status) counts from Enrolment.display_status, through the roles that require the module."""
     counts: Counter = Counter()
     now = utcnow()
@@ -122,9 +123,9 @@ def shown_completion(report: overview.Overview) -> dict[tuple[str, str], int]:
 @pytest.mark.parametrize("which", ["none", "role", "sop"])
 def test_completion_by_role_matches_the_display_status_of_every_enrolment(app, organisation, which) -> None:
     filters = {
-        "none": gaps.GapFilters(),
-        "role": gaps.GapFilters(job_role_id=organisation["office"]),
-        "sop": gaps.GapFilters(sop_id=organisation["qubit_sop"]),
+        "none": ReportFilters(),
+        "role": ReportFilters(job_role_id=organisation["office"]),
+        "sop": ReportFilters(sop_id=organisation["qubit_sop"]),
     }[which]
     with app.app_context():
         report = overview.overview(filters)
@@ -140,7 +141,7 @@ def test_completion_by_role_matches_the_display_status_of_every_enrolment(app, o
 
 def test_first_attempt_scores_fall_in_their_bands(app, organisation) -> None:
     with app.app_context():
-        report = overview.overview(gaps.GapFilters())
+        report = overview.overview(ReportFilters())
         bands = {b.label: (b.first_attempts, b.passed) for b in report.scores if b.first_attempts}
         assert bands == {"40-49%": (1, 0), "50-59%": (2, 0), "90-100%": (7, 7)}
         firsts: dict[tuple[int, int], Attempt] = {}
@@ -148,7 +149,7 @@ def test_first_attempt_scores_fall_in_their_bands(app, organisation) -> None:
             firsts.setdefault((attempt.user_id, attempt.quiz_id), attempt)
         by_band = Counter(min(int(a.score_percent // 10), 9) for a in firsts.values())
         assert {b.index: b.first_attempts for b in report.scores if b.first_attempts} == dict(by_band)
-        office_only = overview.overview(gaps.GapFilters(job_role_id=organisation["office"]))
+        office_only = overview.overview(ReportFilters(job_role_id=organisation["office"]))
         assert {b.label: b.first_attempts for b in office_only.scores if b.first_attempts} == {
             "40-49%": 1,
             "90-100%": 3,  # `both` holds Office too: LOTO, Qubit 1.0.0 and 1.1.0
@@ -157,7 +158,7 @@ def test_first_attempt_scores_fall_in_their_bands(app, organisation) -> None:
 
 def test_the_trend_shows_the_pass_rate_rising_with_the_new_revision(app, organisation) -> None:
     with app.app_context():
-        report = overview.overview(gaps.GapFilters(sop_id=organisation["qubit_sop"]))
+        report = overview.overview(ReportFilters(sop_id=organisation["qubit_sop"]))
         assert [(t.revision, t.order, t.first_attempts, t.passed, t.pass_rate) for t in report.trend] == [
             ("1.0.0", 1, 3, 2, 66.7),
             ("1.1.0", 2, 3, 3, 100.0),
@@ -168,33 +169,33 @@ def test_the_trend_shows_the_pass_rate_rising_with_the_new_revision(app, organis
 def test_a_date_range_with_nothing_in_it_is_empty(app, organisation) -> None:
     with app.app_context():
         later = (utcnow() + timedelta(days=400)).date()
-        report = overview.overview(gaps.GapFilters(date_from=later))
+        report = overview.overview(ReportFilters(date_from=later))
         assert report.is_empty and report.trend == [] and report.first_attempts == 0
 
 
 def test_drill_down_lists_exactly_the_people_behind_a_bar(app, organisation) -> None:
     with app.app_context():
-        late = drill.learners_by_status(gaps.GapFilters(job_role_id=organisation["ops"]), "overdue")
+        late = drill.learners_by_status(ReportFilters(job_role_id=organisation["ops"]), "overdue")
         assert [(row.email, row.sop_code) for row in late.items] == [
             ("ops3@example.org", "DOC-APPENDIX-1910-147")
         ]
-        low = drill.learners_by_band(gaps.GapFilters(), 4)
+        low = drill.learners_by_band(ReportFilters(), 4)
         assert [(row.email, row.detail) for row in low.items] == [("off1@example.org", "41.7% · not passed")]
-        paged = drill.learners_by_band(gaps.GapFilters(), 9, page=2, per_page=5)
+        paged = drill.learners_by_band(ReportFilters(), 9, page=2, per_page=5)
         assert paged.total == 7 and len(paged.items) == 2 and paged.page == 2
 
 
 def test_a_trend_point_drills_down_to_the_first_attempts_at_that_revision(app, organisation) -> None:
     with app.app_context():
-        report = overview.overview(gaps.GapFilters(sop_id=organisation["qubit_sop"]))
+        report = overview.overview(ReportFilters(sop_id=organisation["qubit_sop"]))
         first, second = report.trend
-        behind = drill.learners_at_revision(gaps.GapFilters(), first.revision_id)
+        behind = drill.learners_at_revision(ReportFilters(), first.revision_id)
         assert behind.total == first.first_attempts == 3
         assert behind.items[0].email == "ops2@example.org"  # lowest score first
         assert behind.items[0].detail.endswith("· not passed")
         assert sum(row.detail.endswith("· passed") for row in behind.items) == first.passed
         after = drill.learners_at_revision(
-            gaps.GapFilters(job_role_id=organisation["office"]), second.revision_id
+            ReportFilters(job_role_id=organisation["office"]), second.revision_id
         )
         assert [row.email for row in after.items] == ["both@example.org"]  # the Office member who took it
         assert drill.revision_label(second.revision_id).endswith("revision 1.1.0")
@@ -204,7 +205,7 @@ def test_a_trend_point_drills_down_to_the_first_attempts_at_that_revision(app, o
 def test_the_gap_report_sums_each_sop_revision_apart(app, organisation) -> None:
     """Qubit has answers on two revisions: each gets its own row, counted from the raw rows."""
     with app.app_context():
-        rows = gaps.gap_report(gaps.GapFilters()).sops
+        rows = gaps.gap_report(ReportFilters()).sops
         assert sorted(r.revision for r in rows if r.sop_id == organisation["qubit_sop"]) == ["1.0.0", "1.1.0"]
         assert {(r.sop_code, r.revision): (r.responses, r.misses) for r in rows} == raw_sop_revision_totals()
 

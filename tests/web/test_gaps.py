@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from lms.analytics import drill, gaps
+from lms.analytics.filters import ReportFilters
 from lms.db import db
 from lms.models import Attempt, JobRole, Question, Response, SopRevision, SopStep, User
 from lms.services import accounts, enrolments, quiz_review
@@ -96,7 +97,7 @@ def organisation(app: Flask) -> dict:
         }
 
 
-def expected_cells(filters: gaps.GapFilters) -> dict[tuple[int, str], tuple[int, int]]:
+def expected_cells(filters: ReportFilters) -> dict[tuple[int, str], tuple[int, int]]:
     """The same numbers computed in Python from the raw rows, independently of the SQL aggregate."""
     cells: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     rows = db.session.execute(
@@ -139,15 +140,15 @@ def test_the_sql_aggregate_matches_a_count_from_the_raw_rows(app, organisation, 
         attempt.submitted_at = datetime(2024, 1, 10, 23, 59, tzinfo=UTC)
         db.session.commit()
         filters = {
-            "none": gaps.GapFilters(),
-            "sop": gaps.GapFilters(sop_id=organisation["sop"]),
-            "role": gaps.GapFilters(job_role_id=organisation["field"]),
-            "department": gaps.GapFilters(department="Science"),
-            "dates_in": gaps.GapFilters(
+            "none": ReportFilters(),
+            "sop": ReportFilters(sop_id=organisation["sop"]),
+            "role": ReportFilters(job_role_id=organisation["field"]),
+            "department": ReportFilters(department="Science"),
+            "dates_in": ReportFilters(
                 date_from=datetime(2024, 1, 10).date(), date_to=datetime(2024, 1, 10).date()
             ),
-            "dates_out": gaps.GapFilters(date_to=datetime(2024, 1, 9).date()),
-            "everything": gaps.GapFilters(
+            "dates_out": ReportFilters(date_to=datetime(2024, 1, 9).date()),
+            "everything": ReportFilters(
                 organisation["sop"], organisation["lab"], "Science", datetime(2024, 1, 1).date(), None
             ),
         }[filter_kind]
@@ -161,7 +162,7 @@ def test_the_sql_aggregate_matches_a_count_from_the_raw_rows(app, organisation, 
 
 def test_step_totals_count_each_response_once_and_find_the_step_to_rewrite(app, organisation) -> None:
     with app.app_context():
-        report = gaps.gap_report(gaps.GapFilters(sop_id=organisation["sop"]))
+        report = gaps.gap_report(ReportFilters(sop_id=organisation["sop"]))
         steps = report.steps.set_index("step_id")
         t, u = steps.loc[organisation["step_t"]], steps.loc[organisation["step_u"]]
         # step T: 4 learners x 2 questions, 3 misses through 2 questions, by Lab and Field
@@ -179,7 +180,7 @@ def test_step_totals_count_each_response_once_and_find_the_step_to_rewrite(app, 
 
 def test_the_sop_text_lists_every_step_in_document_order_with_the_gaps_marked(app, organisation) -> None:
     with app.app_context():
-        report = gaps.gap_report(gaps.GapFilters(sop_id=organisation["sop"]))
+        report = gaps.gap_report(ReportFilters(sop_id=organisation["sop"]))
         text = report.sop_text
         revision = db.session.get(SopRevision, organisation["revision"])
         in_order = [s.text for section in revision.sections for s in section.steps]
@@ -194,7 +195,7 @@ def test_the_sop_text_lists_every_step_in_document_order_with_the_gaps_marked(ap
 @pytest.mark.parametrize("filter_kind", ["none", "role"])
 def test_misses_sum_to_sections_and_sops(app, organisation, filter_kind) -> None:
     with app.app_context():
-        filters = gaps.GapFilters(job_role_id=organisation["field"] if filter_kind == "role" else None)
+        filters = ReportFilters(job_role_id=organisation["field"] if filter_kind == "role" else None)
         report = gaps.gap_report(filters)
         field_people = {u.id for u in db.session.get(JobRole, organisation["field"]).members}
         expected = raw_sop_revision_totals(
@@ -209,7 +210,7 @@ def test_misses_sum_to_sections_and_sops(app, organisation, filter_kind) -> None
             2 if filter_kind == "none" else 1
         )  # T and U; Field misses only T
 
-        chosen = gaps.gap_report(gaps.GapFilters(sop_id=organisation["sop"]))
+        chosen = gaps.gap_report(ReportFilters(sop_id=organisation["sop"]))
         every_answer = sum(section.responses for section in chosen.sop_text.sections)
         assert every_answer == raw_sop_revision_totals()[(qubit.sop_code, qubit.revision)][0]
 
@@ -385,7 +386,7 @@ def test_a_heatmap_cell_drills_down_to_the_learners_who_missed_that_step(
     app, client, make_user, organisation
 ):
     with app.app_context():
-        page = drill.learners_missing_step(gaps.GapFilters(), organisation["step_t"], organisation["lab"])
+        page = drill.learners_missing_step(ReportFilters(), organisation["step_t"], organisation["lab"])
         # step T has two questions: lab1 and `both` missed one each, lab2 missed none (so is not listed)
         assert sorted((row.email, row.detail) for row in page.items) == [
             ("both@example.org", "missed 1 of 2 answers"),

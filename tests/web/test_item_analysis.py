@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from lms.analytics import items
-from lms.analytics.gaps import GapFilters
+from lms.analytics.filters import ReportFilters
 from lms.db import db
 from lms.models import Attempt, Question, Quiz, Response
 from lms.services import accounts, enrolments, quiz_review
@@ -122,19 +122,19 @@ def test_role_and_department_filters_keep_their_learners_attempts(app, results, 
         roles = {role.name: role for role in accounts.job_roles()}
         ops = {results["people"][k] for k in ("ops1", "ops2", "ops3", "ops4")}
         by_role = items.item_report(
-            results["quiz"], which, filters=GapFilters(job_role_id=roles["Operations"].id)
+            results["quiz"], which, filters=ReportFilters(job_role_id=roles["Operations"].id)
         )
         _same_statistics(by_role, independent_matrix(results["quiz"], which, lambda a: a.user_id in ops))
         assert by_role.attempts == (4 if which == "first" else 5) and by_role.learners == 4
         assert {o.group for o in by_role.options} == {items.ALL_LEARNERS, "Operations"}
 
-        office = items.item_report(results["quiz"], which, filters=GapFilters(department="Admin"))
+        office = items.item_report(results["quiz"], which, filters=ReportFilters(department="Admin"))
         _same_statistics(office, independent_matrix(results["quiz"], which, lambda a: a.user_id not in ops))
         assert office.attempts == 2 and office.learners == 2
         q1 = results["questions"][0]
         assert sum(o.count for o in office.options if o.question_id == q1 and o.group == "Office") == 2
 
-        nobody = items.item_report(results["quiz"], which, filters=GapFilters(department="Nowhere"))
+        nobody = items.item_report(results["quiz"], which, filters=ReportFilters(department="Nowhere"))
         assert nobody.is_empty and nobody.attempts == 0 and nobody.options == []
 
 
@@ -147,7 +147,7 @@ def test_a_date_range_keeps_attempts_submitted_in_it_and_a_retake_never_becomes_
         first.submitted_at = datetime.now(UTC) - timedelta(days=30)
         db.session.commit()
         today = datetime.now(UTC).date()  # the filter's days are UTC days
-        recent = GapFilters(date_from=today - timedelta(days=7), date_to=today)
+        recent = ReportFilters(date_from=today - timedelta(days=7), date_to=today)
         firsts = items.item_report(results["quiz"], "first", filters=recent)
         assert (
             firsts.attempts == 5 and firsts.learners == 5
@@ -155,7 +155,7 @@ def test_a_date_range_keeps_attempts_submitted_in_it_and_a_retake_never_becomes_
         _same_statistics(firsts, independent_matrix(results["quiz"], "first", lambda a: a.user_id != ops4))
         every = items.item_report(results["quiz"], "all", filters=recent)
         assert every.attempts == 6 and retake.id in _analysed_attempts(results["quiz"], "all", recent)
-        old = GapFilters(date_to=today - timedelta(days=20))
+        old = ReportFilters(date_to=today - timedelta(days=20))
         assert items.item_report(results["quiz"], "first", filters=old).attempts == 1
 
 
@@ -190,7 +190,7 @@ def test_the_page_and_its_csvs_keep_the_filters(app, client, make_user, results)
     assert "is not a date" in html
 
 
-def _analysed_attempts(quiz_id: int, which: str, filters: GapFilters) -> set[int]:
+def _analysed_attempts(quiz_id: int, which: str, filters: ReportFilters) -> set[int]:
     return {attempt_id for attempt_id, _ in db.session.execute(items.drawn_query(quiz_id, which, filters))}
 
 
