@@ -15,9 +15,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from lms.analytics.completion import STATUS_LABELS, completion_select
 from lms.analytics.filters import ReportFilters
 from lms.analytics.gaps import responses_where
-from lms.analytics.overview import STATUS_LABELS, band_of, completion_base, first_attempts
+from lms.analytics.overview import band_of, first_attempts
 from lms.db import db, utcnow
 from lms.models import (
     Attempt,
@@ -62,7 +63,7 @@ def learners_by_status(
     per_page: int = PER_PAGE,
 ) -> Page:
     """The people behind one completion bar: enrolments with that status in that role (the filters' role)."""
-    base = completion_base(filters, now or utcnow()).subquery()
+    base = completion_select(filters, now or utcnow()).subquery()
     ids = select(base.c.enrolment_id).where(base.c.status == status).distinct()
     query = (
         select(User.name, User.email, Sop.code, SopRevision.label, Enrolment.due_at)

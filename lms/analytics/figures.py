@@ -14,9 +14,10 @@ import plotly.graph_objects as go
 import plotly.offline
 from markupsafe import Markup
 
+from lms.analytics.completion import STATUS_LABELS, STATUSES
 from lms.analytics.gaps import GapReport
 from lms.analytics.items import ItemReport
-from lms.analytics.overview import STATUS_LABELS, STATUSES, Overview
+from lms.analytics.overview import Overview
 from quizzes.psychometrics.review import NEAR_ZERO_DISCRIMINATION
 
 # white (nobody missed) to deep red (everybody missed), readable as grey levels too

@@ -3,8 +3,8 @@ their first attempt, and whether each SOP's first-attempt pass rate moved from o
 
 Each figure is one GROUP BY in the database; Python only labels and orders the handful of rows. The filters
 are the shared ones (`filters.ReportFilters`): SOP, job role, department and a date range, read as follows:
-- completion counts current training (enrolments on a revision that is not superseded), once for every job
-  role that requires it of its learner (as the completion report does); the date range is on the due date;
+- completion is `completion.by_role`: current training (not superseded), once for every job role that
+  requires it of its learner, as the Completion page and the CSV count it; the date range is on the due date;
 - scores and the trend count each learner's first submitted attempt at each quiz, once; the date range is on
   its submission; the role and department filters keep the learners who hold such a role now.
 """
@@ -14,82 +14,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, literal_column, select
+from sqlalchemy import case, exists, func, literal_column, select
 from sqlalchemy.orm import aliased
 
-from lms.analytics import fetch, percent
+from lms.analytics import completion, fetch, percent
+from lms.analytics.completion import STATUSES, RoleStatus
 from lms.analytics.filters import ReportFilters, in_range, learners_in
-from lms.db import db, utcnow
+from lms.db import db
 from lms.models import (
-    Assignment,
     Attempt,
-    Enrolment,
-    JobRole,
     Quiz,
     Sop,
     SopRevision,
     TrainingModule,
-    user_job_roles,
 )
 from lms.services.csv_export import csv_text
 
-STATUSES = ("completed", "in_progress", "not_started", "overdue")
-STATUS_LABELS = {
-    "completed": "Completed",
-    "in_progress": "In progress",
-    "not_started": "Not started",
-    "overdue": "Overdue",
-}
 SCORE_BANDS = tuple((10 * i, 10 * i + 10) for i in range(10))  # [lo, hi); the last band includes 100
 TREND_MAX_SOPS = 12  # unfiltered, the trend draws the SOPs with the most first attempts
 
 COMPLETION_CSV = ("job_role", "department", *STATUSES, "total", "completed_percent")
 SCORES_CSV = ("score_band", "first_attempts", "passed")
 TREND_CSV = ("sop_code", "revision", "revision_order", "first_attempts", "passed", "pass_rate_percent")
-
-
-def _status(now: datetime):
-    """The display status (see `Enrolment.display_status`) as SQL, for enrolments on current revisions."""
-    return case(
-        (Enrolment.status == "completed", literal_column("'completed'")),
-        (Enrolment.due_at < now, literal_column("'overdue'")),
-        (Enrolment.status == "in_progress", literal_column("'in_progress'")),
-        else_=literal_column("'not_started'"),
-    )
-
-
-def completion_base(filters: ReportFilters, now: datetime):
-    """(role, enrolment, status) rows for current training that the filters keep: each enrolment once for
-    every job role of its learner that has the module assigned (as the completion report counts them)."""
-    status = _status(now).label("status")
-    query = (
-        select(Assignment.job_role_id.label("job_role_id"), Enrolment.id.label("enrolment_id"), status)
-        .select_from(Assignment)
-        .join(user_job_roles, user_job_roles.c.job_role_id == Assignment.job_role_id)
-        .join(
-            Enrolment,
-            and_(Enrolment.user_id == user_job_roles.c.user_id, Enrolment.module_id == Assignment.module_id),
-        )
-        .join(SopRevision, SopRevision.id == Enrolment.revision_id)
-        .where(SopRevision.status != "superseded", *in_range(Enrolment.due_at, filters))
-    )
-    if filters.sop_id is not None:
-        query = query.where(SopRevision.sop_id == filters.sop_id)
-    if filters.job_role_id is not None:
-        query = query.where(Assignment.job_role_id == filters.job_role_id)
-    if filters.department is not None:
-        in_department = select(JobRole.id).where(JobRole.department == filters.department)
-        query = query.where(Assignment.job_role_id.in_(in_department))
-    return query
-
-
-def completion_query(filters: ReportFilters, now: datetime):
-    base = completion_base(filters, now).subquery()
-    return (
-        select(JobRole.id, JobRole.name, JobRole.department, base.c.status, func.count())
-        .join(base, base.c.job_role_id == JobRole.id)
-        .group_by(JobRole.id, JobRole.name, JobRole.department, base.c.status)
-    )
 
 
 def first_attempts(filters: ReportFilters):
@@ -144,22 +90,6 @@ def outcomes_query(filters: ReportFilters):
 
 
 @dataclass(frozen=True)
-class RoleStatus:
-    job_role_id: int
-    job_role: str
-    department: str
-    counts: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def completed_percent(self) -> float:
-        return percent(self.counts["completed"], self.total)
-
-
-@dataclass(frozen=True)
 class ScoreBand:
     index: int
     label: str
@@ -202,16 +132,6 @@ class Overview:
 def band_label(index: int) -> str:
     lo, hi = SCORE_BANDS[index]
     return f"{lo}-{hi}%" if index == len(SCORE_BANDS) - 1 else f"{lo}-{hi - 1}%"
-
-
-def completion(filters: ReportFilters, now: datetime | None = None) -> list[RoleStatus]:
-    found: dict[int, RoleStatus] = {}
-    for role_id, name, department, status, count in fetch(completion_query(filters, now or utcnow())):
-        row = found.setdefault(
-            role_id, RoleStatus(role_id, name, department or "", dict.fromkeys(STATUSES, 0))
-        )
-        row.counts[status] += count
-    return sorted(found.values(), key=lambda r: (r.job_role.lower(), r.job_role_id))
 
 
 def _outcomes(filters: ReportFilters) -> list[tuple[int, int, int, int]]:
@@ -263,7 +183,7 @@ def trend(
 def overview(filters: ReportFilters, now: datetime | None = None) -> Overview:
     outcomes = _outcomes(filters)
     trend_rows, hidden = trend(filters, outcomes)
-    return Overview(filters, completion(filters, now), scores(filters, outcomes), trend_rows, hidden)
+    return Overview(filters, completion.by_role(filters, now), scores(filters, outcomes), trend_rows, hidden)
 
 
 # --- tables and CSVs: the numbers each figure shows ---------------------------------------------------------

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    case,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import UTCDateTime, db, utcnow
@@ -13,7 +24,33 @@ from lms.models.sop import SopRevision
 from lms.models.training import Question, Quiz, TrainingModule
 from lms.models.user import JobRole, User
 
-ENROLMENT_STATUSES = ("assigned", "in_progress", "completed")
+ENROLMENT_STATUSES = ("assigned", "in_progress", "completed")  # what is stored
+# what every page, export and figure shows: derived from the stored status, the due date and the revision
+DISPLAY_STATUSES = ("completed", "in_progress", "not_started", "overdue", "superseded")
+
+
+def status_of(stored: str, due_at: datetime, revision_status: str, now: datetime) -> str:
+    """The display status: superseded when the revision trained on was replaced (the history stays, the
+    person needs the newer training); else completed; else overdue past the due date; else in progress or
+    not started. `status_expression` is the same rule in SQL."""
+    if revision_status == "superseded":
+        return "superseded"
+    if stored == "completed":
+        return "completed"
+    if due_at < now:
+        return "overdue"
+    return "in_progress" if stored == "in_progress" else "not_started"
+
+
+def status_expression(now: datetime):
+    """`status_of` as a SQL CASE over Enrolment and its SopRevision (the query joins the revision)."""
+    return case(
+        (SopRevision.status == "superseded", literal_column("'superseded'")),
+        (Enrolment.status == "completed", literal_column("'completed'")),
+        (Enrolment.due_at < now, literal_column("'overdue'")),
+        (Enrolment.status == "in_progress", literal_column("'in_progress'")),
+        else_=literal_column("'not_started'"),
+    )
 
 
 class Assignment(db.Model):
@@ -71,13 +108,8 @@ class Enrolment(db.Model):
     attempts: Mapped[list[Attempt]] = relationship(back_populates="enrolment", order_by="Attempt.number")
 
     def display_status(self, now: datetime | None = None) -> str:
-        """Derived at read time, never stored: overdue from the due date; superseded when the revision it
-        trained on was replaced (the history stays, the person needs the newer training)."""
-        if self.revision.status == "superseded":
-            return "superseded"
-        if self.status != "completed" and self.due_at < (now or utcnow()):
-            return "overdue"
-        return self.status
+        """Derived at read time, never stored (`status_of`)."""
+        return status_of(self.status, self.due_at, self.revision.status, now or utcnow())
 
 
 class Attempt(db.Model):

@@ -15,6 +15,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF, FontFace
 from sqlalchemy import select
 
+from lms.analytics import completion
 from lms.db import db, utcnow
 from lms.models import Attempt, Enrolment, SopRevision, User
 from lms.services.errors import NotFound
@@ -23,13 +24,7 @@ FONTS = Path(__file__).resolve().parent.parent / "static" / "lms" / "fonts"
 REGULAR = FONTS / "DejaVuSans.ttf"
 BOLD = FONTS / "DejaVuSans-Bold.ttf"
 
-STATUS_LABELS = {
-    "assigned": "not started",
-    "in_progress": "in progress",
-    "completed": "completed",
-    "overdue": "overdue",
-    "superseded": "superseded",
-}
+STATUS_LABELS = {status: label.lower() for status, label in completion.STATUS_LABELS.items()}
 
 
 @dataclass(frozen=True)

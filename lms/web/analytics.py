@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from lms.analytics import drill, figures, gaps, items, overview
+from lms.analytics import completion, drill, figures, gaps, items, overview
 from lms.analytics.filters import ReportFilters, parse_filters
 from lms.web import policy
 from lms.web.access import allow
@@ -76,7 +76,7 @@ def overview_page() -> Response:
             by_band=by_band,
             by_revision=by_revision,
             statuses=overview.STATUSES,
-            status_labels=overview.STATUS_LABELS,
+            status_labels=completion.STATUS_LABELS,
             errors=errors,
             options=gaps.filter_options(),
             filters=filters,
@@ -98,7 +98,7 @@ def drill_down() -> str:
     step, revision = request.args.get("step", type=int), request.args.get("revision", type=int)
     if status in overview.STATUSES:
         page = drill.learners_by_status(filters, status, page_number)
-        what, detail, date = overview.STATUS_LABELS[status].lower() + " training", "Status", "Due (UTC)"
+        what, detail, date = completion.STATUS_LABELS[status].lower() + " training", "Status", "Due (UTC)"
         kind = {"status": status}
     elif band is not None and 0 <= band < len(overview.SCORE_BANDS):
         page = drill.learners_by_band(filters, band, page_number)

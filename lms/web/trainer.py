@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from lms.analytics import completion as completion_status
 from lms.config import read_limits
 from lms.forms import choices_of
 from lms.forms.auth import ActionForm
@@ -294,7 +295,12 @@ def assign(module_id: int) -> str | Response | tuple[str, int]:
 
 @allow(*TRAINERS, "compliance")
 def completion() -> str:
-    return render_template("lms/trainer/completion.html", by_role=reports.completion_by_role())
+    return render_template(
+        "lms/trainer/completion.html",
+        by_role=reports.completion_by_role(),
+        statuses=completion_status.STATUSES,
+        labels=completion_status.STATUS_LABELS,
+    )
 
 
 @allow(*TRAINERS)

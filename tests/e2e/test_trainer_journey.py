@@ -78,6 +78,8 @@ def test_trainer_uploads_reviews_publishes_and_assigns(browser, live_server, peo
         report = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(report)))
         lab = [r for r in rows if r["user"] == "Lab Tech"]
-        assert len(lab) == 1 and lab[0]["status"] == "assigned" and lab[0]["role"] == "Laboratory Technician"
+        assert (
+            len(lab) == 1 and lab[0]["status"] == "not_started" and lab[0]["role"] == "Laboratory Technician"
+        )
     finally:
         context.close()

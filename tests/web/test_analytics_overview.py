@@ -112,7 +112,7 @@ def expected_completion(filters: ReportFilters) -> dict[tuple[str, str], int]:
             )
             if required is None or (filters.job_role_id is not None and role.id != filters.job_role_id):
                 continue
-            counts[(role.name, {"assigned": "not_started"}.get(status, status))] += 1
+            counts[(role.name, status)] += 1
     return dict(counts)
 
 

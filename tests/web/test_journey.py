@@ -110,7 +110,7 @@ def test_the_whole_journey(app, client, make_user) -> None:
     # 4: the learner reads, takes the quiz, gets a score and the SOP steps behind misses
     login(client, early)
     dashboard = client.get("/my/training").get_data(as_text=True)
-    assert "Qubit Quantification" in dashboard and "assigned" in dashboard
+    assert "Qubit Quantification" in dashboard and "not started" in dashboard
     enrolment = enrolment_of(app, early.id, module.id)
     overview = client.get(f"/my/training/{enrolment.id}").get_data(as_text=True)
     assert "Lessons" in overview
@@ -149,6 +149,6 @@ def test_the_whole_journey(app, client, make_user) -> None:
     assert mine["status"] == ("completed" if expected >= 80 else "in_progress")
     assert float(mine["score"]) == round(100 * (len(questions) - 1) / len(questions), 1)
     late_row = next(r for r in rows if r["user"] == "Late Joiner")
-    assert late_row["status"] == "assigned" and late_row["completed_at"] == ""
+    assert late_row["status"] == "not_started" and late_row["completed_at"] == ""
     with app.app_context():
         assert db.session.scalar(select(Enrolment).where(Enrolment.user_id == early.id)).attempts

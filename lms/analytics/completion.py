@@ -1,0 +1,168 @@
+"""Where each person stands on the training their job roles require: one query and one status vocabulary for
+the trainer's Completion page, the completion CSV, the analytics overview and its drill-down.
+
+Before, the Completion page counted superseded revisions and the overview did not, so the two disagreed
+for the same role, and the CSV said "assigned" where the pages said "not started". Now:
+- a row is an enrolment, once for every job role of its learner that has the module assigned (a person who
+  holds two roles counts in both); the CSV also lists enrolments no role requires (role left blank);
+- its status is `lms.models.enrolment.status_of` (in SQL, `status_expression`): completed, in progress,
+  not started, overdue, or superseded when the revision it trained on was replaced;
+- figures count current training, every status but superseded.
+`completion_select` is a Core select of the columns shown, so the report can be streamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, select
+
+from lms.analytics import fetch, percent
+from lms.analytics.filters import ReportFilters, in_range
+from lms.db import utcnow
+from lms.models import Assignment, Enrolment, JobRole, Sop, SopRevision, User, user_job_roles
+from lms.models.enrolment import status_expression
+
+STATUSES = ("completed", "in_progress", "not_started", "overdue")  # current training, as figures count it
+SUPERSEDED = "superseded"
+STATUS_LABELS = {
+    "completed": "Completed",
+    "in_progress": "In progress",
+    "not_started": "Not started",
+    "overdue": "Overdue",
+    SUPERSEDED: "Superseded",
+}
+REPORT_COLUMNS = (
+    "user",
+    "email",
+    "role",
+    "sop_code",
+    "revision",
+    "status",
+    "score",
+    "completed_at",
+    "due_at",
+)
+
+
+def _role_pairs(filters: ReportFilters):
+    """(job role, enrolment) pairs: each enrolment once for every role of its user that requires the module,
+    counted through role membership (not the assignment that created the enrolment)."""
+    query = (
+        select(
+            Assignment.job_role_id.label("job_role_id"),
+            JobRole.name.label("job_role"),
+            JobRole.department.label("department"),
+            Enrolment.id.label("enrolment_id"),
+        )
+        .select_from(Assignment)
+        .join(JobRole, JobRole.id == Assignment.job_role_id)
+        .join(user_job_roles, user_job_roles.c.job_role_id == Assignment.job_role_id)
+        .join(
+            Enrolment,
+            and_(Enrolment.user_id == user_job_roles.c.user_id, Enrolment.module_id == Assignment.module_id),
+        )
+    )
+    if filters.job_role_id is not None:
+        query = query.where(Assignment.job_role_id == filters.job_role_id)
+    if filters.department is not None:
+        query = query.where(JobRole.department == filters.department)
+    return query.subquery()
+
+
+def completion_select(
+    filters: ReportFilters | None = None, now: datetime | None = None, every_enrolment: bool = False
+) -> Select:
+    """The rows: role, learner, SOP revision, status, score, dates. By default current training that a
+    role requires (what figures count); `every_enrolment` adds superseded training and enrolments no role
+    requires (the CSV, for inspectors)."""
+    filters = filters or ReportFilters()
+    pairs = _role_pairs(filters)
+    status = status_expression(now or utcnow()).label("status")
+    query = (
+        select(
+            pairs.c.job_role_id,
+            pairs.c.job_role,
+            pairs.c.department,
+            Enrolment.id.label("enrolment_id"),
+            User.name.label("user"),
+            User.email,
+            Sop.code.label("sop_code"),
+            SopRevision.label.label("revision"),
+            status,
+            Enrolment.score_percent,
+            Enrolment.completed_at,
+            Enrolment.due_at,
+        )
+        .select_from(Enrolment)
+        .join(User, User.id == Enrolment.user_id)
+        .join(SopRevision, SopRevision.id == Enrolment.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(*in_range(Enrolment.due_at, filters))
+    )
+    if every_enrolment and filters.job_role_id is None and filters.department is None:
+        query = query.outerjoin(pairs, pairs.c.enrolment_id == Enrolment.id)
+    else:
+        query = query.join(pairs, pairs.c.enrolment_id == Enrolment.id)
+    if not every_enrolment:
+        query = query.where(SopRevision.status != SUPERSEDED)
+    if filters.sop_id is not None:
+        query = query.where(SopRevision.sop_id == filters.sop_id)
+    return query
+
+
+@dataclass(frozen=True)
+class RoleStatus:
+    job_role_id: int
+    job_role: str
+    department: str
+    counts: dict[str, int]  # status -> enrolments, for every status in STATUSES
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def completed_percent(self) -> float:
+        return percent(self.counts["completed"], self.total)
+
+
+def by_role(filters: ReportFilters | None = None, now: datetime | None = None) -> list[RoleStatus]:
+    """Current training per job role and status, counted in the database; ordered by role name."""
+    rows = completion_select(filters, now).subquery()
+    query = select(
+        rows.c.job_role_id, rows.c.job_role, rows.c.department, rows.c.status, func.count()
+    ).group_by(rows.c.job_role_id, rows.c.job_role, rows.c.department, rows.c.status)
+    found: dict[int, RoleStatus] = {}
+    for role_id, name, department, status, count in fetch(query):
+        row = found.setdefault(
+            role_id, RoleStatus(role_id, name, department or "", dict.fromkeys(STATUSES, 0))
+        )
+        row.counts[status] += count
+    return sorted(found.values(), key=lambda r: (r.job_role.lower(), r.job_role_id))
+
+
+def report_rows(now: datetime | None = None) -> list[dict[str, str]]:
+    """The completion report: every enrolment, once per role requiring it, as the CSV writes it."""
+    query = completion_select(now=now, every_enrolment=True)
+    query = query.order_by(
+        query.selected_columns.user,
+        query.selected_columns.sop_code,
+        query.selected_columns.job_role,
+        query.selected_columns.enrolment_id,
+    )
+    return [
+        {
+            "user": row.user,
+            "email": row.email,
+            "role": row.job_role or "",
+            "sop_code": row.sop_code,
+            "revision": row.revision,
+            "status": row.status,
+            "score": "" if row.score_percent is None else f"{row.score_percent:.1f}",
+            "completed_at": row.completed_at.isoformat() if row.completed_at else "",
+            "due_at": row.due_at.isoformat(),
+        }
+        for row in fetch(query)
+    ]
