@@ -17,9 +17,5 @@ class NotFound(ServiceError):
     status = 404
 
 
-class Forbidden(ServiceError):
-    status = 403
-
-
 class Conflict(ServiceError):
     status = 409

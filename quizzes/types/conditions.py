@@ -47,7 +47,7 @@ _STOP = frozenset(
 )
 _FEW = frozenset(re.findall(r"\S+", "the and you your with from when whenever once then than there"))
 # no act to test ("have a timeline", "know what was compromised") or one that only points on ("continue")
-_NOT_AN_ACT = frozenset(
+NOT_AN_ACT = frozenset(
     re.findall(
         r"\S+",
         "have know feel see need want try continue proceed repeat refer follow let get recommend suggest",
@@ -112,7 +112,7 @@ def _when_question(act: str) -> str | None:
             else f"when do you need to {rest}"
         )
     first = act.split()[0].lower()
-    if first in _NOT_AN_ACT or not base_verb(first):
+    if first in NOT_AN_ACT or not base_verb(first):
         return None
     return f"when do you {first}{act[len(first) :]}"
 

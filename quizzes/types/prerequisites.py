@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from quizzes.text import clean, drop_pointers, sentence_spans
 from quizzes.types.base import Candidate, Context, not_longest, place_key, stands_out
+from quizzes.types.conditions import NOT_AN_ACT
 from quizzes.types.values import as_shown
 from sops.actions import base_verb
 from sops.model import Step
@@ -54,7 +55,6 @@ _STOP = frozenset(
         "them it its this that use using before after prior",
     )
 )
-_NOT_AN_ACT = frozenset(re.findall(r"\S+", "have know feel see need want try continue proceed repeat refer"))
 _DOCUMENT = re.compile(r"\b(?:steps?\s+\d|sections?\s+\d|see\b|figure|table|above|below)", re.I)
 # "Leave the blower on for 5 minutes before beginning work": the order is asked, the duration is a value
 _DURATION = re.compile(
@@ -98,7 +98,7 @@ def _as_option(text: str) -> str | None:
         return None
     first = shown.split()[0].lower()
     if (
-        first in _NOT_AN_ACT
+        first in NOT_AN_ACT
         or not base_verb(first)
         or re.search(r"\b(?:before|prior to|as before)\b", shown, re.I)
     ):
