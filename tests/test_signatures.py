@@ -12,7 +12,16 @@ from sqlalchemy import func, select, text
 
 from lms.db import db
 from lms.models import Acknowledgement, AuditEvent, Enrolment, SopRevision, User
-from lms.services import accounts, attempts, enrolments, quiz_review, signatures, sop_import
+from lms.services import (
+    accounts,
+    attempts,
+    enrolments,
+    quiz_review,
+    signature_checks,
+    signature_display,
+    signatures,
+    sop_import,
+)
 from lms.services.demo import _wrong_answer, right_answer
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.signatures import SigningLocked, SigningPolicy, WrongPassword
@@ -91,7 +100,7 @@ def test_signing_records_name_time_meaning_and_content_hash(app_ctx, setup) -> N
     assert signature.meaning == f"Read and understood {revision.sop.code} rev {revision.label}"
     assert signature.content_hash == revision.content_hash
     assert (signature.kind, signature.attempt_id) == ("revision", None)
-    assert signatures.verify_signature(signature)
+    assert signature_checks.verify_signature(signature)
     assert signatures.is_revision_signed(setup.learner_id, setup.revision_id)
     assert signatures.is_signed(setup.learner_id, revision_id=setup.revision_id)
     assert not signatures.is_revision_signed(setup.other_id, setup.revision_id)
@@ -104,7 +113,7 @@ def test_printed_name_is_the_name_at_signing_time(app_ctx, setup) -> None:
     signed = sign(setup)
     db.session.get(User, setup.learner_id).name = "Lena Married-Name"
     db.session.commit()
-    shown = signatures.manifestation(db.session.get(Acknowledgement, signed.signature.id))
+    shown = signature_display.manifestation(db.session.get(Acknowledgement, signed.signature.id))
     assert shown.printed_name == "Lena Learner"
 
 
@@ -211,7 +220,7 @@ def test_signing_a_passed_attempt(app_ctx, setup) -> None:
     assert signature.revision_id == revision.id
     assert signature.content_hash == revision.content_hash
     assert signatures.is_signed(setup.learner_id, attempt_id=attempt_id)
-    assert signatures.verify_signature(signature)
+    assert signature_checks.verify_signature(signature)
     # the attempt signature is not a "read and understood" of the revision
     assert not signatures.is_revision_signed(setup.learner_id, setup.revision_id)
     again = signatures.sign_attempt(setup.learner_id, attempt_id, PASSWORD, confirmed=True)
@@ -243,13 +252,13 @@ def test_failed_unsubmitted_and_foreign_attempts_cannot_be_signed(app_ctx, setup
     ],
 )
 def test_signing_time_is_shown_in_utc_and_the_users_zone(zone, expected) -> None:
-    assert signatures.format_when(T0, zone) == expected
+    assert signature_display.format_when(T0, zone) == expected
 
 
 def test_manifestation_uses_the_signers_zone(app_ctx, setup) -> None:
     db.session.get(User, setup.learner_id).timezone = "Europe/Berlin"
     db.session.commit()
-    shown = signatures.manifestation(sign(setup).signature)
+    shown = signature_display.manifestation(sign(setup).signature)
     assert shown.when == "2026-11-25 14:03 UTC (15:03 Europe/Berlin)"
     assert shown.valid and shown.short_hash == shown.content_hash[:12]
 
@@ -265,8 +274,8 @@ def test_a_tampered_content_hash_invalidates_the_signature(committed_app) -> Non
         signed = sign(setup)
         attempt_id = take_quiz(setup.learner_id, setup.enrolment_id)
         on_attempt = signatures.sign_attempt(setup.learner_id, attempt_id, PASSWORD, confirmed=True)
-        assert signatures.verify_signature(signed.signature)
-        assert signatures.verify_signature(on_attempt.signature)
+        assert signature_checks.verify_signature(signed.signature)
+        assert signature_checks.verify_signature(on_attempt.signature)
         signature_ids = (signed.signature.id, on_attempt.signature.id)
     with committed_app.app_context():  # behind the application's back, straight in the database
         db.session.execute(
@@ -277,9 +286,9 @@ def test_a_tampered_content_hash_invalidates_the_signature(committed_app) -> Non
     with committed_app.app_context():
         for signature_id in signature_ids:
             signature = db.session.get(Acknowledgement, signature_id)
-            assert not signatures.verify_signature(signature)
-            assert "content hash has changed" in signatures.signature_problem(signature)
-            assert not signatures.manifestation(signature).valid
+            assert not signature_checks.verify_signature(signature)
+            assert "content hash has changed" in signature_checks.signature_problem(signature)
+            assert not signature_display.manifestation(signature).valid
         assert not signatures.is_revision_signed(setup.learner_id, setup.revision_id)
         assert not signatures.is_attempt_signed(setup.learner_id, attempt_id)
 
@@ -300,7 +309,7 @@ def test_a_signature_copied_onto_other_content_does_not_verify(committed_app) ->
         )
         db.session.commit()
     with committed_app.app_context():
-        problem = signatures.signature_problem(db.session.get(Acknowledgement, signature_id))
+        problem = signature_checks.signature_problem(db.session.get(Acknowledgement, signature_id))
         assert problem is not None and "no longer matches" in problem
 
 

@@ -12,8 +12,7 @@ Policy values are parameters (the view passes the app's configuration), so this 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -24,12 +23,12 @@ from lms.services import audit
 from lms.services.accounts import _hasher
 from lms.services.enrolments import complete_by_acknowledgement
 from lms.services.errors import InvalidInput, NotFound, ServiceError
+from lms.services.signature_checks import verify_signature
+from lms.services.signature_display import format_when
 from lms.services.transactions import commit_failure_record, locked, transactional
-from sops.model import SopDocument
 
 DEFAULT_MAX_FAILURES = 3
 DEFAULT_LOCK_MINUTES = 15
-SHORT_HASH = 12
 
 
 class WrongPassword(ServiceError):
@@ -362,94 +361,3 @@ def _locked_message(until: datetime, zone: str | None) -> str:
         f"Signing is locked for this account until {format_when(until, zone)} after repeated wrong "
         "passwords. Nothing was signed."
     )
-
-
-# ---------------------------------------------------------------------------------------------- §11.70
-
-
-def signature_problem(signature: Acknowledgement) -> str | None:
-    """Why the signature no longer binds to what it signed, or None when it does.
-
-    The signature's hash must equal the revision's stored content hash, and that hash must still be the
-    hash of the revision's stored content, so neither copying a signature to other content nor editing
-    the revision in the database goes unnoticed.
-    """
-    revision = db.session.get(SopRevision, signature.revision_id)
-    if revision is None:
-        return "The signed SOP revision no longer exists."
-    if signature.content_hash != revision.content_hash:
-        return "The signed SOP revision's content hash has changed since it was signed."
-    try:
-        recomputed = SopDocument.from_dict(revision.structure).content_hash
-    except (KeyError, TypeError, ValueError):
-        return "The signed SOP revision's stored content can no longer be read."
-    if recomputed != revision.content_hash:
-        return "The signed SOP revision's content no longer matches its content hash."
-    if signature.attempt_id is not None:
-        attempt = db.session.get(Attempt, signature.attempt_id)
-        if attempt is None or attempt.user_id != signature.user_id or not attempt.passed:
-            return "The signed quiz attempt is missing or no longer a pass."
-        if attempt.enrolment.revision_id != signature.revision_id:
-            return "The signed quiz attempt belongs to another SOP revision."
-    return None
-
-
-def verify_signature(signature: Acknowledgement) -> bool:
-    return signature_problem(signature) is None
-
-
-# ---------------------------------------------------------------------------------------------- §11.50
-
-
-@dataclass(frozen=True)
-class Manifestation:
-    """What every view of a signed record shows: who, when (UTC and the signer's zone), what it means."""
-
-    signature_id: int
-    printed_name: str
-    signed_at: datetime
-    when: str  # "2026-11-25 14:03 UTC (15:03 Europe/Berlin)"
-    meaning: str
-    content_hash: str
-    short_hash: str
-    problem: str | None
-
-    @property
-    def valid(self) -> bool:
-        return self.problem is None
-
-
-def manifestation(signature: Acknowledgement, timezone: str | None = None) -> Manifestation:
-    """The signature as shown to people; times in UTC and in `timezone` (default: the signer's zone)."""
-    zone = timezone or (signature.user.timezone if signature.user else "UTC")
-    return Manifestation(
-        signature_id=signature.id,
-        printed_name=signature.printed_name,
-        signed_at=signature.signed_at,
-        when=format_when(signature.signed_at, zone),
-        meaning=signature.meaning,
-        content_hash=signature.content_hash,
-        short_hash=signature.content_hash[:SHORT_HASH],
-        problem=signature_problem(signature),
-    )
-
-
-def format_when(moment: datetime, zone_name: str | None) -> str:
-    """'2026-11-25 14:03 UTC (15:03 Europe/Berlin)'; the local date is repeated when it differs."""
-    utc = moment.astimezone(UTC)
-    text = f"{utc:%Y-%m-%d %H:%M} UTC"
-    zone = _zone(zone_name)
-    if zone is None:
-        return text
-    local = utc.astimezone(zone)
-    shown = f"{local:%H:%M}" if local.date() == utc.date() else f"{local:%Y-%m-%d %H:%M}"
-    return f"{text} ({shown} {zone_name})"
-
-
-def _zone(name: str | None) -> ZoneInfo | None:
-    if not name or name.upper() in ("UTC", "ETC/UTC", "Z"):
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.forms.auth import ActionForm
-from lms.services import attempts, lessons, progress, signatures, transcript
+from lms.services import attempts, lessons, progress, signature_display, signatures, transcript
 from lms.services.errors import Conflict, InvalidInput
 from lms.web.access import signed_in
 from lms.web.answers import AnswerFormError, parse_answers
@@ -48,7 +48,7 @@ def enrolment(enrolment_id: int) -> str:
 
 
 def _shown(signature):
-    return signatures.manifestation(signature) if signature is not None else None
+    return signature_display.manifestation(signature) if signature is not None else None
 
 
 @signed_in

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from lms.services import signatures
+from lms.services import signature_display, signatures
 from lms.services.errors import InvalidInput
 from lms.services.signatures import SigningLocked, SigningPolicy, WrongPassword
 from lms.web.access import signed_in
@@ -120,9 +120,9 @@ def _sign_page(form: SignForm, page: dict[str, Any]) -> str:
     return render_template(
         "lms/signatures/sign.html",
         form=form,
-        locked_until=signatures.format_when(until, current_user.timezone) if until else None,
+        locked_until=signature_display.format_when(until, current_user.timezone) if until else None,
         signer_name=current_user.name,
-        short_hash=page["revision"].content_hash[: signatures.SHORT_HASH],
+        short_hash=page["revision"].content_hash[: signature_display.SHORT_HASH],
         **page,
     )
 
@@ -133,12 +133,12 @@ def receipt(signature_id: int) -> str:
     return render_template(
         "lms/signatures/receipt.html",
         signature=signature,
-        shown=signatures.manifestation(signature),
+        shown=signature_display.manifestation(signature),
         enrolment_id=signatures.enrolment_id_for(current_user.id, signature.revision_id),
     )
 
 
 @signed_in
 def my_signatures() -> str:
-    shown = [signatures.manifestation(s) for s in signatures.signatures_of(current_user.id)]
+    shown = [signature_display.manifestation(s) for s in signatures.signatures_of(current_user.id)]
     return render_template("lms/signatures/list.html", shown=shown)
