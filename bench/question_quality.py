@@ -44,7 +44,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from quizzes.generate import draft_pool, generate_questions, sources  # noqa: E402
-from quizzes.text import NUMBER, _parse_num, clean, usable_step  # noqa: E402
+from quizzes.text import clean, usable_step  # noqa: E402
+from quizzes.value_text import NUMBER, _parse_num  # noqa: E402
 from sops.actors import role_key  # noqa: E402
 from sops.model import SopDocument, Step  # noqa: E402
 from sops.parse import parse_sop, parse_sop_text  # noqa: E402

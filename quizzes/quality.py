@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 import re
 
-from quizzes.text import NUMBER, _parse_num, clean
+from quizzes.text import clean
 from quizzes.types.base import Candidate
+from quizzes.value_text import NUMBER, _parse_num
 
 _SINGLE = ("single_choice", "scenario")
 

@@ -9,16 +9,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from quizzes.text import (
-    ValueSpot,
-    clean,
-    locate_value,
-    make_rng,
-    requirement_words,
-    sentence_spans,
-    usable_step,
-    words,
-)
+from quizzes.text import clean, make_rng, requirement_words, sentence_spans, usable_step, words
+from quizzes.value_text import ValueSpot, locate_value
 from sops.model import CriticalValue, Rule, SopDocument, Step
 
 GENERIC_HEADING = re.compile(

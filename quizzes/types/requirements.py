@@ -14,17 +14,10 @@ from dataclasses import dataclass
 
 from lemminflect import getLemma
 
-from quizzes.text import (
-    ValueSpot,
-    alternative_values,
-    clean,
-    replace_value,
-    requirement_words,
-    sentence_spans,
-    spot_number,
-)
+from quizzes.text import clean, requirement_words, sentence_spans
 from quizzes.types.base import Candidate, Context, not_longest, place_key
 from quizzes.types.values import as_shown, askable
+from quizzes.value_text import ValueSpot, alternative_values, replace_value, spot_number
 from sops.actions import VERBS, base_verb
 from sops.actors import has_role_noun, is_role
 from sops.model import Step

@@ -5,17 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from quizzes.text import (
-    ValueSpot,
-    alternative_values,
-    clean,
-    drop_pointers,
-    sentence_spans,
-    shorten,
-    spot_number,
-    substitute_number,
-)
+from quizzes.text import clean, drop_pointers, sentence_spans, shorten
 from quizzes.types.base import Candidate, Context, not_longest, place_key
+from quizzes.value_text import ValueSpot, alternative_values, spot_number, substitute_number
 from sops.actions import reads_like_action
 from sops.model import Step
 

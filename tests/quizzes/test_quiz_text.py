@@ -2,14 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from quizzes.text import (
-    alternative_values,
-    bound_direction,
-    locate_value,
-    sentence_spans,
-    shorten,
-    substitute_number,
-)
+from quizzes.text import sentence_spans, shorten
+from quizzes.value_text import alternative_values, bound_direction, locate_value, substitute_number
 from sops.model import CriticalValue, Step
 
 
