@@ -46,29 +46,26 @@ REPORT_COLUMNS = (
 )
 
 
-def _role_pairs(filters: ReportFilters):
-    """(job role, enrolment) pairs: each enrolment once for every role of its user that requires the module,
-    counted through role membership (not the assignment that created the enrolment)."""
-    query = (
-        select(
-            Assignment.job_role_id.label("job_role_id"),
-            JobRole.name.label("job_role"),
-            JobRole.department.label("department"),
-            Enrolment.id.label("enrolment_id"),
-        )
-        .select_from(Assignment)
-        .join(JobRole, JobRole.id == Assignment.job_role_id)
+def _role_conditions(filters: ReportFilters) -> list:
+    conditions = []
+    if filters.job_role_id is not None:
+        conditions.append(Assignment.job_role_id == filters.job_role_id)
+    if filters.department is not None:
+        conditions.append(JobRole.department == filters.department)
+    return conditions
+
+
+def _required(query: Select) -> Select:
+    """The query joined from Assignment to Enrolment through role membership: each enrolment once for every
+    role of its user that requires the module (not through the assignment that created the enrolment)."""
+    return (
+        query.join(JobRole, JobRole.id == Assignment.job_role_id)
         .join(user_job_roles, user_job_roles.c.job_role_id == Assignment.job_role_id)
         .join(
             Enrolment,
             and_(Enrolment.user_id == user_job_roles.c.user_id, Enrolment.module_id == Assignment.module_id),
         )
     )
-    if filters.job_role_id is not None:
-        query = query.where(Assignment.job_role_id == filters.job_role_id)
-    if filters.department is not None:
-        query = query.where(JobRole.department == filters.department)
-    return query.subquery()
 
 
 def completion_select(
@@ -78,31 +75,45 @@ def completion_select(
     detail: bool = True,
 ) -> Select:
     """The rows: role, enrolment and status, and with `detail` the learner, SOP revision, score and dates.
-    By default current training that a role requires (what figures count); `every_enrolment` adds
-    superseded training and enrolments no role requires (the CSV, for inspectors). Figures that only count
-    leave out `detail`: the learner and SOP joins would cost time at 20,000 learners for nothing."""
+    By default current training that a role requires (what figures count), joined straight from the role's
+    assignments; `every_enrolment` adds superseded training and enrolments no role requires (the CSV, for
+    inspectors). Figures that only count leave out `detail`: the learner and SOP joins would cost time at
+    20,000 learners for nothing."""
     filters = filters or ReportFilters()
-    pairs = _role_pairs(filters)
     status = status_expression(now or utcnow()).label("status")
-    columns = [pairs.c.job_role_id, pairs.c.job_role, pairs.c.department, Enrolment.id.label("enrolment_id")]
+    every = every_enrolment and filters.job_role_id is None and filters.department is None
+    if every:  # roles joined to every enrolment, so one no role requires is still listed
+        pairs = _required(
+            select(
+                Assignment.job_role_id.label("job_role_id"),
+                JobRole.name.label("job_role"),
+                JobRole.department.label("department"),
+                Enrolment.id.label("enrolment_id"),
+            ).select_from(Assignment)
+        ).subquery()
+        roles = [pairs.c.job_role_id, pairs.c.job_role, pairs.c.department]
+    else:
+        roles = [
+            Assignment.job_role_id.label("job_role_id"),
+            JobRole.name.label("job_role"),
+            JobRole.department.label("department"),
+        ]
+    columns = [*roles, Enrolment.id.label("enrolment_id")]
     if detail:
         columns += [User.name.label("user"), User.email, Sop.code.label("sop_code")]
         columns += [SopRevision.label.label("revision"), status, Enrolment.score_percent]
         columns += [Enrolment.completed_at, Enrolment.due_at]
     else:
         columns.append(status)
-    query = (
-        select(*columns)
-        .select_from(Enrolment)
-        .join(SopRevision, SopRevision.id == Enrolment.revision_id)
-        .where(*in_range(Enrolment.due_at, filters))
+    if every:
+        query = select(*columns).select_from(Enrolment).outerjoin(pairs, pairs.c.enrolment_id == Enrolment.id)
+    else:
+        query = _required(select(*columns).select_from(Assignment)).where(*_role_conditions(filters))
+    query = query.join(SopRevision, SopRevision.id == Enrolment.revision_id).where(
+        *in_range(Enrolment.due_at, filters)
     )
     if detail:
         query = query.join(User, User.id == Enrolment.user_id).join(Sop, Sop.id == SopRevision.sop_id)
-    if every_enrolment and filters.job_role_id is None and filters.department is None:
-        query = query.outerjoin(pairs, pairs.c.enrolment_id == Enrolment.id)
-    else:
-        query = query.join(pairs, pairs.c.enrolment_id == Enrolment.id)
     if not every_enrolment:
         query = query.where(SopRevision.status != SUPERSEDED)
     if filters.sop_id is not None:
