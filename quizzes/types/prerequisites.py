@@ -61,6 +61,7 @@ _DURATION = re.compile(
     r"\s+for\s+(?:at least\s+|about\s+|~\s?)?\d[\d.,\s-]*\s?(?:min\w*|h\w*|sec\w*|s)\.?$", re.I
 )
 LOOK_AHEAD = 3  # X must be done by one of the next three steps of the section
+MAX_LATER = 12  # distractors come from the next twelve steps after it
 MAX_KEY_WORDS = 22
 MIN_OPTIONS = 3
 
@@ -126,17 +127,22 @@ def prerequisites(ctx: Context, step: Step) -> list[Prerequisite]:
     return out
 
 
-def _section_steps(ctx: Context, step: Step) -> list[Step]:
-    return [s for s in ctx.steps if s.section_id == step.section_id]
+def _sections(ctx: Context) -> tuple[dict[str, list[Step]], dict[int, int]]:
+    """The steps of each section in order, and each step's index in its section: built once per SOP, so a
+    long section costs linear time, not a scan of the document per "before" sentence."""
+    cache = ctx.__dict__.get("_prerequisite_sections")
+    if cache is None:
+        by_section: dict[str, list[Step]] = {}
+        for s in ctx.steps:
+            by_section.setdefault(s.section_id, []).append(s)
+        index = {id(s): i for steps in by_section.values() for i, s in enumerate(steps)}
+        cache = ctx.__dict__["_prerequisite_sections"] = (by_section, index)
+    return cache
 
 
-def _doer(ctx: Context, p: Prerequisite) -> int | None:
+def _doer(steps: list[Step], at: int, p: Prerequisite) -> int | None:
     """Index (in the section's steps) of the step that does X: one of the next LOOK_AHEAD steps sharing a
     word with X; None when X is not done nearby."""
-    steps = _section_steps(ctx, p.step)
-    at = next((i for i, s in enumerate(steps) if s is p.step), None)
-    if at is None:
-        return None
     wanted = _content(p.later)
     for i in range(at + 1, min(len(steps), at + 1 + LOOK_AHEAD)):
         if wanted & _content(steps[i].text):
@@ -144,25 +150,34 @@ def _doer(ctx: Context, p: Prerequisite) -> int | None:
     return None
 
 
+def _first_option(ctx: Context, step: Step) -> str | None:
+    """The step's first sentence as an option (`_as_option`), computed once per step."""
+    cache = ctx.__dict__.setdefault("_prerequisite_options", {})
+    if id(step) not in cache:
+        spans = sentence_spans(step.text)
+        cache[id(step)] = _as_option(step.text[spans[0][0] : spans[0][1]]) if spans else None
+    return cache[id(step)]
+
+
 def prerequisite_choice(ctx: Context) -> Iterator[Candidate]:
     """Single choice: "Under this SOP, what must you do before adding to the qubit tube?" The key is the
-    act the SOP puts first; the options are acts of steps after the one that does X."""
+    act the SOP puts first; the options are acts of steps after the one that does X (the nearest
+    MAX_LATER of them: a skimmer confuses those, and the work stays linear in the section's length)."""
+    by_section, index = _sections(ctx)
     for step in ctx.steps:
         for p in prerequisites(ctx, step):
-            doer = _doer(ctx, p)
+            section = by_section[step.section_id]
+            doer = _doer(section, index[id(step)], p)
             if doer is None:
                 continue
-            section = _section_steps(ctx, step)
-            after = section[doer + 1 :]
+            after = section[doer + 1 : doer + 1 + MAX_LATER]
             echo = _content(p.later)  # X's words: a later step that must also come before X is a key
             verb = _first_verb(p.act)
             others: list[str] = []
             for s in after:  # a later section may be a parallel method, where the same act comes first
                 if re.search(r"\b(?:before|prior to)\b", s.text, re.I) and _content(s.text) & echo:
                     continue  # another thing to do before X: a second key
-                option = _as_option(
-                    s.text[slice(*sentence_spans(s.text)[0])] if sentence_spans(s.text) else ""
-                )
+                option = _first_option(ctx, s)
                 if not option or _first_verb(option) == verb:
                     continue
                 if any(_content(option) == _content(o) for o in others):
