@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from lms.db import db
 from lms.models import JobRole
 from lms.services import accounts
 from lms.services.errors import InvalidInput
-from lms.services.transactions import transaction, transactional
+from lms.services.transactions import commit_failure_record, transaction, transactional
 
 
 def _roles() -> int:
@@ -55,3 +56,22 @@ def test_depth_is_restored_after_an_error(app_ctx):
     with pytest.raises(RuntimeError), transaction():
         raise RuntimeError("boom")
     assert db.session.info.get("sop_lms.transaction_depth", 0) == 0
+
+
+def test_a_failing_commit_rolls_back_and_leaves_the_session_usable(app_ctx):
+    before = _roles()
+    with pytest.raises(IntegrityError), transaction():
+        db.session.add(JobRole(name="Boundary Twice", department="Lab"))
+        db.session.add(JobRole(name="Boundary Twice", department="Lab"))  # fails at the commit's flush
+    assert _roles() == before  # no PendingRollbackError: the boundary rolled back
+
+
+def test_a_failure_record_is_kept_only_by_the_outermost_use_case(app_ctx):
+    @transactional
+    def inner() -> None:
+        commit_failure_record()
+
+    with pytest.raises(RuntimeError, match="nested"), transaction():
+        inner()
+    with transaction():
+        commit_failure_record()  # outermost: allowed

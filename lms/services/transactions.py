@@ -39,14 +39,14 @@ def transaction() -> Iterator[None]:
     info[_DEPTH] = depth + 1
     try:
         yield
+        if depth == 0:
+            db.session.commit()  # a failure here (a constraint at flush, a serialization error) rolls back
     except BaseException:
-        info[_DEPTH] = depth
         if depth == 0:
             db.session.rollback()
         raise
-    info[_DEPTH] = depth
-    if depth == 0:
-        db.session.commit()
+    finally:
+        info[_DEPTH] = depth
 
 
 def transactional(function: Callable[P, T]) -> Callable[P, T]:
@@ -62,7 +62,10 @@ def transactional(function: Callable[P, T]) -> Callable[P, T]:
 
 def commit_failure_record() -> None:
     """Commit what a failing use case must keep (the failed attempt counted, its audit event) before it
-    raises: the error then rolls back nothing else, as this was all it wrote."""
+    raises: the error then rolls back nothing else, as this was all it wrote. Only the outermost use case
+    may: inside another, the commit would keep the caller's unfinished work too."""
+    if db.session.info.get(_DEPTH, 0) > 1:
+        raise RuntimeError("commit_failure_record inside a nested use case would commit its caller's work")
     db.session.commit()
 
 
