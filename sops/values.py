@@ -79,10 +79,11 @@ _PH = re.compile(r"\bpH\s?(?P<num>\d+(?:\.\d+)?)")
 _COUNT = re.compile(
     r"\b(?:every|each|per|more than|over|fewer than|less than|at least|at most|up to|no more than|"
     r"no fewer than|no less than|after|exceed(?:s|ing)?|(?:a )?(?:maximum|minimum|limit) of)\s+"
-    r"(?P<all>(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d{1,5})\s+(?P<noun>days of use|[a-z]{3,}s))\b",
+    r"(?P<all>(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d{1,5})\s+(?P<noun>days of use|[a-z]{2,}(?<![siu])s))\b",
     re.IGNORECASE,
 )
-_NOT_COUNTED = frozenset(re.findall(r"\S+", "times others ones steps sections items things pages this"))
+# not what a threshold counts: "up to 4 degrees" (a unit without its scale), "at least 2 times"
+_NOT_COUNTED = frozenset(re.findall(r"\S+", "times others ones steps sections items things pages degrees"))
 _UNIT_LOOKUP = tuple((re.compile(f"(?:{p})$"), unit) for p, unit in _UNITS)
 # Where a value can start. `_PATTERN` opens with look-behinds, so the regex engine has no fast scan for
 # it and would try its ~40 unit branches' preamble at every character; jumping between these first is

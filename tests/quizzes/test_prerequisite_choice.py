@@ -95,4 +95,6 @@ def test_counts_after_a_limit_are_values():
         (100.0, "words")
     ]
     assert find_values("There are 96 samples on the plate.") == []  # how many there are, no limit
+    assert find_values("Heat up to 4 degrees above the set point.") == []  # a unit without its scale
+    assert find_values("Repeat every 10 process runs.") == []  # "process" is no plural
     assert [v.unit for v in find_values("Store for over 30 days.")] == ["d"]  # a duration, found once
