@@ -51,21 +51,21 @@ def _role_conditions(filters: ReportFilters) -> list:
     if filters.job_role_id is not None:
         conditions.append(Assignment.job_role_id == filters.job_role_id)
     if filters.department is not None:
-        conditions.append(JobRole.department == filters.department)
+        in_department = select(JobRole.id).where(JobRole.department == filters.department)
+        conditions.append(Assignment.job_role_id.in_(in_department))
     return conditions
 
 
 def _required(query: Select) -> Select:
     """The query joined from Assignment to Enrolment through role membership: each enrolment once for every
     role of its user that requires the module (not through the assignment that created the enrolment)."""
-    return (
-        query.join(JobRole, JobRole.id == Assignment.job_role_id)
-        .join(user_job_roles, user_job_roles.c.job_role_id == Assignment.job_role_id)
-        .join(
-            Enrolment,
-            and_(Enrolment.user_id == user_job_roles.c.user_id, Enrolment.module_id == Assignment.module_id),
-        )
+    return query.join(user_job_roles, user_job_roles.c.job_role_id == Assignment.job_role_id).join(
+        Enrolment,
+        and_(Enrolment.user_id == user_job_roles.c.user_id, Enrolment.module_id == Assignment.module_id),
     )
+
+
+_ROLE_NAMES = (JobRole.name.label("job_role"), JobRole.department.label("department"))
 
 
 def completion_select(
@@ -74,41 +74,34 @@ def completion_select(
     every_enrolment: bool = False,
     detail: bool = True,
 ) -> Select:
-    """The rows: role, enrolment and status, and with `detail` the learner, SOP revision, score and dates.
-    By default current training that a role requires (what figures count), joined straight from the role's
-    assignments; `every_enrolment` adds superseded training and enrolments no role requires (the CSV, for
-    inspectors). Figures that only count leave out `detail`: the learner and SOP joins would cost time at
-    20,000 learners for nothing."""
+    """The rows: role, enrolment and status, and with `detail` the role's name and department, the learner,
+    SOP revision, score and dates. By default current training that a role requires (what figures count),
+    joined straight from the role's assignments; `every_enrolment` adds superseded training and enrolments
+    no role requires (the CSV, for inspectors). Figures that only count leave out `detail`: its joins would
+    cost time at 20,000 learners for nothing."""
     filters = filters or ReportFilters()
     status = status_expression(now or utcnow()).label("status")
     every = every_enrolment and filters.job_role_id is None and filters.department is None
     if every:  # roles joined to every enrolment, so one no role requires is still listed
         pairs = _required(
-            select(
-                Assignment.job_role_id.label("job_role_id"),
-                JobRole.name.label("job_role"),
-                JobRole.department.label("department"),
-                Enrolment.id.label("enrolment_id"),
-            ).select_from(Assignment)
+            select(Assignment.job_role_id.label("job_role_id"), *_ROLE_NAMES, Enrolment.id.label("enrolment"))
+            .select_from(Assignment)
+            .join(JobRole, JobRole.id == Assignment.job_role_id)
         ).subquery()
-        roles = [pairs.c.job_role_id, pairs.c.job_role, pairs.c.department]
+        roles = [pairs.c.job_role_id, *([pairs.c.job_role, pairs.c.department] if detail else [])]
     else:
-        roles = [
-            Assignment.job_role_id.label("job_role_id"),
-            JobRole.name.label("job_role"),
-            JobRole.department.label("department"),
-        ]
-    columns = [*roles, Enrolment.id.label("enrolment_id")]
+        roles = [Assignment.job_role_id.label("job_role_id"), *(_ROLE_NAMES if detail else ())]
+    columns = [*roles, Enrolment.id.label("enrolment_id"), status]
     if detail:
         columns += [User.name.label("user"), User.email, Sop.code.label("sop_code")]
-        columns += [SopRevision.label.label("revision"), status, Enrolment.score_percent]
+        columns += [SopRevision.label.label("revision"), Enrolment.score_percent]
         columns += [Enrolment.completed_at, Enrolment.due_at]
-    else:
-        columns.append(status)
     if every:
-        query = select(*columns).select_from(Enrolment).outerjoin(pairs, pairs.c.enrolment_id == Enrolment.id)
+        query = select(*columns).select_from(Enrolment).outerjoin(pairs, pairs.c.enrolment == Enrolment.id)
     else:
         query = _required(select(*columns).select_from(Assignment)).where(*_role_conditions(filters))
+        if detail:
+            query = query.join(JobRole, JobRole.id == Assignment.job_role_id)
     query = query.join(SopRevision, SopRevision.id == Enrolment.revision_id).where(
         *in_range(Enrolment.due_at, filters)
     )
@@ -140,9 +133,14 @@ class RoleStatus:
 def by_role(filters: ReportFilters | None = None, now: datetime | None = None) -> list[RoleStatus]:
     """Current training per job role and status, counted in the database; ordered by role name."""
     rows = completion_select(filters, now, detail=False).subquery()
-    query = select(
-        rows.c.job_role_id, rows.c.job_role, rows.c.department, rows.c.status, func.count()
-    ).group_by(rows.c.job_role_id, rows.c.job_role, rows.c.department, rows.c.status)
+    counted = (
+        select(rows.c.job_role_id, rows.c.status, func.count().label("n"))
+        .group_by(rows.c.job_role_id, rows.c.status)
+        .subquery()
+    )  # grouped by the role's id; its name and department are joined to the few grouped rows
+    query = select(JobRole.id, JobRole.name, JobRole.department, counted.c.status, counted.c.n).join(
+        counted, counted.c.job_role_id == JobRole.id
+    )
     found: dict[int, RoleStatus] = {}
     for role_id, name, department, status, count in fetch(query):
         row = found.setdefault(
