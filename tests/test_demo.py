@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from lms.analytics import overview
+from lms.analytics import completion, overview
 from lms.analytics.filters import ReportFilters
 from lms.db import db, utcnow
 from lms.models import Attempt, Enrolment, JobRole, Sop, User
-from lms.services import demo, reports
+from lms.services import demo
 
 
 def test_seed_demo_builds_a_working_organisation(app_ctx) -> None:
@@ -28,7 +28,7 @@ def test_seed_demo_builds_a_working_organisation(app_ctx) -> None:
     now = utcnow()
     statuses = [e.display_status(now) for e in db.session.scalars(select(Enrolment))]
     assert {"completed", "overdue", "not_started"} <= set(statuses)
-    by_role = reports.completion_by_role(now)
+    by_role = completion.by_role(now=now)
     assert len(by_role) == len(demo.JOB_ROLES) and any(r.counts["completed"] for r in by_role)
 
     learner = db.session.scalar(select(User).where(User.email == demo.DEMO_LOGINS[3][1]))

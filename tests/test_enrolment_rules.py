@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from lms.analytics import completion
 from lms.db import db, utcnow
 from lms.models import Enrolment, TrainingModule, user_job_roles
-from lms.services import accounts, enrolments, quiz_review, reports, sop_import
+from lms.services import accounts, enrolments, quiz_review, sop_import
 from lms.services.errors import InvalidInput
 from tests.conftest import DEMO_SOPS, PASSWORD
 
@@ -37,9 +38,9 @@ def test_a_person_in_two_roles_counts_in_both_and_gets_the_earlier_deadline(app_
     accounts.add_to_job_role(person.id, fast.id)
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == person.id))
     assert (enrolment.due_at - utcnow()).days <= 5
-    by_role = {r.job_role: r.total for r in reports.completion_by_role()}
+    by_role = {r.job_role: r.total for r in completion.by_role()}
     assert by_role == {"Fast": 1, "Slow": 1}
-    roles = sorted(r["role"] for r in reports.completion_rows() if r["email"] == "both@example.org")
+    roles = sorted(r["role"] for r in completion.report_rows() if r["email"] == "both@example.org")
     assert roles == ["Fast", "Slow"]
 
 

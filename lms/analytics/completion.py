@@ -22,10 +22,11 @@ from lms.analytics import fetch, percent
 from lms.analytics.filters import ReportFilters, in_range
 from lms.db import utcnow
 from lms.models import Assignment, Enrolment, JobRole, Sop, SopRevision, User, user_job_roles
-from lms.models.enrolment import status_expression
+from lms.models.enrolment import DISPLAY_STATUSES, status_expression
+from lms.services.csv_export import csv_text
 
-STATUSES = ("completed", "in_progress", "not_started", "overdue")  # current training, as figures count it
 SUPERSEDED = "superseded"
+STATUSES = tuple(s for s in DISPLAY_STATUSES if s != SUPERSEDED)  # current training, as figures count it
 STATUS_LABELS = {
     "completed": "Completed",
     "in_progress": "In progress",
@@ -173,3 +174,8 @@ def report_rows(now: datetime | None = None) -> list[dict[str, str]]:
         }
         for row in fetch(query)
     ]
+
+
+def report_csv(now: datetime | None = None) -> str:
+    """The completion report as the CSV compliance officers download."""
+    return csv_text(REPORT_COLUMNS, ([row[c] for c in REPORT_COLUMNS] for row in report_rows(now)))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
+from lms.analytics import completion as completion_status
 from lms.db import utcnow
-from lms.services import reports
 from lms.web.access import allow
 
 READERS = ("compliance", "trainer")
@@ -20,16 +20,14 @@ def build() -> Blueprint:
 
 @allow(*READERS)
 def completion() -> str:
-    return render_template(
-        "lms/reports/completion.html", rows=reports.completion_rows(), by_role=reports.completion_by_role()
-    )
+    return render_template("lms/reports/completion.html", rows=completion_status.report_rows())
 
 
 @allow(*READERS)
 def completion_csv() -> Response:
     stamp = utcnow().strftime("%Y%m%dT%H%MZ")
     return Response(
-        reports.completion_csv(),
+        completion_status.report_csv(),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="completion-{stamp}.csv"'},
     )

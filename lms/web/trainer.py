@@ -27,7 +27,6 @@ from lms.services import (
     enrolments,
     individual,
     quiz_review,
-    reports,
     retraining,
     revisions,
     sop_import,
@@ -297,7 +296,7 @@ def assign(module_id: int) -> str | Response | tuple[str, int]:
 def completion() -> str:
     return render_template(
         "lms/trainer/completion.html",
-        by_role=reports.completion_by_role(),
+        by_role=completion_status.by_role(),
         statuses=completion_status.STATUSES,
         labels=completion_status.STATUS_LABELS,
     )
