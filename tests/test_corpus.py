@@ -82,6 +82,7 @@ BLIND_ROUNDS = {
         "after-7",
         "after-8",
         "after-9",
+        "after-10",
     ),
     "blind-2": ("blind2-1", "blind2-2", "blind2-3", "blind2-4", "blind2-5"),
     "blind-3": ("blind3-1", "blind3-2", "blind3-3"),
