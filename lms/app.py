@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
@@ -49,5 +49,7 @@ def render_unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return error
     from lms.web import render_http_error
+
+    current_app.logger.error("Unhandled exception on %s", request.path, exc_info=error)
 
     return render_http_error(InternalServerError(original_exception=error))

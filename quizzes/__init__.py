@@ -1,6 +1,6 @@
 """Quiz generation, scoring and per-attempt randomisation for SOP training (plain Python, no Flask)."""
 
-from quizzes.engine import select_for_attempt, shuffle_options
+from quizzes.engine import option_order, select_for_attempt
 from quizzes.generate import generate_questions
 from quizzes.model import QUESTION_TYPES, Question, Source
 from quizzes.scoring import Grade, ResponseError, grade, normalise_response, score_response
@@ -14,7 +14,7 @@ __all__ = [
     "generate_questions",
     "grade",
     "normalise_response",
+    "option_order",
     "score_response",
     "select_for_attempt",
-    "shuffle_options",
 ]

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from quizzes.answers import answer_type
+from quizzes.generators import GENERATORS, Candidate, Context
 from quizzes.model import QUESTION_TYPES, Question, Source
 from quizzes.quality import rescore, supported
 from quizzes.text import make_rng
-from quizzes.types import GENERATORS, Candidate, Context
 from sops.model import SopDocument, Step
 from sops.values import find_values
 
@@ -47,40 +48,7 @@ def valid(c: Candidate) -> bool:
         return False
     if any("all of the above" in o.lower() or "none of the above" in o.lower() for o in opts):
         return False
-    n = len(opts)
-    if c.type in ("single_choice", "scenario"):
-        return (
-            3 <= n <= 4
-            and isinstance(c.answer, int)
-            and not isinstance(c.answer, bool)
-            and 0 <= c.answer < n
-            and sum(1 for o in opts if o.strip().casefold() == opts[c.answer].strip().casefold()) == 1
-        )
-    if c.type == "matching":
-        lefts = [str(p[0]).strip().casefold() for p in c.answer]
-        rights = [str(p[1]).strip().casefold() for p in c.answer]
-        return (
-            3 <= len(c.answer) <= 5
-            and all(len(p) == 2 and str(p[0]).strip() and str(p[1]).strip() for p in c.answer)
-            and len(set(lefts)) == len(lefts)
-            and len(set(rights)) == len(rights)  # one role per task: no second correct pairing
-            and set(rights) <= {o.strip().casefold() for o in opts}
-        )
-    if c.type == "multiple_response":
-        return (
-            3 <= n <= 5
-            and bool(c.answer)
-            and len(set(c.answer)) == len(c.answer)
-            and all(0 <= a < n for a in c.answer)
-            and len(c.answer) < n
-        )
-    if c.type == "ordering":
-        return 3 <= n <= 5 and sorted(c.answer) == list(range(n)) and c.answer != list(range(n))
-    if c.type == "true_false":
-        return isinstance(c.answer, bool)
-    if c.type == "numeric":
-        return isinstance(c.answer, dict) and {"value", "unit", "tolerance"} <= c.answer.keys()
-    return True
+    return answer_type(c.type).drafted_ok(opts, c.answer)
 
 
 def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> list[Candidate]:
@@ -94,7 +62,8 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
     section_use: Counter[str] = Counter()
     type_use: Counter[str] = Counter()
     kind_use: Counter[str] = Counter()
-    tf: Counter[bool] = Counter()
+    balance = [answer_type(c.type).balance_key(c.answer) for c in cands]
+    balanced: dict[str, Counter] = {c.type: Counter() for c in cands}
     kind_steps: dict[str, set[str]] = {}
     used_signatures: set[tuple] = set()
     used_facts: set[str] = set()  # one question per fact: a sentence of the SOP is tested once
@@ -127,8 +96,9 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
                 score += 0.15
             score += 0.12 if type_use[c.type] == 0 else -0.1 * type_use[c.type]
             score -= 0.06 * kind_use[c.kind]
-            if c.type == "true_false":
-                diff = tf[c.answer] - tf[not c.answer]
+            if balance[i] is not None:  # e.g. as many true as false statements
+                kept = balanced[c.type]
+                diff = 2 * kept[balance[i]] - sum(kept.values())
                 score += 0.05 if diff < 0 else (-0.3 if diff > 0 else 0)
             if score > best_score:
                 best, best_score = i, score
@@ -146,8 +116,8 @@ def _select(cands: list[Candidate], count: int, seed: int, doc: SopDocument) -> 
         section_use[c.step.section_id] += 1
         type_use[c.type] += 1
         kind_use[c.kind] += 1
-        if c.type == "true_false":
-            tf[c.answer] += 1
+        if balance[best] is not None:
+            balanced[c.type][balance[best]] += 1
     return [cands[i] for i in chosen]
 
 
@@ -230,11 +200,7 @@ def alternatives(doc: SopDocument, step_id: str, seed: int = 0) -> list[Question
 def asked_values(question_type: str, options: list[str], answer: object) -> set[tuple[float, str]]:
     """The values (value, unit) a question's key gives: a numeric answer, or the numbers of the chosen
     option of a single choice."""
-    if question_type == "numeric" and isinstance(answer, dict) and "value" in answer:
-        return {(float(answer["value"]), str(answer.get("unit", "")).strip().casefold())}
-    if question_type == "single_choice" and isinstance(answer, int) and 0 <= answer < len(options):
-        return {(v.value, v.unit.strip().casefold()) for v in find_values(options[answer])}
-    return set()
+    return answer_type(question_type).key_values(options, answer)
 
 
 def shown_values(stem: str, options: list[str]) -> set[tuple[float, str]]:

@@ -11,15 +11,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-QUESTION_TYPES = (
-    "single_choice",
-    "multiple_response",
-    "true_false",
-    "ordering",
-    "numeric",
-    "matching",
-    "scenario",
-)
+from quizzes.answers import ANSWER_TYPES
+
+QUESTION_TYPES = tuple(ANSWER_TYPES)  # each one a class in quizzes.answers
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,10 @@ from __future__ import annotations
 import math
 import re
 
+from quizzes.answers import answer_type
+from quizzes.generators.base import Candidate
 from quizzes.text import clean
-from quizzes.types.base import Candidate
 from quizzes.value_text import NUMBER, _parse_num
-
-_SINGLE = ("single_choice", "scenario")
 
 
 def _norm(text: str) -> str:
@@ -38,31 +37,25 @@ def supported(c: Candidate) -> bool:
     """The quote is verbatim step text and carries the key (per question kind)."""
     if not c.quote.strip() or c.quote not in c.step.text:
         return False
-    if c.type == "numeric":
+    if c.kind == "numeric":
         v = float(c.answer["value"])
         return any(math.isclose(abs(x), abs(v)) for x in _numbers(c.quote))
     if c.kind == "value_choice":
         key = _numbers(c.options[c.answer])
         return bool(key) and any(math.isclose(abs(x), abs(key[0])) for x in _numbers(c.quote))
-    if c.kind in ("statement_choice",):
+    if c.kind == "statement_choice":
         return _norm(c.options[c.answer]) in _norm(c.quote)
-    if c.type == "true_false" and c.kind == "true_false" and c.answer is True:
-        return _norm(c.quote) in _norm(c.stem)
-    if c.type == "scenario":
-        return _norm(c.options[c.answer]) in _norm(c.quote)
-    if c.type == "matching":
-        return bool(c.answer) and len({r.casefold() for _, r in c.answer}) == len(c.answer)
     return True
 
 
 def plausibility(c: Candidate) -> float:
     """0-1: how much the distractors look like the key (length, form); 1 for types without options."""
-    if c.type not in (*_SINGLE, "multiple_response") or len(c.options) < 2:
-        if c.type == "true_false" and c.answer is False:
+    keys = answer_type(c.type).key_options(c.answer)
+    if keys is None or len(c.options) < 2:
+        if c.answer is False:  # a falsified statement: how far from the SOP's own sentence it reads
             how = c.extra.get("falsification")
             return {"value": 1.0, "direction": 0.9, "negation": 0.8}.get(how or "", 0.85)
         return 1.0
-    keys = {c.answer} if c.type in _SINGLE else set(c.answer)
     key_len = sum(len(c.options[k]) for k in keys) / len(keys)
     wrong = [len(o) for i, o in enumerate(c.options) if i not in keys]
     if not wrong:

@@ -13,7 +13,7 @@ from lms.analytics.filters import ReportFilters
 from lms.db import db
 from lms.models import Attempt, Enrolment, Question, Response, user_job_roles
 from lms.services import accounts, attempts, enrolments, quiz_review, sop_import
-from lms.services.demo import right_answer
+from quizzes.answers import answer_type
 from tests.conftest import DEMO_SOPS, PASSWORD
 
 LOTO = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"  # a drafted pool of several questions
@@ -71,7 +71,7 @@ def test_simultaneous_submissions_record_exactly_one_result(committed_app) -> No
         attempt = attempts.start_attempt(learner_id, enrolment_id)
         attempt_id = attempt.id
         answers = {
-            q.id: attempts.as_displayed(attempt, q, right_answer(q.type, q.answer))
+            q.id: attempts.as_displayed(attempt, q, answer_type(q.type).right_response(q.answer))
             for q in attempts.questions_of(attempt)
         }
 
@@ -121,7 +121,7 @@ def test_simultaneous_submissions_by_different_learners_all_reach_the_tallies(co
             enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id))
             attempt = attempts.start_attempt(user.id, enrolment.id)
             answers = {
-                q.id: attempts.as_displayed(attempt, q, right_answer(q.type, q.answer))
+                q.id: attempts.as_displayed(attempt, q, answer_type(q.type).right_response(q.answer))
                 for q in attempts.questions_of(attempt)
             }
             started.append((user.id, attempt.id, answers))

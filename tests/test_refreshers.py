@@ -9,8 +9,8 @@ from sqlalchemy import select
 from lms.db import db, utcnow
 from lms.models import Enrolment
 from lms.services import accounts, attempts, enrolments, quiz_review, sop_import
-from lms.services.demo import right_answer
 from lms.services.individual import schedule_refreshers
+from quizzes.answers import answer_type
 from tests.conftest import DEMO_SOPS, PASSWORD
 
 RPA = "lab-rpa-assay-setup-techoceans.md"
@@ -27,7 +27,7 @@ def test_annual_refresher(app_ctx) -> None:
         enrolment = enrolments.enrolments_for(person.id)[0]
         attempt = attempts.start_attempt(person.id, enrolment.id)
         answers = {
-            q.id: attempts.as_displayed(attempt, q, right_answer(q.type, q.answer))
+            q.id: attempts.as_displayed(attempt, q, answer_type(q.type).right_response(q.answer))
             for q in attempts.questions_of(attempt)
         }
         attempts.submit_attempt(person.id, attempt.id, answers)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from lms.db import db
 from lms.models import Enrolment, SopRevision, TrainingModule
 from lms.services import accounts, attempts, enrolments, quiz_review, retraining, sop_import
-from lms.services.demo import right_answer
 from lms.services.errors import InvalidInput
+from quizzes.answers import answer_type
 from tests.conftest import DEMO_SOPS, PASSWORD
 
 QUBIT = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
@@ -32,7 +32,7 @@ def revision_two(text_edit: bool = True) -> bytes:
 def pass_quiz(user_id: int, enrolment_id: int) -> None:
     attempt = attempts.start_attempt(user_id, enrolment_id)
     answers = {
-        q.id: attempts.as_displayed(attempt, q, right_answer(q.type, q.answer))
+        q.id: attempts.as_displayed(attempt, q, answer_type(q.type).right_response(q.answer))
         for q in attempts.questions_of(attempt)
     }
     assert attempts.submit_attempt(user_id, attempt.id, answers).passed

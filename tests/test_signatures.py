@@ -22,9 +22,9 @@ from lms.services import (
     signatures,
     sop_import,
 )
-from lms.services.demo import _wrong_answer, right_answer
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.signatures import SigningLocked, SigningPolicy, WrongPassword
+from quizzes.answers import answer_type
 from tests.conftest import DEMO_SOPS, PASSWORD
 from tests.test_concurrency import race
 
@@ -72,7 +72,11 @@ def take_quiz(user_id: int, enrolment_id: int, passing: bool = True) -> int:
     attempt = attempts.start_attempt(user_id, enrolment_id)
     answers = {}
     for q in attempts.questions_of(attempt):
-        answer = right_answer(q.type, q.answer) if passing else _wrong_answer(q.type, q.options, q.answer)
+        answer = (
+            answer_type(q.type).right_response(q.answer)
+            if passing
+            else answer_type(q.type).wrong_response(q.options, q.answer)
+        )
         answers[q.id] = attempts.as_displayed(attempt, q, answer)
     return attempts.submit_attempt(user_id, attempt.id, answers).id
 

@@ -13,6 +13,7 @@ from lms.models import (
     User,
 )
 from lms.services.csv_export import csv_text
+from quizzes.answers import answer_type
 
 ITEM_CSV_COLUMNS = (
     "position",
@@ -45,7 +46,7 @@ def item_table(report: ItemReport) -> list[dict[str, str]]:
         {
             "position": str(row.position),
             "question_id": str(row.question_id),
-            "type": row.type.replace("_", " "),
+            "type": answer_type(row.type).label,
             "step": row.step,
             "stem": row.stem,
             "attempts": str(row.attempts),

@@ -14,9 +14,10 @@ from lms.models import (
     Response,
     user_job_roles,
 )
+from quizzes.answers import choice_type_names
 
 Which = Literal["first", "all"]
-CHOICE_TYPES = ("single_choice", "scenario", "true_false", "multiple_response")
+CHOICE_TYPES = choice_type_names()
 NO_FILTERS = ReportFilters()
 
 

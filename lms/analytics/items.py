@@ -30,7 +30,6 @@ from lms.analytics import fetch, percent
 from lms.analytics.filters import ReportFilters
 from lms.analytics.item_irt import IrtEstimate, estimate_irt
 from lms.analytics.item_queries import (
-    CHOICE_TYPES,
     NO_FILTERS,
     Which,
     choices_by_role_query,
@@ -44,6 +43,7 @@ from lms.models import (
     Question,
     SopStep,
 )
+from quizzes.answers import answer_type
 from quizzes.psychometrics import (
     ItemAnalysis,
     TestStats,
@@ -56,7 +56,6 @@ from quizzes.psychometrics import (
 WHICH_LABELS = {"first": "First attempts", "all": "All attempts"}
 ALL_LEARNERS = "All learners"
 NO_ROLE = "No job role"
-SINGLE_ANSWER = ("single_choice", "scenario")
 
 
 # --- the list of quizzes with results -------------------------------------------------------------------
@@ -180,27 +179,11 @@ def _answer_label(question: Question, raw: str) -> list[str]:
         value = json.loads(raw)
     except (TypeError, ValueError):
         return [str(raw)]
-    if question.type == "true_false":
-        return ["True" if value else "False"]
-    picks = value if isinstance(value, list) else [value]
-    labels = []
-    for pick in picks:
-        if isinstance(pick, int) and 0 <= pick < len(question.options):
-            labels.append(question.options[pick])
-        else:
-            labels.append(str(pick))
-    return labels
+    return answer_type(question.type).labels(question.options, value)
 
 
 def _key_labels(question: Question) -> set[str]:
-    if question.type == "true_false":
-        return {"True" if question.answer else "False"}
-    keys = question.answer if isinstance(question.answer, list) else [question.answer]
-    return {question.options[int(k)] for k in keys if 0 <= int(k) < len(question.options)}
-
-
-def _all_options(question: Question) -> list[str]:
-    return ["True", "False"] if question.type == "true_false" else list(question.options)
+    return set(answer_type(question.type).labels(question.options, question.answer))
 
 
 def _option_counts(
@@ -219,7 +202,11 @@ def _option_counts(
     labels: dict[tuple[int, str], list[str]] = {}  # each distinct answer is read once, not once per role
 
     # plain values read once: an ORM attribute read costs more than the counting it feeds
-    choices = {q.id: _all_options(q) for q in questions.values() if q.type in CHOICE_TYPES}
+    choices = {
+        q.id: shown
+        for q in questions.values()
+        if (shown := answer_type(q.type).choices(q.options)) is not None
+    }
     stems = {q.id: q.stem for q in questions.values()}
 
     def add(question_id: int, group: str, raw: str, count: int) -> None:
@@ -301,9 +288,10 @@ def item_report(
     ordered = sorted(ids, key=lambda q: (questions[q].position, q))
     position = {q: i + 1 for i, q in enumerate(ordered)}
     guess = {  # Moodle's random guess score: 1 / options, for single-answer choice questions
-        str(q): 2 if question.type == "true_false" else len(question.options)
+        str(q): len(shown)
         for q, question in questions.items()
-        if question.type == "true_false" or (question.type in SINGLE_ANSWER and question.options)
+        if answer_type(question.type).single_pick
+        and (shown := answer_type(question.type).choices(question.options))
     }
     analysis = _analysis(by_question, slots, guess)
     pooled = bool(by_question.isna().to_numpy().any())
@@ -318,7 +306,7 @@ def item_report(
     for q in ordered:
         question, s = questions[q], stats[q]
         key_count, top = (
-            _top_distractor(everyone, q) if question.type != "multiple_response" else (None, None)
+            _top_distractor(everyone, q) if answer_type(question.type).single_pick else (None, None)
         )
         rows.append(
             ItemRow(

@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from quizzes.answers import authored_types
 from sops.readers import READERS
 
 SOP_EXTENSIONS = [extension.lstrip(".") for extension in READERS]  # every format a reader exists for
@@ -79,19 +80,10 @@ class QuizSettingsForm(FlaskForm):
     )
 
 
-QUESTION_TYPE_LABELS = {
-    "single_choice": "Single choice",
-    "multiple_response": "Multiple response",
-    "true_false": "True / false",
-    "ordering": "Put in order",
-    "numeric": "Numeric value",
-}
-
-
 class NewQuestionForm(QuestionEditForm):
     type = SelectField(
         "Question type",
-        choices=[SelectChoice(value=key, label=label) for key, label in QUESTION_TYPE_LABELS.items()],
+        choices=[SelectChoice(value=t.name, label=t.label) for t in authored_types()],
     )
     step = SelectField("SOP step it tests", coerce=int, validators=[Optional()])
 

@@ -15,8 +15,9 @@ from lms.services import audit, tallies
 from lms.services.enrolments import enrolment_for
 from lms.services.errors import Conflict, InvalidInput, NotFound
 from lms.services.transactions import transactional
-from quizzes.engine import giveaways, select_for_attempt
-from quizzes.scoring import ResponseError, grade, normalise_response, score_response
+from quizzes.answers import ResponseError, answer_type
+from quizzes.engine import giveaways, option_order, select_for_attempt
+from quizzes.scoring import grade
 
 
 @transactional
@@ -80,15 +81,9 @@ def attempt_for(user_id: int, attempt_id: int) -> Attempt:
     return attempt
 
 
-SHUFFLED_TYPES = ("single_choice", "multiple_response", "scenario", "ordering")
-
-
 def _option_order(question: Question, rng: random.Random) -> list[int]:
     """A fresh option order for this attempt, so retakes and neighbours see the options elsewhere."""
-    order = list(range(len(question.options)))
-    if question.type in SHUFFLED_TYPES:
-        rng.shuffle(order)
-    return order
+    return option_order(question.type, len(question.options), rng)
 
 
 @dataclass(frozen=True)
@@ -108,27 +103,9 @@ def _order(attempt: Attempt, question: Question) -> list[int]:
     return order if order and len(order) == len(question.options) else list(range(len(question.options)))
 
 
-def _to_stored_indices(question: Question, order: list[int], answer: Any) -> Any:
-    """Map a response given in displayed positions back to the question's own option indices."""
-    if question.type in ("single_choice", "scenario"):
-        return order[answer]
-    if question.type == "multiple_response":
-        return sorted(order[i] for i in answer)
-    if question.type == "ordering":
-        return [order[i] for i in answer]
-    return answer
-
-
 def as_displayed(attempt: Attempt, question: Question, answer: Any) -> Any:
-    """The inverse: an answer in the question's own indices, as positions on this attempt's page."""
-    position = {stored: shown for shown, stored in enumerate(_order(attempt, question))}
-    if question.type in ("single_choice", "scenario"):
-        return position[int(answer)]
-    if question.type == "multiple_response":
-        return sorted(position[int(i)] for i in answer)
-    if question.type == "ordering":
-        return [position[int(i)] for i in answer]
-    return answer
+    """An answer in the question's own option indices as positions on this attempt's page."""
+    return answer_type(question.type).to_shown(answer, _order(attempt, question))
 
 
 def questions_of(attempt: Attempt) -> list[Question]:
@@ -162,11 +139,12 @@ def submit_attempt(user_id: int, attempt_id: int, raw_answers: dict[int, Any]) -
         )
     answers: dict[int, Any] = {}
     for number, item in enumerate(questions, 1):
+        kind = answer_type(item.type)
         try:
-            shown = normalise_response(item.type, item.options, raw_answers[item.id])
+            shown = kind.normalise(item.options, raw_answers[item.id])
         except ResponseError as error:
             raise InvalidInput(f"Question {number}: {error}") from error
-        answers[item.id] = _to_stored_indices(item, _order(attempt, item), shown)
+        answers[item.id] = kind.from_shown(shown, _order(attempt, item))
 
     claimed = db.session.execute(
         update(Attempt)
@@ -178,8 +156,8 @@ def submit_attempt(user_id: int, attempt_id: int, raw_answers: dict[int, Any]) -
         raise Conflict("This attempt was already submitted; the first submission stands.")
     scored = []
     for item in questions:
-        score = score_response(
-            item.type, item.options, item.answer, answers[item.id], partial=attempt.quiz.partial_credit
+        score = answer_type(item.type).mark(
+            item.options, item.answer, answers[item.id], partial=attempt.quiz.partial_credit
         )
         db.session.add(
             Response(attempt_id=attempt.id, question_id=item.id, value=answers[item.id], score=score)

@@ -19,6 +19,7 @@ from lms.db import db, utcnow
 from lms.models import Attempt, Enrolment, User
 from lms.services import accounts, attempts, enrolments, quiz_review, sop_import
 from lms.services.transactions import transactional
+from quizzes.answers import SingleChoice, TrueFalse, answer_type
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo" / "sops"
 DEMO_PASSWORD = "sop-lms-demo"  # noqa: S105 (a published demo password, only ever seeded into demo databases)
@@ -162,13 +163,13 @@ class SeedSummary:
 TRAINER_QUESTIONS: dict[str, list[tuple[str, str, list[str], Any]]] = {
     "qms-capa-procedure.md": [
         (
-            "single_choice",
+            SingleChoice.name,
             "Who conducts the verification and effectiveness review of an implemented CAPA action?",
             ["The QMO", "The person who implemented the action", "The process owner of the affected process"],
             0,
         ),
         (
-            "single_choice",
+            SingleChoice.name,
             "What does the verification of a CAPA document?",
             [
                 "Proof that the actions taken were implemented",
@@ -180,13 +181,13 @@ TRAINER_QUESTIONS: dict[str, list[tuple[str, str, list[str], Any]]] = {
     ],
     "it-database-restore-runbook.md": [
         (
-            "true_false",
+            TrueFalse.name,
             "True or false? Data written to a customer database after the chosen restore point is kept.",
             ["True", "False"],
             False,
         ),
         (
-            "single_choice",
+            SingleChoice.name,
             "After restoring a customer database, which password do you set on the new instance?",
             [
                 "The old password of the database being restored",
@@ -198,7 +199,7 @@ TRAINER_QUESTIONS: dict[str, list[tuple[str, str, list[str], Any]]] = {
     ],
     "safety-lockout-tagout-osha-typical-minimal-procedure.md": [
         (
-            "single_choice",
+            SingleChoice.name,
             "Before you lock out a machine for servicing, whom must you notify?",
             [
                 "All affected employees",
@@ -208,7 +209,7 @@ TRAINER_QUESTIONS: dict[str, list[tuple[str, str, list[str], Any]]] = {
             0,
         ),
         (
-            "single_choice",
+            SingleChoice.name,
             "The machine is locked out. How do you verify the isolation?",
             [
                 "Check that nobody is exposed, then try the normal controls to make sure it will not start",
@@ -308,9 +309,9 @@ def _sit_quiz(rng: random.Random, enrolment: Enrolment, ability: float, tries: i
             q.id: attempts.as_displayed(
                 attempt,
                 q,
-                right_answer(q.type, q.answer)
+                answer_type(q.type).right_response(q.answer)
                 if rng.random() < ability
-                else _wrong_answer(q.type, q.options, q.answer),
+                else answer_type(q.type).wrong_response(q.options, q.answer),
             )
             for q in attempts.questions_of(attempt)
         }
@@ -370,26 +371,3 @@ def _backdate(attempt: Attempt, enrolment: Enrolment, rng: random.Random) -> Non
     attempt.submitted_at = when
     if enrolment.status == "completed" and enrolment.completed_at is not None:
         enrolment.completed_at = when
-
-
-def right_answer(question_type: str, answer: Any) -> Any:
-    """What a learner who knows the SOP would respond (a numeric key also holds unit and tolerance)."""
-    return answer["value"] if question_type == "numeric" else answer
-
-
-def _wrong_answer(question_type: str, options: list[str], answer: Any) -> Any:
-    if question_type in ("single_choice", "scenario"):
-        return (int(answer) + 1) % len(options)
-    if question_type == "true_false":
-        return not answer
-    if question_type == "ordering":
-        return list(reversed(answer))
-    if question_type == "numeric":
-        return float(answer["value"]) * 2 + 1
-    if question_type == "multiple_response":
-        wrong = [i for i in range(len(options)) if i not in answer]
-        return wrong[:1] or [answer[0]]
-    if question_type == "matching":
-        rights = [right for _, right in answer]
-        return [[left, rights[(i + 1) % len(rights)]] for i, (left, _) in enumerate(answer)]
-    return answer

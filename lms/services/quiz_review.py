@@ -10,8 +10,8 @@ from lms.models import Question, TrainingModule
 from lms.services import audit, retraining, sop_import
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.transactions import transactional
+from quizzes.answers import ResponseError, answer_type, authored_types
 from quizzes.generate import alternatives, gives_away
-from quizzes.scoring import ResponseError, normalise_response
 from sops.model import SopDocument
 
 REVIEW_STATUSES = ("draft", "approved", "rejected")
@@ -165,8 +165,9 @@ def add_question(
     item = module(module_id)
     if item.status != "draft":
         raise InvalidInput("Questions can only be added while the module is a draft.")
-    if question_type not in AUTHORED_TYPES:
-        raise InvalidInput(f"Choose a question type: {', '.join(AUTHORED_TYPES)}.")
+    authored = [t.name for t in authored_types()]
+    if question_type not in authored:
+        raise InvalidInput(f"Choose a question type: {', '.join(authored)}.")
     step = next((s for s in item.revision.steps if s.id == step_id), None) if step_id else None
     if step_id and step is None:
         raise InvalidInput("The chosen step is not part of this SOP revision.")
@@ -231,26 +232,20 @@ def regenerate(question_id: int, actor_id: int | None) -> Question:
     return item
 
 
-AUTHORED_TYPES = ("single_choice", "multiple_response", "true_false", "ordering", "numeric")
-
-
 def _validated(question_type: str, stem: str, options: list[str], answer: Any) -> tuple[str, list[str], Any]:
+    kind = answer_type(question_type)
     stem = stem.strip()
-    options = (
-        [o.strip() for o in options if o.strip()] if question_type not in ("true_false", "numeric") else []
-    )
+    options = [o.strip() for o in options if o.strip()] if kind.has_options else []
     if not stem:
         raise InvalidInput("The question text cannot be empty.")
-    if question_type in ("single_choice", "multiple_response", "ordering", "scenario"):
-        if len(options) < 2:
-            raise InvalidInput("Give at least two options, one per line.")
-        if len({o.casefold() for o in options}) != len(options):
-            raise InvalidInput("Two options are identical; every option must differ.")
-    if question_type != "numeric":  # a numeric key is {value, unit, tolerance}, already checked when parsed
-        try:
-            answer = normalise_response(question_type, options, answer)
-        except ResponseError as error:
-            raise InvalidInput(f"The correct answer is not valid: {error}") from error
+    try:
+        kind.check_options(options)
+    except ResponseError as error:
+        raise InvalidInput(str(error)) from error
+    try:
+        answer = kind.check_key(options, answer)
+    except ResponseError as error:
+        raise InvalidInput(f"The correct answer is not valid: {error}") from error
     return stem, options, answer
 
 

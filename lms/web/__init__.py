@@ -27,6 +27,7 @@ from lms.web import (
 )
 from lms.web.access import enforce_access
 from lms.web.markup import inline_markdown, nest
+from quizzes.answers import answer_type
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -47,7 +48,7 @@ def build_blueprint() -> Blueprint:
     bp.register_error_handler(HTTPException, render_http_error)
     bp.register_error_handler(ServiceError, render_service_error)
     bp.after_request(add_security_headers)
-    bp.app_context_processor(lambda: {"csrf_token": generate_csrf})
+    bp.app_context_processor(lambda: {"csrf_token": generate_csrf, "answer_type": answer_type})
     bp.add_app_template_filter(
         lambda answer, question_type: answer_to_text(question_type, answer), "answer_text"
     )

@@ -11,7 +11,8 @@ from lms.forms.auth import ActionForm
 from lms.services import attempts, lessons, progress, signature_display, signatures, transcript
 from lms.services.errors import Conflict, InvalidInput
 from lms.web.access import signed_in
-from lms.web.answers import AnswerFormError, parse_answers
+from lms.web.answers import parse_answers
+from quizzes.answers import ResponseError
 
 
 def build() -> Blueprint:
@@ -96,11 +97,9 @@ def take_attempt(attempt_id: int) -> str | Response | tuple[str, int]:
             "error",
         )
         return redirect(url_for("lms.learner.enrolment", enrolment_id=attempt.enrolment_id, _anchor="quiz"))
-    questions = attempts.questions_of(attempt)
-
     if request.method == "POST":
         try:
-            given = parse_answers(request.form, {q.id: q.type for q in questions})
+            given = parse_answers(request.form, attempts.present(attempt))
             attempts.submit_attempt(current_user.id, attempt.id, given)
         except attempts.TimeUp as error:
             flash(error.message, "error")
@@ -110,7 +109,7 @@ def take_attempt(attempt_id: int) -> str | Response | tuple[str, int]:
         except Conflict as error:
             flash(error.message, "error")
             return redirect(url_for("lms.learner.attempt_result", attempt_id=attempt.id))
-        except (InvalidInput, AnswerFormError) as error:
+        except (InvalidInput, ResponseError) as error:
             flash(str(error), "error")
             return _attempt_page(attempt, timer), 400
         return redirect(url_for("lms.learner.attempt_result", attempt_id=attempt.id))

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from lms.services import accounts, enrolments, quiz_review
+from quizzes.answers import answer_type
 from tests.conftest import PASSWORD
 from tests.web.helpers import attempt_questions
 from tests.web.quiz_takers import publish_written
@@ -32,23 +33,23 @@ def answer_correctly(page, live_app, attempt_id: int) -> int:
     """Fill in the right answers, in the option order this attempt shows."""
     questions = attempt_questions(live_app, attempt_id)
     for q in questions:
-        name = f"q-{q.id}"
-        if q.type in ("single_choice", "scenario"):
-            page.check(f"input[name='{name}'][value='{q.answer}']")
-        elif q.type == "true_false":
-            page.check(f"input[name='{name}'][value='{'true' if q.answer else 'false'}']")
-        elif q.type == "multiple_response":
-            for index in q.answer:
-                page.check(f"input[name='{name}'][value='{index}']")
-        elif q.type == "ordering":
-            for position, option in enumerate(q.answer, 1):
-                page.select_option(f"select[name='{name}-pos-{option}']", str(position))
-        elif q.type == "numeric":
-            page.fill(f"input[name='{name}']", f"{q.answer:g}")
-        elif q.type == "matching":
-            for index, (_, right) in enumerate(q.answer):
-                page.select_option(f"select[name='{name}-match-{index}']", right)
+        for field, value in answer_type(q.type).form_fields(f"q-{q.id}", q.answer, q.key).items():
+            fill_in(page, field, value)
     return len(questions)
+
+
+def fill_in(page, field: str, value) -> None:
+    """Set a form field as a person would: tick the radio or check boxes with these values, pick the
+    option of a select, or type into a text box."""
+    element = page.locator(f"[name='{field}']").first
+    tag = element.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+    if tag.startswith("select"):
+        page.select_option(f"select[name='{field}']", value)
+    elif tag in ("input:radio", "input:checkbox"):
+        for one in value if isinstance(value, list) else [value]:
+            page.check(f"input[name='{field}'][value='{one}']")
+    else:
+        page.fill(f"[name='{field}']", value)
 
 
 def test_learner_signs_in_takes_the_quiz_and_sees_the_result(

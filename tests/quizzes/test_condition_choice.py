@@ -4,8 +4,8 @@ conditions the SOP attaches to other actions near it; or a branch's condition sw
 from __future__ import annotations
 
 from quizzes.generate import candidates, draft_pool
-from quizzes.types.base import Context
-from quizzes.types.conditions import decisions
+from quizzes.generators.base import Context
+from quizzes.generators.conditions import decisions
 from sops.parse import parse_sop_text
 
 AUTOCLAVE = """# Autoclave operation

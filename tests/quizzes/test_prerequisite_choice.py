@@ -4,8 +4,8 @@ steps the SOP places after X; nothing for a far-off X, a time, or a list whose o
 from __future__ import annotations
 
 from quizzes.generate import candidates, draft_pool
-from quizzes.types.base import Context
-from quizzes.types.prerequisites import prerequisites
+from quizzes.generators.base import Context
+from quizzes.generators.prerequisites import prerequisites
 from sops.parse import parse_sop_text
 from sops.values import find_values
 

@@ -234,7 +234,7 @@ def test_step_per_heading_layout_does_not_leak_answers():
     ],
 )
 def test_prohibitions_asked_as_the_permission_a_new_hire_might_assume(sentence, asked):
-    from quizzes.types.requirements import forbidden
+    from quizzes.generators.requirements import forbidden
 
     assert forbidden(sentence) == asked
 

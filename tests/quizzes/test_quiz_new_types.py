@@ -38,7 +38,7 @@ def _doc():
 
 def test_responsibilities_are_asked_from_the_sops_own_sentences():
     """ "The QA Officer shall review the records" -> "who must review the records?"; matching tasks to roles
-    and "who is responsible for this task?" are not drafted (0 of 27 publishable, quizzes/types)."""
+    and "who is responsible for this task?" are not drafted (0 of 27 publishable, quizzes/generators)."""
     doc = _doc()
     cands = candidates(doc)
     assert not {c.kind for c in cands} & {"matching", "who_responsible"}

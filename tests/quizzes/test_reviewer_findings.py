@@ -5,8 +5,8 @@ value whose subject is elsewhere has no fair blank, a sibling value a hundred ti
 from __future__ import annotations
 
 from quizzes.generate import candidates
-from quizzes.types.requirements import forbidden
-from quizzes.types.roles import _overlaps
+from quizzes.generators.requirements import forbidden
+from quizzes.generators.roles import _overlaps
 from sops.parse import parse_sop_text
 
 
@@ -137,7 +137,7 @@ def test_will_states_a_duty():
 
 
 def test_rules_of_thumb_cut_conditions_and_named_baths_are_not_blanked():
-    from quizzes.types.values import as_shown
+    from quizzes.generators.values import as_shown
 
     assert as_shown("The sensor then needs to hydrate for at least 24 h.") is None  # its condition was before
     assert as_shown("Generally, 37 °C for 20 minutes will suffice.") is None  # a rule of thumb

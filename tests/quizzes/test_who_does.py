@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from quizzes.generate import candidates
-from quizzes.types.roles import who_asks, whom_asks
+from quizzes.generators.roles import who_asks, whom_asks
 from sops.parse import parse_sop, parse_sop_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,7 +80,7 @@ def test_the_capa_sop_asks_who_in_every_format():
 
 
 def test_an_instruction_to_turn_to_a_role_asks_whom():
-    from quizzes.types.roles import whom_you_ask
+    from quizzes.generators.roles import whom_you_ask
 
     asked = whom_you_ask(
         "Notify all affected employees that the machine will be locked out.",

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lms.db import db
 from lms.models import Attempt, Enrolment, SopRevision, TrainingModule
 from lms.services import attempts
-from lms.services.demo import _wrong_answer, right_answer
+from quizzes.answers import answer_type
 from tests.conftest import DEMO_SOPS, post
 
 LOTO = "safety-lockout-tagout-osha-typical-minimal-procedure.md"
@@ -48,6 +48,7 @@ class ShownQuestion:
     type: str
     answer: Any  # the correct answer, in displayed positions
     wrong: Any  # a wrong answer, in displayed positions
+    key: Any  # the question's stored key (a matching question's form lists its left-hand items)
 
 
 def attempt_questions(app: Flask, attempt_id: int) -> list[ShownQuestion]:
@@ -55,28 +56,15 @@ def attempt_questions(app: Flask, attempt_id: int) -> list[ShownQuestion]:
         attempt = db.session.get(Attempt, attempt_id)
         shown = []
         for q in attempts.questions_of(attempt):
-            right = attempts.as_displayed(attempt, q, right_answer(q.type, q.answer))
-            wrong = attempts.as_displayed(attempt, q, _wrong_answer(q.type, q.options, q.answer))
-            shown.append(ShownQuestion(q.id, q.type, right, wrong))
+            right = attempts.as_displayed(attempt, q, answer_type(q.type).right_response(q.answer))
+            wrong = attempts.as_displayed(attempt, q, answer_type(q.type).wrong_response(q.options, q.answer))
+            shown.append(ShownQuestion(q.id, q.type, right, wrong, q.answer))
         return shown
 
 
 def form_answer(question: ShownQuestion, answer: Any) -> dict[str, Any]:
-    """The form fields a browser sends for `answer` to `question`."""
-    name = f"q-{question.id}"
-    if question.type in ("single_choice", "scenario"):
-        return {name: str(answer)}
-    if question.type == "multiple_response":
-        return {name: [str(i) for i in answer]}
-    if question.type == "true_false":
-        return {name: "true" if answer else "false"}
-    if question.type == "ordering":
-        return {f"{name}-pos-{option}": str(position) for position, option in enumerate(answer, 1)}
-    if question.type == "numeric":
-        return {name: f"{answer:g}"}
-    if question.type == "matching":
-        return {f"{name}-match-{i}": right for i, (_, right) in enumerate(answer)}
-    raise AssertionError(question.type)
+    """The form fields a browser sends for `answer` (in shown positions) to `question`."""
+    return answer_type(question.type).form_fields(f"q-{question.id}", answer, question.key)
 
 
 def answers_form(questions: list[ShownQuestion], wrong: set[int] = frozenset()) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lms.db import db
 from lms.models import Attempt, Question, Response, Sop, SopRevision, SopStep, TrainingModule
 from lms.services import attempts, enrolments, quiz_review, sop_import
-from lms.services.demo import _wrong_answer, right_answer
+from quizzes.answers import answer_type
 from tests.conftest import DEMO_SOPS, login
 
 
@@ -25,9 +25,9 @@ def take_quiz(user_id: int, module_id: int, wrong_questions: set[int]) -> int:
     attempt = attempts.start_attempt(user_id, enrolment.id)
     answers = {}
     for q in attempts.questions_of(attempt):
-        given = _wrong_answer(q.type, q.options, q.answer) if q.id in wrong_questions else None
+        given = answer_type(q.type).wrong_response(q.options, q.answer) if q.id in wrong_questions else None
         answers[q.id] = attempts.as_displayed(
-            attempt, q, given if given is not None else right_answer(q.type, q.answer)
+            attempt, q, given if given is not None else answer_type(q.type).right_response(q.answer)
         )
     attempts.submit_attempt(user_id, attempt.id, answers)
     return attempt.id

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from quizzes.answers import Numeric, SingleChoice
+from quizzes.generators.base import Candidate, Context, not_longest, place_key
 from quizzes.text import clean, drop_pointers, sentence_spans, shorten
-from quizzes.types.base import Candidate, Context, not_longest, place_key
 from quizzes.value_text import ValueSpot, alternative_values, spot_number, substitute_number
 from sops.actions import reads_like_action
 from sops.model import Step
@@ -177,7 +178,7 @@ def numeric(ctx: Context) -> Iterator[Candidate]:
             shared = 0.8 if ctx.shared_value(spot.cv) else 1.0  # the value that differs ranks first
             yield Candidate(
                 kind="numeric",
-                type="numeric",
+                type=Numeric.name,
                 stem=f"Fill in the missing value{unit_hint} in this SOP instruction{where}:\n{quoted}",
                 options=[],
                 answer={"value": value, "unit": unit, "tolerance": 0},
@@ -234,7 +235,7 @@ def value_choice(ctx: Context) -> Iterator[Candidate]:
             options, idx = place_key(key, distractors, rng)
             yield Candidate(
                 kind="value_choice",
-                type="single_choice",
+                type=SingleChoice.name,
                 stem=f'Which value completes this SOP instruction{where}{same}?\n"{fill}"',
                 options=options,
                 answer=idx,

@@ -4,7 +4,7 @@ consult?".
 
 Keys are the parser's step actors and the roles sentences name as their subject; the roles the SOP lists
 (`SopDocument.roles`) and mentions serve as distractors. Matching tasks to roles and "who is responsible
-for this task?" over a step's text are not drafted (see quizzes/types/__init__.py).
+for this task?" over a step's text are not drafted (see quizzes/generators/__init__.py).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from collections.abc import Iterator
 
 from lemminflect import getAllLemmas, getInflection, getLemma
 
+from quizzes.answers import SingleChoice
+from quizzes.generators.base import Candidate, Context, pick_distractors, place_key, stands_out
 from quizzes.text import clean, drop_pointers, sentence_spans
-from quizzes.types.base import Candidate, Context, pick_distractors, place_key, stands_out
 from sops.actors import NOT_ROLE_OPENERS, has_role_noun, present_verb, role_key
 from sops.model import Step
 
@@ -308,7 +309,7 @@ def who_does(ctx: Context) -> Iterator[Candidate]:
         )
         yield Candidate(
             kind="who_does",
-            type="single_choice",
+            type=SingleChoice.name,
             stem=stem,
             options=options,
             answer=idx,

@@ -18,10 +18,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from quizzes.answers import SingleChoice
+from quizzes.generators.base import Candidate, Context, not_longest, place_key, stands_out
+from quizzes.generators.conditions import NOT_AN_ACT
+from quizzes.generators.values import as_shown
 from quizzes.text import clean, drop_pointers, sentence_spans
-from quizzes.types.base import Candidate, Context, not_longest, place_key, stands_out
-from quizzes.types.conditions import NOT_AN_ACT
-from quizzes.types.values import as_shown
 from sops.actions import base_verb
 from sops.model import Step
 from sops.values import find_values
@@ -195,7 +196,7 @@ def prerequisite_choice(ctx: Context) -> Iterator[Candidate]:
             options, idx = place_key(p.act, distractors, rng)
             yield Candidate(
                 kind="prerequisite_choice",
-                type="single_choice",
+                type=SingleChoice.name,
                 stem=f"Under this SOP{where}, what must you do before {p.later}?",
                 options=options,
                 answer=idx,

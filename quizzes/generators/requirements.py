@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from lemminflect import getLemma
 
+from quizzes.answers import SingleChoice, TrueFalse
+from quizzes.generators.base import Candidate, Context, not_longest, place_key
+from quizzes.generators.values import as_shown, askable
 from quizzes.text import clean, requirement_words, sentence_spans
-from quizzes.types.base import Candidate, Context, not_longest, place_key
-from quizzes.types.values import as_shown, askable
 from quizzes.value_text import ValueSpot, alternative_values, replace_value, spot_number
 from sops.actions import VERBS, base_verb
 from sops.actors import has_role_noun, is_role
@@ -92,7 +93,7 @@ def statement_choice(ctx: Context) -> Iterator[Candidate]:
             options, idx = place_key(key, not_longest(key, st.falsified, 3), rng)
             yield Candidate(
                 kind="statement_choice",
-                type="single_choice",
+                type=SingleChoice.name,
                 stem="Which of these statements is what the SOP requires?",
                 options=options,
                 answer=idx,
@@ -250,7 +251,7 @@ def permission(ctx: Context) -> Iterator[Candidate]:
             where = f' ("{topic}")' if topic else ""
             yield Candidate(
                 kind="permission",
-                type="true_false",
+                type=TrueFalse.name,
                 stem=f"True or false? Under this SOP{where}, {act}.",
                 options=["True", "False"],
                 answer=False,

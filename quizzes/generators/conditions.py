@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from quizzes.answers import SingleChoice, TrueFalse
+from quizzes.generators.base import Candidate, Context, not_longest, place_key, stands_out
 from quizzes.text import clean, drop_pointers, sentence_spans
-from quizzes.types.base import Candidate, Context, not_longest, place_key, stands_out
 from sops.actions import base_verb
 from sops.model import Step
 
@@ -207,7 +208,7 @@ def condition_choice(ctx: Context) -> Iterator[Candidate]:
         options, idx = place_key(d.condition, distractors, rng)
         yield Candidate(
             kind="condition_choice",
-            type="single_choice",
+            type=SingleChoice.name,
             stem=f"Under this SOP, {d.question}?",
             options=options,
             answer=idx,
@@ -251,7 +252,7 @@ def condition_swap(ctx: Context) -> Iterator[Candidate]:
         stem = f"True or false? Under this SOP, {condition[:1].lower() + condition[1:]}, you {d.act}."
         yield Candidate(
             kind="condition_swap",
-            type="true_false",
+            type=TrueFalse.name,
             stem=stem,
             options=["True", "False"],
             answer=truth,

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from quizzes.types.base import Candidate, Context
-from quizzes.types.conditions import condition_choice, condition_swap
-from quizzes.types.prerequisites import prerequisite_choice
-from quizzes.types.requirements import permission, statement_choice
-from quizzes.types.roles import who_does
-from quizzes.types.values import numeric, value_choice
+from quizzes.generators.base import Candidate, Context
+from quizzes.generators.conditions import condition_choice, condition_swap
+from quizzes.generators.prerequisites import prerequisite_choice
+from quizzes.generators.requirements import permission, statement_choice
+from quizzes.generators.roles import who_does
+from quizzes.generators.values import numeric, value_choice
 
 Generator = Callable[[Context], Iterator[Candidate]]
 
