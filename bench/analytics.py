@@ -17,7 +17,7 @@ Measured on SQLite (a temporary file) and on PostgreSQL when `--pg URL` or TEST_
 database of its own, dropped at the end); median of `--repeat` runs after a warm-up. Every ratio is service
 time / bare SQL time, the bare SQL being hand-written GROUP BYs over the responses, enrolments and attempts
 fetched through the raw driver cursor; the service's numbers are checked equal to the bare query's first.
-- `gap_aggregate`: `gaps.step_role_frame()` (the heatmap cells) / the bare step x role GROUP BY.
+- `gap_aggregate`: `gap_queries.step_role_frame()` (the heatmap cells) / the bare step x role GROUP BY.
 - `gap_report`: `gaps.gap_report()` (both aggregates, labels, pandas shaping, the SOP text) / both bare
   GROUP BYs. The service reads the running tallies when no date range is set, so this is below 1.
 - `overview`: `overview.overview()` (completion by role, score bands, pass rate per revision) / its three
@@ -50,6 +50,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from lms.analytics import gap_queries
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -464,13 +466,13 @@ def median_seconds(work: Callable[[], object], repeat: int) -> float:
 
 
 def check_same_numbers() -> None:
-    service = gaps.step_role_frame(ReportFilters())
+    service = gap_queries.step_role_frame(ReportFilters())
     ours = {
         (int(r.step_id), int(r.job_role_id)): (int(r.responses), int(r.misses)) for r in service.itertuples()
     }
     theirs = {(int(s), int(r)): (int(n), int(m)) for s, r, n, m in bare(BARE_STEP_ROLE)}
     assert ours == theirs, "the service's step x role numbers differ from the bare SQL query's"
-    steps = gaps.step_frame(ReportFilters())
+    steps = gap_queries.step_frame(ReportFilters())
     ours_steps = {tuple(int(v) for v in row) for row in steps.itertuples(index=False)}
     theirs_steps = {tuple(int(v) for v in row) for row in bare(BARE_STEP)}
     assert ours_steps == theirs_steps, "the service's step totals differ from the bare SQL query's"
@@ -563,7 +565,7 @@ def measure(app, repeat: int) -> dict[str, float]:
 
         seconds = {
             "bare_step_role": median_seconds(lambda: bare(BARE_STEP_ROLE), repeat),
-            "gap_aggregate": median_seconds(fresh(lambda: gaps.step_role_frame(everything)), repeat),
+            "gap_aggregate": median_seconds(fresh(lambda: gap_queries.step_role_frame(everything)), repeat),
             "bare_both": median_seconds(lambda: (bare(BARE_STEP_ROLE), bare(BARE_STEP)), repeat),
             "gap_report": median_seconds(fresh(lambda: gaps.gap_report(everything)), repeat),
             "bare_overview": median_seconds(lambda: bare_overview(now), repeat),

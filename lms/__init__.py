@@ -2,5 +2,6 @@
 
 from lms.app import create_app
 from lms.extension import SopLms
+from lms.services.host_users import HostIdentity
 
-__all__ = ["SopLms", "create_app"]
+__all__ = ["HostIdentity", "SopLms", "create_app"]

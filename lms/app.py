@@ -37,8 +37,9 @@ def register_root(app: Flask) -> None:
     def healthz() -> tuple[str, int]:
         return "ok", 200
 
-    from lms.web import add_security_headers, render_http_error
+    from lms.web import add_security_headers, render_http_error, template_names
 
+    app.context_processor(template_names)  # error pages for URLs outside the blueprint use the same layout
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(Exception, render_unexpected_error)
     app.after_request(add_security_headers)

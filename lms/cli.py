@@ -109,7 +109,7 @@ def create_user_command(email: str, name: str, app_role: str, password: str) -> 
 @click.option("--lead-days", default=30, show_default=True, type=click.IntRange(0, 365))
 def refreshers_command(lead_days: int) -> None:
     """Open refresher training that falls due within --lead-days (run daily, e.g. from cron)."""
-    from lms.services.individual import schedule_refreshers
+    from lms.services.refreshers import schedule_refreshers
 
     click.echo(f"{schedule_refreshers(lead_days=lead_days)} refresher enrolments created.")
 
@@ -181,6 +181,40 @@ def item_analysis_command(file: str, as_json: bool, irt: str | None) -> None:
     click.echo(json.dumps(report, indent=2) if as_json else format_table(report))
 
 
+schema_commands = AppGroup(
+    "db", help="sop-lms's own migrations, with their own version table (a host's `flask db` keeps its own)."
+)
+lms_commands.add_command(schema_commands)
+
+
+@schema_commands.command("upgrade")
+@click.argument("revision", default="head")
+def schema_upgrade(revision: str) -> None:
+    """Create or migrate sop-lms's tables (`flask sop-lms db upgrade`)."""
+    from lms import schema
+
+    schema.upgrade(revision)
+    click.echo(f"sop-lms schema at {schema.current_revision()} (head {schema.head_revision()}).")
+
+
+@schema_commands.command("downgrade")
+@click.argument("revision")
+def schema_downgrade(revision: str) -> None:
+    """Take sop-lms's tables back to `revision` ("base" drops them all)."""
+    from lms import schema
+
+    schema.downgrade(revision)
+    click.echo(f"sop-lms schema at {schema.current_revision() or 'base'}.")
+
+
+@schema_commands.command("current")
+def schema_current() -> None:
+    """The revision sop-lms's tables are at, and the newest one this version ships."""
+    from lms import schema
+
+    click.echo(f"{schema.current_revision() or 'base'} (head {schema.head_revision()})")
+
+
 def _create_app():
     from lms.app import create_app
 
@@ -192,5 +226,6 @@ main = FlaskGroup(
     create_app=_create_app,
     help="sop-lms: SOP training and assessment. `sop-lms db upgrade`, `sop-lms seed-demo`, `sop-lms run`.",
 )
-for _command in lms_commands.commands.values():
-    main.add_command(_command)
+for _name, _command in lms_commands.commands.items():
+    if _name != "db":  # standalone, `sop-lms db` is Flask-Migrate's (upgrade, and migrate for developers)
+        main.add_command(_command)

@@ -63,9 +63,11 @@ def apply_defaults(config: dict[str, Any], instance_path: str) -> None:
         config["SECRET_KEY"] = secret_key(instance_path)
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = database_url(instance_path)
-    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 10}})
+    # sop-lms's own engine: a database of its own when LMS_DATABASE_URI says so, else the host's
+    url = config.get("LMS_DATABASE_URI") or config["SQLALCHEMY_DATABASE_URI"]
+    config["LMS_DATABASE_URI"] = normalise_database_url(str(url))
+    sqlite = config["LMS_DATABASE_URI"].startswith("sqlite")
+    config.setdefault("LMS_ENGINE_OPTIONS", {"connect_args": {"timeout": 10}} if sqlite else {})
     upload_mb = int(os.environ.get("LMS_MAX_UPLOAD_MB", DEFAULT_UPLOAD_LIMIT_MB))
     config.setdefault("LMS_MAX_UPLOAD_BYTES", upload_mb * 1024 * 1024)
     config.setdefault("LMS_MAX_PDF_PAGES", int(os.environ.get("LMS_MAX_PDF_PAGES", 500)))

@@ -1,14 +1,20 @@
 """The database handle: sop-lms tables live on their own metadata with an `lms_` prefix.
 
-A host application can keep its own tables and Alembic history beside ours; our migrations track themselves
-in `lms_alembic_version`.
+A host application can keep its own tables, its own Flask-SQLAlchemy instance and its own Alembic history
+beside ours: `db` registers under its own key (`app.extensions["sop_lms_db"]`, never "sqlalchemy"), opens
+its own engine on `LMS_DATABASE_URI` (by default the host's `SQLALCHEMY_DATABASE_URI`: the same database),
+and its sessions are `LmsSession`s, so listeners on them never see a statement of the host's. Our
+migrations track themselves in `lms_alembic_version`.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -30,7 +36,40 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+EXTENSION_KEY = "sop_lms_db"
+
+
+class LmsSession(Session):
+    """sop-lms's own session class: event listeners registered on it (the audit trail's guard) see only
+    sop-lms's statements, not those of a host's session."""
+
+
+class LmsSQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy that coexists with a host's own instance on the same app."""
+
+    def init_app(self, app: Flask) -> None:
+        """Flask-SQLAlchemy's own `init_app` refuses a second instance on one app and reads the host's
+        engine settings; this one registers under `EXTENSION_KEY` and reads `LMS_DATABASE_URI` and
+        `LMS_ENGINE_OPTIONS` (set by `lms.config.apply_defaults`)."""
+        url = app.config.get("LMS_DATABASE_URI")
+        if not url:
+            raise RuntimeError("sop-lms needs a database: set LMS_DATABASE_URI or SQLALCHEMY_DATABASE_URI.")
+        app.extensions[EXTENSION_KEY] = self
+        app.teardown_appcontext(self._teardown_session)
+        options: dict[str, Any] = {**self._engine_options, **app.config.get("LMS_ENGINE_OPTIONS", {})}
+        options["url"] = url
+        options.setdefault("echo", False)
+        options.setdefault("echo_pool", False)
+        engines = self._app_engines.setdefault(app, {})
+        for engine in engines.values():
+            engine.dispose()
+        engines.clear()
+        self._make_metadata(None)
+        self._apply_driver_defaults(options, app)
+        engines[None] = self._make_engine(None, options, app)
+
+
+db = LmsSQLAlchemy(model_class=Base, session_options={"class_": LmsSession}, add_models_to_shell=False)
 
 
 def utcnow() -> datetime:

@@ -9,7 +9,6 @@ import logging
 from logging.config import fileConfig
 
 from alembic import context
-from flask import current_app
 
 from lms.db import TABLE_PREFIX, VERSION_TABLE, db
 
@@ -28,12 +27,14 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 
 def _options() -> dict:
-    options = dict(current_app.extensions["migrate"].configure_args)
-    options.setdefault("version_table", VERSION_TABLE)
-    options.setdefault("compare_type", True)
-    options.setdefault("render_as_batch", True)
-    options["include_object"] = include_object
-    return options
+    """Ours whoever runs them: `flask db` of a host with its own Flask-Migrate configures that Migrate
+    (its version table, its options), never these migrations."""
+    return {
+        "version_table": VERSION_TABLE,
+        "compare_type": True,
+        "render_as_batch": True,
+        "include_object": include_object,
+    }
 
 
 def run_migrations_offline() -> None:

@@ -81,21 +81,6 @@ def shorten(text: str, limit: int = 140) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
-def quote_prefix(text: str, limit: int = 200) -> str:
-    """A verbatim prefix of `text` (no ellipsis): the first sentence, or a word-boundary cut of it."""
-    spans = sentence_spans(text)
-    if not spans:
-        return text.strip()
-    s, e = spans[0]
-    q = text[s:e]
-    if len(q) > limit:
-        cut = q[:limit]
-        if " " in cut[limit // 2 :]:
-            cut = cut[: cut.rfind(" ")]
-        q = cut.rstrip()
-    return q
-
-
 def words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z0-9µμ°%]+", text)
 

@@ -24,14 +24,12 @@ from difflib import SequenceMatcher
 
 from sops.diff_align import align, dice, numbers_in, tagged, tokens, word_segments
 from sops.diff_rules import RULE_KINDS, RuleChange, rule_changes
-from sops.model import CriticalValue, Section, SopDocument, Step
+from sops.diff_sections import SECTION_CHANGE_KINDS, SectionChange, section_changes
+from sops.model import CriticalValue, SopDocument, Step
 
 STEP_KINDS = ("unchanged", "changed", "added", "removed", "moved")
-SECTION_KINDS = ("unchanged", "renamed", "added", "removed")
 SIMILARITY_THRESHOLD = 0.6  # a changed step keeps at least this share of its words (difflib ratio)
 MOVE_THRESHOLD = 0.75  # ... and this much when it also moved past unchanged steps
-SECTION_THRESHOLD = 0.6
-SECTION_MOVE_THRESHOLD = 0.7
 
 
 @dataclass
@@ -78,30 +76,6 @@ class StepChange:
 
 
 @dataclass
-class SectionChange:
-    """A section of either revision: kind "unchanged" | "renamed" | "added" | "removed".
-
-    Sections are matched by kind, heading, text and the steps they share. `text_changed`: the
-    normalised section text differs; `kind_changed`: the section kind (purpose, procedure...) differs.
-    """
-
-    kind: str
-    old_section_id: str | None = None
-    new_section_id: str | None = None
-    old_heading: str | None = None
-    new_heading: str | None = None
-    old_kind: str | None = None
-    new_kind: str | None = None
-    similarity: float = 0.0
-    moved: bool = False
-    text_changed: bool = False
-    kind_changed: bool = False
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
 class RevisionDiff:
     """The step and section changes from `old_revision` to `new_revision`.
 
@@ -126,7 +100,7 @@ class RevisionDiff:
 
     @property
     def section_counts(self) -> dict[str, int]:
-        out = dict.fromkeys(SECTION_KINDS, 0)
+        out = dict.fromkeys(SECTION_CHANGE_KINDS, 0)
         for change in self.section_changes:
             out[change.kind] += 1
         out["text_changed"] = sum(1 for c in self.section_changes if c.text_changed)
@@ -169,10 +143,6 @@ class RevisionDiff:
         kinds = ("changed", "removed") if old else ("changed", "added")
         ids = [c.old_step_id if old else c.new_step_id for c in self.changes if c.kind in kinds]
         return [i for i in ids if i is not None]
-
-    def id_map(self) -> dict[str, str]:
-        """Old step id -> new step id for every step present in both revisions."""
-        return {c.old_step_id: c.new_step_id for c in self.changes if c.old_step_id and c.new_step_id}
 
     def to_dict(self) -> dict:
         return {
@@ -254,7 +224,7 @@ def diff_revisions(old: SopDocument, new: SopDocument) -> RevisionDiff:
     entries.sort(key=lambda entry: entry[0])
     return RevisionDiff(
         changes=[change for _, change in entries],
-        section_changes=_section_changes(old, new, pairs),
+        section_changes=section_changes(old, new, pairs),
         rule_changes=rule_changes(old, new),
         old_revision=old.revision,
         new_revision=new.revision,
@@ -323,93 +293,3 @@ def _value_changes(old: list[CriticalValue], new: list[CriticalValue]) -> list[s
                 out.append(f"{value.text} -> {partner.text}")
         out.extend(f"(none) -> {value.text}" for value in remaining)
     return out
-
-
-def _section_changes(old: SopDocument, new: SopDocument, step_pairs) -> list[SectionChange]:
-    olds, news = old.sections, new.sections
-    old_index = {s.id: n for n, s in enumerate(olds)}
-    new_index = {s.id: n for n, s in enumerate(news)}
-    old_count = [0] * len(olds)
-    new_count = [0] * len(news)
-    for step in old.steps:
-        if step.section_id in old_index:
-            old_count[old_index[step.section_id]] += 1
-    for step in new.steps:
-        if step.section_id in new_index:
-            new_count[new_index[step.section_id]] += 1
-    shared: dict[tuple[int, int], int] = {}
-    for pair in step_pairs:
-        a = old_index.get(old.steps[pair.old].section_id)
-        b = new_index.get(new.steps[pair.new].section_id)
-        if a is not None and b is not None:
-            shared[(a, b)] = shared.get((a, b), 0) + 1
-    old_heads = [tokens(s.heading) for s in olds]
-    new_heads = [tokens(s.heading) for s in news]
-    old_texts = [tagged(tokens(s.text)) for s in olds]
-    new_texts = [tagged(tokens(s.text)) for s in news]
-
-    def heading_similarity(i: int, j: int) -> float:
-        a, b = " ".join(old_heads[i]), " ".join(new_heads[j])
-        return max(
-            SequenceMatcher(None, a, b, autojunk=False).ratio(),
-            dice(frozenset(old_heads[i]), frozenset(new_heads[j])),
-        )
-
-    def similarity(i: int, j: int) -> float:
-        same_kind = olds[i].kind == news[j].kind
-        overlap = shared.get((i, j), 0) / max(old_count[i], new_count[j], 1)
-        text = dice(old_texts[i], new_texts[j]) if old_texts[i] or new_texts[j] else 0.0
-        return 0.6 * max(heading_similarity(i, j), overlap, text) + (0.4 if same_kind else 0.0)
-
-    pairs = align(
-        [(s.kind, " ".join(h)) for s, h in zip(olds, old_heads, strict=True)],
-        [(s.kind, " ".join(h)) for s, h in zip(news, new_heads, strict=True)],
-        similarity,
-        similarity,
-        SECTION_THRESHOLD,
-        SECTION_MOVE_THRESHOLD,
-    )
-    stable_by_old = {p.old: p.new for p in pairs if p.in_order}
-    entries: list[tuple[tuple[int, int, int], SectionChange]] = []
-    anchor_new = -1
-    matched_old = {p.old for p in pairs}
-    matched_new = {p.new for p in pairs}
-    for i, section in enumerate(olds):
-        if i not in matched_old:
-            entries.append(((anchor_new, 1, i), _section_one_sided("removed", section, None)))
-        if i in stable_by_old:
-            anchor_new = stable_by_old[i]
-    for j, section in enumerate(news):
-        if j not in matched_new:
-            entries.append(((j, 0, 0), _section_one_sided("added", None, section)))
-    for pair in pairs:
-        a, b = olds[pair.old], news[pair.new]
-        renamed = old_heads[pair.old] != new_heads[pair.new]
-        change = SectionChange(
-            kind="renamed" if renamed else "unchanged",
-            old_section_id=a.id,
-            new_section_id=b.id,
-            old_heading=a.heading,
-            new_heading=b.heading,
-            old_kind=a.kind,
-            new_kind=b.kind,
-            similarity=round(1.0 if pair.exact else min(pair.similarity, 1.0), 4),
-            moved=not pair.in_order,
-            text_changed=tokens(a.text) != tokens(b.text),
-            kind_changed=a.kind != b.kind,
-        )
-        entries.append(((pair.new, 0, 0), change))
-    entries.sort(key=lambda entry: entry[0])
-    return [change for _, change in entries]
-
-
-def _section_one_sided(kind: str, old: Section | None, new: Section | None) -> SectionChange:
-    return SectionChange(
-        kind=kind,
-        old_section_id=old.id if old else None,
-        new_section_id=new.id if new else None,
-        old_heading=old.heading if old else None,
-        new_heading=new.heading if new else None,
-        old_kind=old.kind if old else None,
-        new_kind=new.kind if new else None,
-    )

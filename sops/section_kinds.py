@@ -124,7 +124,7 @@ def raw_heading_kind(heading: str) -> str:
     return "other"
 
 
-def heading_kind(heading: str) -> str:
-    """The public kind (one of `SECTION_KINDS`) for a heading."""
-    kind = raw_heading_kind(heading)
-    return "other" if kind in (CONTENTS, ASIDE) else kind
+def public_kind(raw: str) -> str:
+    """The kind a section shows (one of `SECTION_KINDS`) for a raw heading kind: a table of contents and an
+    aside are kinds the parser needs, not kinds of SOP content."""
+    return "other" if raw in (CONTENTS, ASIDE) else raw

@@ -16,7 +16,7 @@ from sops.actors import has_role_noun, is_role, tidy_role
 from sops.blocks import Block
 from sops.inline import clean_inline, normalise_space
 from sops.model import Section
-from sops.section_kinds import raw_heading_kind
+from sops.section_kinds import public_kind, raw_heading_kind
 
 _SMALL = r"(?:of|to|and|the|for|in|on|a|an|with|from|by|or|at)"
 _CAP = r"[A-Z][\w'\u2019/-]*"
@@ -128,7 +128,7 @@ class _Builder:
         raw = raw_heading_kind(clean)
         if is_title and len(clean.split()) > 2:
             raw = "other"
-        kind = raw if raw not in ("aside", "contents") else "other"
+        kind = public_kind(raw)
         if raw == "other" and parent is not None and parent.section.kind == "procedure":
             kind = "procedure"  # "Preparation" under "Procedure"; a long document-title heading is "other"
         node = Node(

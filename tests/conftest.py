@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from lms import create_app
 from lms.config import normalise_database_url
-from lms.db import db
+from lms.db import LmsSession, db
 from lms.services import accounts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,7 +143,9 @@ def _rolled_back(request) -> Iterator[None]:
         outer = connection.begin()
         original_session = db.session
         engines[None] = connection
-        db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+        db.session = db._make_scoped_session(
+            {"class_": LmsSession, "join_transaction_mode": "create_savepoint"}
+        )
     try:
         yield
     finally:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from lms.analytics import gap_queries
 from lms.analytics.filters import ReportFilters
 from lms.db import db
 from lms.models import Attempt, Enrolment, Question, Response, user_job_roles
@@ -111,7 +112,6 @@ def test_simultaneous_job_role_creation_creates_one(committed_app) -> None:
 def test_simultaneous_submissions_by_different_learners_all_reach_the_tallies(committed_app) -> None:
     """Six learners submit at the same instant: every answer is counted once in the running tallies (the
     upserts add up instead of overwriting each other), exactly as the responses say."""
-    from lms.analytics import gaps
 
     _, _, role_id = setup_enrolment(committed_app)
     started = []
@@ -136,8 +136,10 @@ def test_simultaneous_submissions_by_different_learners_all_reach_the_tallies(co
     outcomes = race(committed_app, submit)
     assert outcomes == [100.0] * CLICKS, outcomes
     with committed_app.app_context():
-        shown = gaps.step_role_frame(ReportFilters()).sort_values(["step_id", "job_role_id"])
-        raw = gaps._frame(gaps.raw_step_role_query(ReportFilters()), gaps.STEP_ROLE_COLUMNS)
+        shown = gap_queries.step_role_frame(ReportFilters()).sort_values(["step_id", "job_role_id"])
+        raw = gap_queries.frame_of(
+            gap_queries.raw_step_role_query(ReportFilters()), gap_queries.STEP_ROLE_COLUMNS
+        )
         assert shown.to_dict("records") == raw.sort_values(["step_id", "job_role_id"]).to_dict("records")
         per_step = Counter(q.step_id for q in db.session.scalars(select(Question)) if q.step_id)
         assert {r.step_id: r.responses for r in shown.itertuples()} == {

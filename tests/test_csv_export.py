@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.services.csv_export import csv_text, defuse_formula
+from lms.csv_export import csv_text, defuse_formula
 
 
 @pytest.mark.parametrize(

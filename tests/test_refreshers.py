@@ -9,7 +9,7 @@ from sqlalchemy import select
 from lms.db import db, utcnow
 from lms.models import Enrolment
 from lms.services import accounts, attempts, enrolments, quiz_review, sop_import
-from lms.services.individual import schedule_refreshers
+from lms.services.refreshers import schedule_refreshers
 from quizzes.answers import answer_type
 from tests.conftest import DEMO_SOPS, PASSWORD
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from lms.db import db
-from lms.models import Acknowledgement, AuditEvent, Enrolment, SopRevision, User
+from lms.models import AuditEvent, Enrolment, Signature, SopRevision, User
 from lms.services import (
     accounts,
     attempts,
@@ -97,7 +97,7 @@ def sign(setup: Setup, password: str = PASSWORD, now: datetime = T0, **kwargs):
 def test_signing_records_name_time_meaning_and_content_hash(app_ctx, setup) -> None:
     signed = sign(setup)
     assert signed.created
-    signature = db.session.get(Acknowledgement, signed.signature.id)
+    signature = db.session.get(Signature, signed.signature.id)
     revision = db.session.get(SopRevision, setup.revision_id)
     assert signature.printed_name == "Lena Learner"
     assert signature.signed_at == T0
@@ -117,7 +117,7 @@ def test_printed_name_is_the_name_at_signing_time(app_ctx, setup) -> None:
     signed = sign(setup)
     db.session.get(User, setup.learner_id).name = "Lena Married-Name"
     db.session.commit()
-    shown = signature_display.manifestation(db.session.get(Acknowledgement, signed.signature.id))
+    shown = signature_display.manifestation(db.session.get(Signature, signed.signature.id))
     assert shown.printed_name == "Lena Learner"
 
 
@@ -127,14 +127,14 @@ def test_signing_twice_returns_the_first_signature_and_creates_nothing(app_ctx, 
     again = sign(setup, password="not even the right one", now=T0 + timedelta(hours=1))
     assert not again.created
     assert again.signature.id == first.signature.id
-    assert count(Acknowledgement) == 1
+    assert count(Signature) == 1
     assert len(db.session.scalars(select(AuditEvent)).all()) == before
 
 
 def test_wrong_password_records_nothing_but_the_failure(app_ctx, setup) -> None:
     with pytest.raises(WrongPassword, match="nothing was signed"):
         sign(setup, password="wrong password!")
-    assert count(Acknowledgement) == 0
+    assert count(Signature) == 0
     assert not events("signature.create")
     [failure] = events("signature.failure")
     assert (failure.actor_id, failure.entity_id) == (setup.learner_id, str(setup.learner_id))
@@ -145,7 +145,7 @@ def test_wrong_password_records_nothing_but_the_failure(app_ctx, setup) -> None:
 def test_unconfirmed_signature_is_refused_without_counting_a_failure(app_ctx, setup) -> None:
     with pytest.raises(InvalidInput, match="legally binding"):
         sign(setup, confirmed=False)
-    assert count(Acknowledgement) == 0
+    assert count(Signature) == 0
     assert not events("signature.failure")
     assert db.session.get(User, setup.learner_id).signing_failures == 0
 
@@ -165,7 +165,7 @@ def test_three_failures_lock_signing_until_the_time_passes(app_ctx, setup) -> No
     audit_rows = count(AuditEvent)
     with pytest.raises(SigningLocked, match="14:20 UTC"):  # the right password does not help while locked
         sign(setup, now=until - timedelta(seconds=1))
-    assert count(Acknowledgement) == 0
+    assert count(Signature) == 0
     assert count(AuditEvent) == audit_rows  # and nothing at all is recorded
 
     signed = sign(setup, now=until + timedelta(seconds=1))
@@ -210,7 +210,7 @@ def test_only_an_enrolled_user_can_sign_a_revision(app_ctx, setup) -> None:
         signatures.sign_revision(setup.outsider_id, setup.revision_id, PASSWORD, confirmed=True)
     with pytest.raises(NotFound):
         signatures.sign_revision(setup.learner_id, 987654, PASSWORD, confirmed=True)
-    assert count(Acknowledgement) == 0
+    assert count(Signature) == 0
 
 
 def test_signing_a_passed_attempt(app_ctx, setup) -> None:
@@ -218,7 +218,7 @@ def test_signing_a_passed_attempt(app_ctx, setup) -> None:
     assert not signatures.is_attempt_signed(setup.learner_id, attempt_id)
     signed = signatures.sign_attempt(setup.learner_id, attempt_id, PASSWORD, confirmed=True, now=T0)
     revision = db.session.get(SopRevision, setup.revision_id)
-    signature = db.session.get(Acknowledgement, signed.signature.id)
+    signature = db.session.get(Signature, signed.signature.id)
     assert signature.meaning == f"Completed training on {revision.sop.code} rev {revision.label}, score 100%"
     assert (signature.kind, signature.attempt_id) == ("attempt", attempt_id)
     assert signature.revision_id == revision.id
@@ -228,7 +228,7 @@ def test_signing_a_passed_attempt(app_ctx, setup) -> None:
     # the attempt signature is not a "read and understood" of the revision
     assert not signatures.is_revision_signed(setup.learner_id, setup.revision_id)
     again = signatures.sign_attempt(setup.learner_id, attempt_id, PASSWORD, confirmed=True)
-    assert not again.created and count(Acknowledgement) == 1
+    assert not again.created and count(Signature) == 1
 
 
 def test_failed_unsubmitted_and_foreign_attempts_cannot_be_signed(app_ctx, setup) -> None:
@@ -241,7 +241,7 @@ def test_failed_unsubmitted_and_foreign_attempts_cannot_be_signed(app_ctx, setup
     others_id = take_quiz(setup.other_id, setup.other_enrolment_id)
     with pytest.raises(NotFound):
         signatures.sign_attempt(setup.learner_id, others_id, PASSWORD, confirmed=True)
-    assert count(Acknowledgement) == 0
+    assert count(Signature) == 0
     assert not events("signature.failure")
 
 
@@ -289,7 +289,7 @@ def test_a_tampered_content_hash_invalidates_the_signature(committed_app) -> Non
         db.session.commit()
     with committed_app.app_context():
         for signature_id in signature_ids:
-            signature = db.session.get(Acknowledgement, signature_id)
+            signature = db.session.get(Signature, signature_id)
             assert not signature_checks.verify_signature(signature)
             assert "content hash has changed" in signature_checks.signature_problem(signature)
             assert not signature_display.manifestation(signature).valid
@@ -313,7 +313,7 @@ def test_a_signature_copied_onto_other_content_does_not_verify(committed_app) ->
         )
         db.session.commit()
     with committed_app.app_context():
-        problem = signature_checks.signature_problem(db.session.get(Acknowledgement, signature_id))
+        problem = signature_checks.signature_problem(db.session.get(Signature, signature_id))
         assert problem is not None and "no longer matches" in problem
 
 
@@ -328,7 +328,7 @@ def test_simultaneous_signing_records_one_signature(committed_app) -> None:
     assert all(isinstance(o, int) for o in outcomes), outcomes
     assert len(set(outcomes)) == 1
     with committed_app.app_context():
-        assert count(Acknowledgement) == 1
+        assert count(Signature) == 1
         assert len(events("signature.create")) == 1
 
 
@@ -343,4 +343,4 @@ def test_simultaneous_wrong_passwords_count_every_failure(committed_app) -> None
     with committed_app.app_context():
         assert len(events("signature.failure")) == 3  # the fourth found the account locked
         assert db.session.get(User, setup.learner_id).signing_locked_until is not None
-        assert count(Acknowledgement) == 0
+        assert count(Signature) == 0

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from lms.analytics import gaps
+from lms.analytics import gap_queries
 from lms.analytics.filters import ReportFilters
 from lms.cli import lms_commands
 from lms.db import db
@@ -26,14 +26,16 @@ QUBIT = "lab-dna-quantification-qubit-fluorometer-noaa-pmel.md"
 
 def frames_agree(filters: ReportFilters) -> None:
     """The tally-backed aggregates (what the page reads) equal the raw ones (what the responses say)."""
-    assert gaps.uses_tallies(filters)
+    assert gap_queries.uses_tallies(filters)
     from_tallies = (
-        gaps.step_role_frame(filters).sort_values(["step_id", "job_role_id"]).reset_index(drop=True)
+        gap_queries.step_role_frame(filters).sort_values(["step_id", "job_role_id"]).reset_index(drop=True)
     )
-    raw = gaps._frame(gaps.raw_step_role_query(filters), gaps.STEP_ROLE_COLUMNS)
+    raw = gap_queries.frame_of(gap_queries.raw_step_role_query(filters), gap_queries.STEP_ROLE_COLUMNS)
     assert from_tallies.to_dict("records") == raw.sort_values(["step_id", "job_role_id"]).to_dict("records")
-    steps = gaps.step_frame(filters).sort_values("step_id").to_dict("records")
-    raw_steps = gaps._frame(gaps.raw_step_query(filters), gaps.STEP_COLUMNS).sort_values("step_id")
+    steps = gap_queries.step_frame(filters).sort_values("step_id").to_dict("records")
+    raw_steps = gap_queries.frame_of(
+        gap_queries.raw_step_query(filters), gap_queries.STEP_COLUMNS
+    ).sort_values("step_id")
     assert steps == raw_steps.to_dict("records")
 
 
@@ -107,7 +109,7 @@ def test_rebuild_recomputes_the_same_tallies(app, plant) -> None:
     db.session.query(StepRoleTally).delete()
     db.session.query(QuestionTally).delete()
     db.session.commit()
-    assert gaps.step_role_frame(ReportFilters()).empty
+    assert gap_queries.step_role_frame(ReportFilters()).empty
     result = CliRunner().invoke(lms_commands, ["rebuild-tallies"], obj=None, catch_exceptions=False)
     assert result.exit_code == 0 and "rebuilt" in result.output
     rebuilt = sorted(
@@ -121,9 +123,9 @@ def test_a_date_range_reads_the_responses_not_the_tallies(plant) -> None:
     tallies.rebuild()
     db.session.query(StepRoleTally).update({"responses": 999})  # a wrong tally would show
     filters = ReportFilters(date_from=date(2000, 1, 1))
-    assert not gaps.uses_tallies(filters)
-    assert 999 not in gaps.step_role_frame(filters)["responses"].tolist()
-    assert set(gaps.step_role_frame(ReportFilters())["responses"]) == {999}
+    assert not gap_queries.uses_tallies(filters)
+    assert 999 not in gap_queries.step_role_frame(filters)["responses"].tolist()
+    assert set(gap_queries.step_role_frame(ReportFilters())["responses"]) == {999}
     db.session.rollback()
 
 

@@ -20,10 +20,10 @@ from sqlalchemy import Select, and_, func, select
 
 from lms.analytics import fetch, percent
 from lms.analytics.filters import ReportFilters, in_range
+from lms.csv_export import csv_text
 from lms.db import utcnow
 from lms.models import Assignment, Enrolment, JobRole, Sop, SopRevision, User, user_job_roles
 from lms.models.enrolment import DISPLAY_STATUSES, status_expression
-from lms.services.csv_export import csv_text
 
 SUPERSEDED = "superseded"
 STATUSES = tuple(s for s in DISPLAY_STATUSES if s != SUPERSEDED)  # current training, as figures count it

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from lms.analytics.completion import STATUS_LABELS, completion_select
 from lms.analytics.filters import ReportFilters
-from lms.analytics.gaps import responses_where
+from lms.analytics.gap_queries import responses_where
 from lms.analytics.overview import band_of, first_attempts
 from lms.db import db, utcnow
 from lms.models import (
@@ -31,8 +31,8 @@ from lms.models import (
     User,
     user_job_roles,
 )
-from lms.services.paging import Page, clamp_page
-from lms.services.tallies import missed
+from lms.models.enrolment import missed
+from lms.paging import Page, clamp_page
 
 PER_PAGE = 50
 

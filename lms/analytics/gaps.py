@@ -24,26 +24,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import func, select
 
-from lms.analytics import fetch, percent
-from lms.analytics.filters import ReportFilters, in_range, learners_in, role_conditions
+from lms.analytics import percent
+from lms.analytics.filters import ReportFilters
+from lms.analytics.gap_queries import (
+    STEP_ROLE_COLUMNS,
+    frame_of,
+    role_summary_query,
+    step_frame,
+    step_role_query,
+)
 from lms.db import db
 from lms.models import (
-    Attempt,
     JobRole,
-    Question,
-    QuestionTally,
-    Response,
     Sop,
     SopRevision,
     SopSection,
     SopStep,
-    StepRoleTally,
-    user_job_roles,
 )
-from lms.services.csv_export import csv_text
-from lms.services.tallies import missed
 
 MISUNDERSTOOD_RATE = 0.25
 REWRITE_MIN_QUESTIONS = 2
@@ -52,157 +51,8 @@ REWRITE_MIN_RESPONSES = 5
 REWRITE_MIN_RATE = 0.30
 MAX_HEATMAP_STEPS = 80  # beyond this the heatmap keeps the steps with the highest miss rate
 
-CSV_COLUMNS = (
-    "sop_code",
-    "revision",
-    "section",
-    "step",
-    "step_text",
-    "job_role",
-    "department",
-    "responses",
-    "misses",
-    "miss_rate_percent",
-)
-
-STEP_ROLE_COLUMNS = ["step_id", "job_role_id", "responses", "misses"]
-STEP_COLUMNS = ["step_id", "responses", "misses", "questions", "questions_missed"]
-
 
 # --- the aggregates ------------------------------------------------------------------------------------
-
-
-def responses_where(query, filters: ReportFilters):
-    """Joins and conditions shared by every aggregate: submitted attempts, questions on a step, filters."""
-    query = (
-        query.join(Attempt, Attempt.id == Response.attempt_id)
-        .join(Question, Question.id == Response.question_id)
-        .where(Attempt.submitted_at.is_not(None), Question.step_id.is_not(None))
-    )
-    if filters.sop_id is not None:
-        query = query.join(SopStep, SopStep.id == Question.step_id).join(
-            SopRevision, and_(SopRevision.id == SopStep.revision_id, SopRevision.sop_id == filters.sop_id)
-        )
-    return query.where(*in_range(Attempt.submitted_at, filters))
-
-
-def uses_tallies(filters: ReportFilters) -> bool:
-    """The running tallies (lms.models.tally) hold all-time totals: a date range needs the responses."""
-    return filters.date_from is None and filters.date_to is None
-
-
-def step_role_query(filters: ReportFilters, step_ids: list[int] | None = None):
-    """Responses and misses per (SOP step, job role): the heatmap's numbers (only `step_ids`, if given)."""
-    if not uses_tallies(filters):
-        return raw_step_role_query(filters, step_ids)
-    tally = StepRoleTally
-    query = select(tally.step_id, tally.job_role_id, tally.responses, tally.misses).where(tally.responses > 0)
-    if step_ids is not None:
-        query = query.where(tally.step_id.in_(step_ids))
-    if filters.sop_id is not None:
-        query = query.join(SopStep, SopStep.id == tally.step_id).join(
-            SopRevision, and_(SopRevision.id == SopStep.revision_id, SopRevision.sop_id == filters.sop_id)
-        )
-    if filters.job_role_id is not None:
-        query = query.where(tally.job_role_id == filters.job_role_id)
-    if filters.department is not None:
-        query = query.where(
-            tally.job_role_id.in_(select(JobRole.id).where(JobRole.department == filters.department))
-        )
-    return query
-
-
-def raw_step_role_query(filters: ReportFilters, step_ids: list[int] | None = None):
-    """The same numbers straight from the responses (with a date range, and to check the tallies)."""
-    query = select(
-        Question.step_id,
-        user_job_roles.c.job_role_id,
-        func.count(Response.id).label("responses"),
-        func.sum(missed()).label("misses"),
-    ).select_from(Response)
-    query = responses_where(query, filters).join(user_job_roles, user_job_roles.c.user_id == Attempt.user_id)
-    if step_ids is not None:
-        query = query.where(Question.step_id.in_(step_ids))
-    return query.where(*role_conditions(filters)).group_by(Question.step_id, user_job_roles.c.job_role_id)
-
-
-def _per_step(per_question):
-    """Step totals from per-question totals (`question_id`, `responses`, `misses` columns)."""
-    return (
-        select(
-            Question.step_id,
-            func.sum(per_question.c.responses),
-            func.sum(per_question.c.misses),
-            func.count(per_question.c.question_id),
-            func.sum(case((per_question.c.misses > 0, literal_column("1")), else_=literal_column("0"))),
-        )
-        .join(Question, Question.id == per_question.c.question_id)
-        .where(Question.step_id.is_not(None), per_question.c.responses > 0)
-        .group_by(Question.step_id)
-    )
-
-
-def step_query(filters: ReportFilters):
-    """Per SOP step, each response once: responses, misses, questions asked and questions missed.
-
-    From the question tallies unless a date range or a role/department filter asks for the responses
-    (a person in two roles of a department must still count once)."""
-    if uses_tallies(filters) and not role_conditions(filters):
-        per_question = select(
-            QuestionTally.question_id.label("question_id"),
-            QuestionTally.responses.label("responses"),
-            QuestionTally.misses.label("misses"),
-        )
-        if filters.sop_id is not None:
-            per_question = (
-                per_question.join(Question, Question.id == QuestionTally.question_id)
-                .join(SopStep, SopStep.id == Question.step_id)
-                .join(
-                    SopRevision,
-                    and_(SopRevision.id == SopStep.revision_id, SopRevision.sop_id == filters.sop_id),
-                )
-            )
-        return _per_step(per_question.subquery())
-    return raw_step_query(filters)
-
-
-def raw_step_query(filters: ReportFilters):
-    """The same numbers straight from the responses: totals per question first, then per step (one pass over
-    the responses, no COUNT(DISTINCT))."""
-    per_question = select(
-        Response.question_id.label("question_id"),
-        func.count(Response.id).label("responses"),
-        func.sum(missed()).label("misses"),
-    ).select_from(Response)
-    per_question = responses_where(per_question, filters)
-    members = learners_in(filters)
-    if members is not None:
-        per_question = per_question.where(Attempt.user_id.in_(members))
-    return _per_step(per_question.group_by(Response.question_id).subquery())
-
-
-def role_summary_query(filters: ReportFilters):
-    """Per step: in how many job roles someone answered, and in how many someone missed (from the step x role
-    numbers, in the database, so only one row per step comes back)."""
-    cells = step_role_query(filters).subquery()
-    step_id, misses = cells.c[0], cells.c[3]
-    return select(
-        step_id, func.count(), func.sum(case((misses > 0, literal_column("1")), else_=literal_column("0")))
-    ).group_by(step_id)
-
-
-def _frame(query, columns: list[str]) -> pd.DataFrame:
-    rows = fetch(query)
-    frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
-    return frame.astype(dict.fromkeys(columns, "int64"))
-
-
-def step_role_frame(filters: ReportFilters) -> pd.DataFrame:
-    return _frame(step_role_query(filters), STEP_ROLE_COLUMNS)
-
-
-def step_frame(filters: ReportFilters) -> pd.DataFrame:
-    return _frame(step_query(filters), STEP_COLUMNS)
 
 
 # --- the report ----------------------------------------------------------------------------------------
@@ -338,7 +188,7 @@ def gap_report(filters: ReportFilters) -> GapReport:
     cells of all steps can run to hundreds of thousands of rows, which would cost more to move to Python
     than to compute."""
     located = _locate(step_frame(filters))
-    role_summary = _frame(role_summary_query(filters), ["step_id", "roles_answered", "roles_missed"])
+    role_summary = frame_of(role_summary_query(filters), ["step_id", "roles_answered", "roles_missed"])
 
     roles = pd.DataFrame(
         [tuple(r) for r in db.session.execute(select(JobRole.id, JobRole.name, JobRole.department)).all()],
@@ -370,7 +220,7 @@ def gap_report(filters: ReportFilters) -> GapReport:
     steps = steps.reset_index(drop=True)
     steps["label"] = _labels(steps)
 
-    by_step_role = _frame(step_role_query(filters, [int(s) for s in steps["step_id"]]), STEP_ROLE_COLUMNS)
+    by_step_role = frame_of(step_role_query(filters, [int(s) for s in steps["step_id"]]), STEP_ROLE_COLUMNS)
     cells = by_step_role.merge(
         steps[["step_id", "label", "sop_code", "revision", "section", "step", "step_text"]], on="step_id"
     )
@@ -505,64 +355,3 @@ def filter_options() -> dict[str, list]:
         "roles": [(r.id, r.name) for r in roles],
         "departments": [d for d in departments if d],
     }
-
-
-def gap_csv(report: GapReport) -> str:
-    """The heatmap's numbers, one row per (step, role), formula-safe, with a UTF-8 byte-order mark."""
-    return csv_text(CSV_COLUMNS, ([row[column] for column in CSV_COLUMNS] for row in table_rows(report)))
-
-
-SOP_CSV_COLUMNS = (
-    "sop_code",
-    "title",
-    "revision",
-    "steps_answered",
-    "steps_misunderstood",
-    "responses",
-    "misses",
-    "miss_rate_percent",
-)
-
-
-def sop_table(sops: list[SopMisses]) -> list[dict[str, str]]:
-    """The rows of the per-SOP table and its CSV, highest miss rate first."""
-    return [
-        {
-            "sop_id": str(r.sop_id),
-            "sop_code": r.sop_code,
-            "title": r.title,
-            "revision": r.revision,
-            "steps_answered": str(r.steps),
-            "steps_misunderstood": str(r.steps_misunderstood),
-            "responses": str(r.responses),
-            "misses": str(r.misses),
-            "miss_rate_percent": f"{r.miss_rate_percent:.1f}",
-        }
-        for r in sops
-    ]
-
-
-def sop_csv(sops: list[SopMisses]) -> str:
-    return csv_text(SOP_CSV_COLUMNS, ([row[c] for c in SOP_CSV_COLUMNS] for row in sop_table(sops)))
-
-
-def table_rows(report: GapReport) -> list[dict]:
-    """The rows of the data table and the CSV, formatted once so both show the same text."""
-    return [
-        {
-            "step_id": int(cell.step_id),
-            "job_role_id": int(cell.job_role_id),
-            "label": cell.label,
-            "sop_code": cell.sop_code,
-            "revision": cell.revision,
-            "section": cell.section,
-            "step": cell.step,
-            "step_text": cell.step_text,
-            "job_role": cell.job_role,
-            "department": cell.department or "",
-            "responses": str(int(cell.responses)),
-            "misses": str(int(cell.misses)),
-            "miss_rate_percent": f"{cell.miss_rate_percent:.1f}",
-        }
-        for cell in report.cells.itertuples(index=False)
-    ]

@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from lms.analytics.item_queries import attempts_condition
 from lms.analytics.items import ItemReport
+from lms.csv_export import csv_text
 from lms.db import db
 from lms.models import (
     Attempt,
     User,
 )
-from lms.services.csv_export import csv_text
 from quizzes.answers import answer_type
 
 ITEM_CSV_COLUMNS = (

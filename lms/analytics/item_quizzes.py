@@ -15,7 +15,7 @@ from lms.models import (
     SopRevision,
     TrainingModule,
 )
-from lms.services.paging import Page, clamp_page
+from lms.paging import Page, clamp_page
 
 QUIZZES_PER_PAGE = 25
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from lms.analytics import completion, fetch, percent
 from lms.analytics.completion import STATUSES, RoleStatus
 from lms.analytics.filters import ReportFilters, in_range, learners_in
+from lms.csv_export import csv_text
 from lms.db import db
 from lms.models import (
     Attempt,
@@ -28,7 +29,6 @@ from lms.models import (
     SopRevision,
     TrainingModule,
 )
-from lms.services.csv_export import csv_text
 
 SCORE_BANDS = tuple((10 * i, 10 * i + 10) for i in range(10))  # [lo, hi); the last band includes 100
 TREND_MAX_SOPS = 12  # unfiltered, the trend draws the SOPs with the most first attempts

@@ -1,6 +1,6 @@
 """All sop-lms models, imported here so Alembic and the app see one complete metadata."""
 
-from lms.models.audit import Acknowledgement, AuditEvent
+from lms.models.audit import AuditEvent, Signature
 from lms.models.enrolment import Assignment, Attempt, Enrolment, Response
 from lms.models.progress import AttemptDeadline, LessonProgress
 from lms.models.sop import ImmutableRevisionError, Sop, SopRevision, SopRule, SopSection, SopStep
@@ -10,7 +10,6 @@ from lms.models.user import APP_ROLES, JobRole, User, user_job_roles
 
 __all__ = [
     "APP_ROLES",
-    "Acknowledgement",
     "Assignment",
     "Attempt",
     "AttemptDeadline",
@@ -24,6 +23,7 @@ __all__ = [
     "QuestionTally",
     "Quiz",
     "Response",
+    "Signature",
     "Sop",
     "SopRevision",
     "SopRule",

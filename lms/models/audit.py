@@ -1,4 +1,4 @@
-"""Signed acknowledgements and the append-only, hash-chained audit trail."""
+"""Electronic signatures and the append-only, hash-chained audit trail."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from lms.models.user import User
 SIGNATURE_KINDS = ("revision", "attempt")
 
 
-class Acknowledgement(db.Model):
+class Signature(db.Model):
     """An electronic signature (Part 11): "read and understood" of a revision, or completion of its quiz.
 
     It carries its own manifestation (printed name at signing time, UTC time, meaning) and is bound to the
@@ -24,7 +24,7 @@ class Acknowledgement(db.Model):
     signature of the same thing by the same person impossible.
     """
 
-    __tablename__ = "lms_acknowledgement"
+    __tablename__ = "lms_acknowledgement"  # its name since the first signatures were stored
     __table_args__ = (UniqueConstraint("user_id", "subject", name="uq_lms_acknowledgement_user_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -151,3 +151,14 @@ class Response(db.Model):
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
     question: Mapped[Question] = relationship()
+
+
+def is_miss(score: float) -> bool:
+    """Below full marks: the learner did not fully understand the step (partial credit is a miss)."""
+    return score < 1
+
+
+def missed():
+    """`is_miss` in SQL: 1 for a miss, else 0, as literals (bound parameters would make PostgreSQL sum
+    numerics)."""
+    return case((Response.score < literal_column("1"), literal_column("1")), else_=literal_column("0"))

@@ -22,9 +22,9 @@ from typing import Any, Protocol
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect, select, text
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState
 
-from lms.db import db, utcnow
+from lms.db import LmsSession, db, utcnow
 from lms.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -211,7 +211,7 @@ def _refuse_delete(_mapper, _connection, target: AuditEvent) -> None:
     raise AuditTrailIsAppendOnly(f"audit events are append-only; refused to delete event {target.id}")
 
 
-@sa_event.listens_for(Session, "do_orm_execute")
+@sa_event.listens_for(LmsSession, "do_orm_execute")  # sop-lms sessions only, never a host's
 def _refuse_bulk_change(state: ORMExecuteState) -> None:
     """`session.execute(update(AuditEvent))` / `delete(AuditEvent)` bypass the mapper events above."""
     if (state.is_update or state.is_delete) and any(m.class_ is AuditEvent for m in state.all_mappers):

@@ -252,18 +252,6 @@ def _validated(question_type: str, stem: str, options: list[str], answer: Any) -
 MAX_TIME_LIMIT_MINUTES = 600
 
 
-@transactional
-def set_time_limit(module_id: int, minutes: int | None, actor_id: int | None) -> TrainingModule:
-    """The quiz's time limit in minutes (None: no timer). Attempts already started keep their deadline."""
-    item = module(module_id)
-    _check_time_limit(minutes)
-    quiz = item.quiz
-    old = quiz.time_limit_minutes
-    quiz.time_limit_minutes = minutes
-    audit.record("quiz.time_limit", "quiz", quiz.id, {"old": old, "new": minutes}, actor_id)
-    return item
-
-
 def _check_time_limit(minutes: int | None) -> None:
     if minutes is not None and not 1 <= minutes <= MAX_TIME_LIMIT_MINUTES:
         raise InvalidInput(

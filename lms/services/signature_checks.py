@@ -5,11 +5,11 @@ database shows as broken."""
 from __future__ import annotations
 
 from lms.db import db
-from lms.models import Acknowledgement, Attempt, SopRevision
+from lms.models import Attempt, Signature, SopRevision
 from sops.model import SopDocument
 
 
-def signature_problem(signature: Acknowledgement) -> str | None:
+def signature_problem(signature: Signature) -> str | None:
     """Why the signature no longer binds to what it signed, or None when it does.
 
     The signature's hash must equal the revision's stored content hash, and that hash must still be the
@@ -36,5 +36,5 @@ def signature_problem(signature: Acknowledgement) -> str | None:
     return None
 
 
-def verify_signature(signature: Acknowledgement) -> bool:
+def verify_signature(signature: Signature) -> bool:
     return signature_problem(signature) is None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from lms.models import Acknowledgement
+from lms.models import Signature
 from lms.services.signature_checks import signature_problem
 
 SHORT_HASH = 12
@@ -31,7 +31,7 @@ class Manifestation:
         return self.problem is None
 
 
-def manifestation(signature: Acknowledgement, timezone: str | None = None) -> Manifestation:
+def manifestation(signature: Signature, timezone: str | None = None) -> Manifestation:
     """The signature as shown to people; times in UTC and in `timezone` (default: the signer's zone)."""
     zone = timezone or (signature.user.timezone if signature.user else "UTC")
     return Manifestation(

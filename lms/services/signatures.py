@@ -11,6 +11,7 @@ Policy values are parameters (the view passes the app's configuration), so this 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from lms.db import db, utcnow
-from lms.models import Acknowledgement, Attempt, Enrolment, SopRevision, User
+from lms.models import Attempt, Enrolment, Signature, SopRevision, User
 from lms.services import audit
 from lms.services.accounts import _hasher
 from lms.services.enrolments import complete_by_acknowledgement
@@ -51,13 +52,16 @@ class SigningLocked(ServiceError):
 class SigningPolicy:
     max_failures: int = DEFAULT_MAX_FAILURES
     lock_minutes: int = DEFAULT_LOCK_MINUTES
+    # How the re-entered password is checked: against sop-lms's own hash, or (mounted in a host that keeps
+    # its people's passwords) by the host's check, which answers True/False, or None when it has none.
+    check_password: Callable[[str], bool | None] | None = None
 
 
 @dataclass(frozen=True)
 class Signed:
     """The outcome of a signing request: the signature, and whether this request created it."""
 
-    signature: Acknowledgement
+    signature: Signature
     created: bool
 
 
@@ -122,17 +126,17 @@ def signing_locked_until(user_id: int, now: datetime | None = None) -> datetime 
     return locked_until(user, now or utcnow()) if user is not None else None
 
 
-def _find(user_id: int, subject: str) -> Acknowledgement | None:
+def _find(user_id: int, subject: str) -> Signature | None:
     return db.session.scalar(
-        select(Acknowledgement).where(Acknowledgement.user_id == user_id, Acknowledgement.subject == subject)
+        select(Signature).where(Signature.user_id == user_id, Signature.subject == subject)
     )
 
 
-def revision_signature(user_id: int, revision_id: int) -> Acknowledgement | None:
+def revision_signature(user_id: int, revision_id: int) -> Signature | None:
     return _find(user_id, _revision_subject(revision_id))
 
 
-def attempt_signature(user_id: int, attempt_id: int) -> Acknowledgement | None:
+def attempt_signature(user_id: int, attempt_id: int) -> Signature | None:
     return _find(user_id, _attempt_subject(attempt_id))
 
 
@@ -157,20 +161,20 @@ def is_signed(user_id: int, *, revision_id: int | None = None, attempt_id: int |
     return is_attempt_signed(user_id, attempt_id)  # type: ignore[arg-type]
 
 
-def signature_of(user_id: int, signature_id: int) -> Acknowledgement:
+def signature_of(user_id: int, signature_id: int) -> Signature:
     """The user's own signature; another person's looks like a missing one."""
-    signature = db.session.get(Acknowledgement, signature_id)
+    signature = db.session.get(Signature, signature_id)
     if signature is None or signature.user_id != user_id:
         raise NotFound("No such signature.")
     return signature
 
 
-def signatures_of(user_id: int) -> list[Acknowledgement]:
+def signatures_of(user_id: int) -> list[Signature]:
     return list(
         db.session.scalars(
-            select(Acknowledgement)
-            .where(Acknowledgement.user_id == user_id)
-            .order_by(Acknowledgement.signed_at.desc(), Acknowledgement.id.desc())
+            select(Signature)
+            .where(Signature.user_id == user_id)
+            .order_by(Signature.signed_at.desc(), Signature.id.desc())
         )
     )
 
@@ -270,11 +274,11 @@ def _sign(
         raise SigningLocked(_locked_message(until, user.timezone), until)
     if not confirmed:
         raise InvalidInput("Confirm that this is your legally binding electronic signature.")
-    if not _password_matches(user, password):
+    if not _password_matches(user, password, policy):
         raise _record_failure(user, subject, policy, now)  # keeps the failure, and only the failure
     user.signing_failures = 0
     user.signing_locked_until = None
-    signature = Acknowledgement(
+    signature = Signature(
         user_id=user.id,
         revision_id=revision.id,
         kind=kind,
@@ -308,7 +312,15 @@ def _sign(
     return Signed(signature, created=True)
 
 
-def _password_matches(user: User, password: str) -> bool:
+def _password_matches(user: User, password: str, policy: SigningPolicy) -> bool:
+    if policy.check_password is not None:
+        verdict = policy.check_password(password)
+        if verdict is None:
+            raise InvalidInput(
+                "Signing needs your password checked by the application you signed in to, and it offers no "
+                "check: ask your administrator to connect it (SopLms check_password). Nothing was signed."
+            )
+        return verdict
     try:
         return _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):

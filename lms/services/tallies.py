@@ -11,22 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Table, case, delete, func, insert, literal_column, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.db import db
 from lms.models import Attempt, Question, QuestionTally, Response, StepRoleTally, user_job_roles
-
-
-def is_miss(score: float) -> bool:
-    """Below full marks: the learner did not fully understand the step (partial credit is a miss)."""
-    return score < 1
-
-
-def missed():
-    """`is_miss` in SQL: 1 for a miss, else 0, as literals (bound parameters would make PostgreSQL sum
-    numerics)."""
-    return case((Response.score < literal_column("1"), literal_column("1")), else_=literal_column("0"))
+from lms.models.enrolment import is_miss, missed
 
 
 def _add(table: Table, keys: Sequence[str], rows: Iterable[dict]) -> None:

@@ -16,7 +16,7 @@ from lms.services.transactions import discard_uncommitted
 from lms.web import (
     admin,
     analytics,
-    audit_log,
+    audit_trail,
     auth,
     learner,
     policy,
@@ -26,6 +26,7 @@ from lms.web import (
     trainer,
 )
 from lms.web.access import enforce_access
+from lms.web.identity import current_user, hosted_login
 from lms.web.markup import inline_markdown, nest
 from quizzes.answers import answer_type
 
@@ -48,15 +49,26 @@ def build_blueprint() -> Blueprint:
     bp.register_error_handler(HTTPException, render_http_error)
     bp.register_error_handler(ServiceError, render_service_error)
     bp.after_request(add_security_headers)
-    bp.app_context_processor(lambda: {"csrf_token": generate_csrf, "answer_type": answer_type})
+    bp.context_processor(template_names)
     bp.add_app_template_filter(
         lambda answer, question_type: answer_to_text(question_type, answer), "answer_text"
     )
     bp.add_app_template_filter(inline_markdown, "inline_md")
     bp.add_app_template_filter(nest, "nest")
-    for child in (auth, learner, retraining, trainer, reports, admin, signatures, audit_log, analytics):
+    for child in (auth, learner, retraining, trainer, reports, admin, signatures, audit_trail, analytics):
         bp.register_blueprint(child.build())
     return bp
+
+
+def template_names() -> dict:
+    """What sop-lms's templates use besides their arguments; for its own pages only, so a host's templates
+    keep their own `current_user` (the host's user, where sop-lms's is its own account)."""
+    return {
+        "csrf_token": generate_csrf,
+        "answer_type": answer_type,
+        "current_user": current_user,
+        "hosted_login": hosted_login(),
+    }
 
 
 def limit_upload_size() -> None:

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import abort, current_app, request
-from flask_login import current_user
+
+from lms.web.identity import current_user, host_user, hosted_login
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,6 +52,8 @@ def enforce_access() -> Any:
     if policy == PUBLIC:
         return None
     if not current_user.is_authenticated:
+        if hosted_login() and host_user().is_authenticated:
+            abort(403)  # signed in to the host, but the host does not let this person use sop-lms
         return current_app.login_manager.unauthorized()
     if policy == SIGNED_IN:
         return None

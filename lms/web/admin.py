@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.forms import choices_of
@@ -12,6 +11,7 @@ from lms.forms.auth import ActionForm
 from lms.services import accounts
 from lms.services.errors import InvalidInput
 from lms.web.access import allow
+from lms.web.identity import current_user
 from lms.web.safety import form_status, page_number
 
 ADMINS = ("admin",)

@@ -9,7 +9,17 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from lms.analytics import completion, drill, figures, gaps, item_exports, item_quizzes, items, overview
+from lms.analytics import (
+    completion,
+    drill,
+    figures,
+    gap_exports,
+    gaps,
+    item_exports,
+    item_quizzes,
+    items,
+    overview,
+)
 from lms.analytics.filters import ReportFilters, parse_filters
 from lms.web import policy
 from lms.web.access import allow
@@ -142,8 +152,8 @@ def gap_page() -> Response:
             "lms/analytics/gaps.html",
             report=report,
             missed_by=missed_by,
-            rows=gaps.table_rows(report),
-            sop_rows=gaps.sop_table(report.sops[:SOPS_SHOWN]),
+            rows=gap_exports.table_rows(report),
+            sop_rows=gap_exports.sop_table(report.sops[:SOPS_SHOWN]),
             figure=figures.figure_data(figure) if figure is not None else None,
             errors=errors,
             options=gaps.filter_options(),
@@ -163,13 +173,13 @@ def gap_page() -> Response:
 @allow(*READERS)
 def gap_sop_csv() -> Response:
     filters, _errors = parse_filters(request.args)
-    return _csv(gaps.sop_csv(gaps.sop_misses(filters)), "misses-by-sop.csv")
+    return _csv(gap_exports.sop_csv(gaps.sop_misses(filters)), "misses-by-sop.csv")
 
 
 @allow(*READERS)
 def gap_csv() -> Response:
     filters, _errors = parse_filters(request.args)
-    return _csv(gaps.gap_csv(gaps.gap_report(filters)), "step-gaps-by-role.csv")
+    return _csv(gap_exports.gap_csv(gaps.gap_report(filters)), "step-gaps-by-role.csv")
 
 
 def _csv(body: str, filename: str) -> Response:

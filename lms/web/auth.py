@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -13,6 +13,7 @@ from lms.forms.admin import TimezoneForm
 from lms.forms.auth import ActionForm, LoginForm
 from lms.services import accounts
 from lms.web.access import public, signed_in
+from lms.web.identity import current_user, host_user, hosted_login
 from lms.web.safety import form_status, safe_next_url
 
 
@@ -27,6 +28,12 @@ def build() -> Blueprint:
 
 @public
 def login() -> Response | tuple[str, int]:
+    if hosted_login():  # the host signs people in, on its own login page
+        if current_user.is_authenticated:
+            return redirect(url_for("lms.auth.home"))
+        if host_user().is_authenticated:
+            abort(403)  # signed in to the host, which does not let this person use sop-lms
+        return current_app.login_manager.unauthorized()
     if current_user.is_authenticated:
         return redirect(url_for("lms.auth.home"))
     form = LoginForm()
@@ -42,7 +49,7 @@ def login() -> Response | tuple[str, int]:
 @signed_in
 def logout() -> Response:
     """Sign out on POST (with the CSRF token); a GET, e.g. a typed URL, just goes home."""
-    if request.method == "GET":
+    if request.method == "GET" or hosted_login():  # a host signs its users out itself
         return redirect(url_for("lms.auth.home"))
     if ActionForm().validate_on_submit():
         logout_user()

@@ -4,7 +4,6 @@ attempts, results, and their own training record as PDF."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.forms.auth import ActionForm
@@ -12,6 +11,7 @@ from lms.services import attempts, lessons, progress, signature_display, signatu
 from lms.services.errors import Conflict, InvalidInput
 from lms.web.access import signed_in
 from lms.web.answers import parse_answers
+from lms.web.identity import current_user
 from quizzes.answers import ResponseError
 
 

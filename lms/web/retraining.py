@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_login import current_user
 
 from lms.services import enrolments, revisions
 from lms.web.access import signed_in
+from lms.web.identity import current_user
 
 
 def build() -> Blueprint:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, PasswordField
@@ -16,6 +15,7 @@ from lms.services import signature_display, signatures
 from lms.services.errors import InvalidInput
 from lms.services.signatures import SigningLocked, SigningPolicy, WrongPassword
 from lms.web.access import signed_in
+from lms.web.identity import current_user, host_user, hosted_login
 
 BINDING_STATEMENT = "I understand this is my legally binding electronic signature"
 
@@ -43,9 +43,14 @@ def build() -> Blueprint:
 
 def signing_policy() -> SigningPolicy:
     config = current_app.config
+    check = None
+    if hosted_login():  # the person's password lives in the host application
+        person, mounted = host_user(), current_app.extensions["sop_lms"].extension
+        check = lambda password: mounted.password_matches(person, password)  # noqa: E731
     return SigningPolicy(
         max_failures=int(config.get("LMS_SIGNING_MAX_FAILURES", signatures.DEFAULT_MAX_FAILURES)),
         lock_minutes=int(config.get("LMS_SIGNING_LOCK_MINUTES", signatures.DEFAULT_LOCK_MINUTES)),
+        check_password=check,
     )
 
 

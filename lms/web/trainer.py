@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -24,6 +23,7 @@ from lms.forms.training import (
 )
 from lms.services import (
     accounts,
+    csv_assignment,
     enrolments,
     individual,
     quiz_review,
@@ -35,6 +35,7 @@ from lms.services.errors import InvalidInput
 from lms.services.question_edit import answer_from_text, answer_to_text
 from lms.services.retraining import MODE_LABELS
 from lms.web.access import allow
+from lms.web.identity import current_user
 from lms.web.safety import form_status
 
 TRAINERS = ("trainer",)
@@ -333,7 +334,7 @@ def bulk_assign() -> str | tuple[str, int]:
     form = BulkAssignForm()
     if form.validate_on_submit():
         text = form.document.data.read().decode("utf-8-sig", errors="replace")
-        preview = individual.preview_csv(text)
+        preview = csv_assignment.preview_csv(text)
         confirm = BulkConfirmForm(content=text)
         page = render_template("lms/trainer/bulk_preview.html", preview=preview, confirm=confirm)
         return page, (200 if preview.ok else 400)
@@ -347,9 +348,9 @@ def bulk_assign_confirm() -> Response | tuple[str, int]:
         flash("Upload the file again.", "error")
         return redirect(url_for("lms.trainer.bulk_assign"))
     try:
-        count = individual.apply_csv(form.content.data or "", current_user.id)
+        count = csv_assignment.apply_csv(form.content.data or "", current_user.id)
     except InvalidInput as error:
-        preview = individual.preview_csv(form.content.data or "")
+        preview = csv_assignment.preview_csv(form.content.data or "")
         flash(error.message, "error")
         return render_template("lms/trainer/bulk_preview.html", preview=preview, confirm=form), 400
     flash(f"{count} enrolments created from the file.", "success")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.db import db
-from lms.models import Acknowledgement, AuditEvent
+from lms.models import AuditEvent, Signature
 from lms.services import accounts, enrolments, quiz_review, sop_import
 from tests.conftest import DEMO_SOPS, PASSWORD
 
@@ -63,7 +63,7 @@ def test_new_hire_reads_the_sop_and_signs_read_and_understood(browser, live_serv
         page.get_by_role("button", name="Sign", exact=True).click()
         assert page.get_by_role("alert").first.is_visible()
         with live_app.app_context():
-            assert db.session.scalar(select(func.count(Acknowledgement.id))) == 0
+            assert db.session.scalar(select(func.count(Signature.id))) == 0
             assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "signature.failure"))
 
         page.get_by_label("Password").fill(PASSWORD)
@@ -73,7 +73,7 @@ def test_new_hire_reads_the_sop_and_signs_read_and_understood(browser, live_serv
         assert "Read and understood" in page.get_by_test_id("meaning").inner_text()
         assert "UTC" in page.get_by_test_id("signed-at").inner_text()
         with live_app.app_context():
-            signature = db.session.scalar(select(Acknowledgement))
+            signature = db.session.scalar(select(Signature))
             assert (
                 signature.printed_name == "Nina Newhire"
                 and signature.content_hash == signature.revision.content_hash

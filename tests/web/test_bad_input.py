@@ -179,7 +179,7 @@ def test_a_learner_cannot_open_another_learners_attempt(app, client, published) 
 
 
 def test_csv_cells_that_look_like_formulas_are_defused() -> None:
-    from lms.services.csv_export import defuse_formula as _defuse_formula
+    from lms.csv_export import defuse_formula as _defuse_formula
 
     assert _defuse_formula('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert _defuse_formula("+1") == "'+1" and _defuse_formula("@SUM(A1)") == "'@SUM(A1)"

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from lms.analytics import drill, gaps
+from lms.analytics import drill, gap_exports, gaps
 from lms.analytics.filters import ReportFilters
 from lms.db import db
 from lms.models import Attempt, JobRole, Question, Response, SopRevision, SopStep, User
@@ -260,7 +260,7 @@ def test_with_no_data_the_page_says_so_and_draws_no_chart(client, make_user) -> 
     assert "No quiz answers match these filters yet" in html
     assert "application/json" not in html and "plotly" not in html.lower()
     body = client.get("/analytics/gaps.csv").get_data(as_text=True)
-    assert body == "\ufeff" + ",".join(gaps.CSV_COLUMNS) + "\r\n"
+    assert body == "\ufeff" + ",".join(gap_exports.CSV_COLUMNS) + "\r\n"
 
 
 def figure_of(html: str) -> dict:
@@ -307,7 +307,7 @@ def test_with_one_learner_the_heatmap_table_and_csv_show_the_same_numbers(app, c
     body = csv_response.get_data(as_text=True)
     assert body.startswith("\ufeff")
     parsed = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
-    assert parsed[0] == list(gaps.CSV_COLUMNS)
+    assert parsed[0] == list(gap_exports.CSV_COLUMNS)
     assert parsed[1:] == shown
     assert "misunderstood" in html and "100.0% missed (1/1)" in html
 

@@ -147,7 +147,20 @@ def test_mark_read_needs_csrf_and_a_real_lesson(app, learner_client, training) -
 
 def set_limit(app, training: Training, minutes: int | None) -> None:
     with app.app_context():
-        quiz_review.set_time_limit(training.module_id, minutes, training.trainer_id)
+        _time_limit(training, minutes)
+
+
+def _time_limit(training: Training, minutes: int | None) -> None:
+    """The trainer sets the quiz's time limit, the other settings as they are (the settings form)."""
+    quiz = quiz_review.module(training.module_id).quiz
+    quiz_review.update_settings(
+        training.module_id,
+        quiz.pass_mark,
+        quiz.questions_per_attempt,
+        quiz.max_attempts,
+        training.trainer_id,
+        time_limit_minutes=minutes,
+    )
 
 
 def move_deadline(app, attempt_id: int, seconds_from_now: float) -> None:
@@ -279,12 +292,15 @@ def test_set_time_limit_validates_and_audits(app, training) -> None:
     with app.app_context():
         for bad in (0, -5, 601):
             with pytest.raises(InvalidInput):
-                quiz_review.set_time_limit(training.module_id, bad, training.trainer_id)
-        quiz_review.set_time_limit(training.module_id, 30, training.trainer_id)
+                _time_limit(training, bad)
+        _time_limit(training, 30)
         assert quiz_review.module(training.module_id).quiz.time_limit_minutes == 30
-        quiz_review.set_time_limit(training.module_id, None, training.trainer_id)
+        _time_limit(training, None)
         assert quiz_review.module(training.module_id).quiz.time_limit_minutes is None
-        actions = list(
-            db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "quiz.time_limit"))
-        )
-        assert len(actions) == 2
+        changes = [
+            (event.data["old"]["minutes"], event.data["new"]["minutes"])
+            for event in db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "quiz.settings").order_by(AuditEvent.id)
+            )
+        ]
+        assert changes[-2:] == [(None, 30), (30, None)]  # the refused values left no trace

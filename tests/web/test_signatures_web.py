@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.db import db
-from lms.models import Acknowledgement, AuditEvent, SopRevision, User
+from lms.models import AuditEvent, Signature, SopRevision, User
 from lms.services import accounts
 from tests.conftest import PASSWORD, login, post
 from tests.web.helpers import answers_form, attempt_questions, enrolment_of, start_attempt, upload_sample
@@ -34,7 +34,7 @@ def published(app, client, make_user):
 
 def signature_count(app) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count(Acknowledgement.id)))
+        return db.session.scalar(select(func.count(Signature.id)))
 
 
 def audit_actions(app) -> list[str]:

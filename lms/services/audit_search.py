@@ -12,11 +12,12 @@ from typing import IO, Any
 
 from sqlalchemy import Select, String, cast, func, or_, select
 
+from lms.csv_export import write_rows
 from lms.db import db
 from lms.models import AuditEvent, User
-from lms.services.csv_export import write_rows
+from lms.paging import Page, clamp_page
+from lms.services.audit import HASHED_FIELDS
 from lms.services.errors import InvalidInput
-from lms.services.paging import Page, clamp_page
 
 PER_PAGE = 50
 EXPORT_BATCH = 2000
@@ -148,18 +149,7 @@ def _filtered(query: Select, wanted: AuditFilter) -> Select:
     return query
 
 
-_EVENT_COLUMNS = (
-    "id",
-    "occurred_at",
-    "actor_id",
-    "action",
-    "entity_type",
-    "entity_id",
-    "data",
-    "reason",
-    "prev_hash",
-    "hash",
-)
+_EVENT_COLUMNS = (*HASHED_FIELDS, "hash")  # every stored column
 
 
 def _events(wanted: AuditFilter) -> Select:

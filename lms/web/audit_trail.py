@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request, send_file
 from werkzeug.wrappers import Response
 
 from lms.db import utcnow
-from lms.services import audit_log
+from lms.services import audit_search
 from lms.web.access import allow
 from lms.web.safety import page_number
 
@@ -22,19 +22,23 @@ def build() -> Blueprint:
 
 @allow(*READERS)
 def events() -> str:
-    wanted = audit_log.AuditFilter.from_args(request.args)
-    page = audit_log.search(wanted, page_number(request.args.get("page")))
+    wanted = audit_search.AuditFilter.from_args(request.args)
+    page = audit_search.search(wanted, page_number(request.args.get("page")))
     return render_template(
-        "lms/audit/events.html", page=page, wanted=wanted, args=wanted.as_args(), **audit_log.filter_choices()
+        "lms/audit/events.html",
+        page=page,
+        wanted=wanted,
+        args=wanted.as_args(),
+        **audit_search.filter_choices(),
     )
 
 
 @allow(*READERS)
 def events_csv() -> Response:
-    wanted = audit_log.AuditFilter.from_args(request.args)
+    wanted = audit_search.AuditFilter.from_args(request.args)
     stamp = utcnow().strftime("%Y%m%dT%H%MZ")
     response = send_file(
-        audit_log.export_csv(wanted),
+        audit_search.export_csv(wanted),
         mimetype="text/csv",
         as_attachment=True,
         download_name=f"audit-trail-{stamp}.csv",

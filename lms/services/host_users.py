@@ -1,0 +1,60 @@
+"""sop-lms's own account for a person a host application signed in.
+
+Mounted in a host with its own users and login, sop-lms never sees a password at sign-in: the host's hook
+(`SopLms(host_user=...)`) says who its signed-in user is (`HostIdentity`), and sop-lms keeps an account of
+its own for them, matched by e-mail, created on their first visit, renamed and re-roled when the host
+says so. The account's password hash is unusable, so it cannot sign in to sop-lms's own login page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from lms.db import db
+from lms.models import APP_ROLES, User
+from lms.services import audit
+from lms.services.errors import InvalidInput
+from lms.services.transactions import flush_unique, transactional
+
+UNUSABLE_HASH = "!host-managed"  # not an argon2 hash: verifying any password against it fails
+
+
+@dataclass(frozen=True)
+class HostIdentity:
+    """What sop-lms needs to know about the host's signed-in user: the hook's answer."""
+
+    email: str
+    name: str
+    app_role: str = "learner"  # learner, trainer, compliance or admin
+
+
+@transactional
+def user_for(identity: HostIdentity) -> User:
+    """The sop-lms account of the host's user, created on first visit and kept in step with the host."""
+    email = identity.email.strip().lower()
+    name = identity.name.strip() or email
+    if "@" not in email:
+        raise InvalidInput(f"The host application gave '{identity.email}' as the user's e-mail address.")
+    if identity.app_role not in APP_ROLES:
+        raise InvalidInput(f"The host application gave an unknown app role '{identity.app_role}'.")
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is None:
+        user = User(email=email, name=name, password_hash=UNUSABLE_HASH, app_role=identity.app_role)
+        db.session.add(user)
+        flush_unique(f"An account for {email} already exists.")
+        audit.record(
+            "user.create", "user", user.id, {"email": email, "app_role": user.app_role, "by": "host"}
+        )
+        return user
+    changed = {
+        field: {"old": getattr(user, field), "new": value}
+        for field, value in (("name", name), ("app_role", identity.app_role))
+        if getattr(user, field) != value
+    }
+    if changed:
+        for field, change in changed.items():
+            setattr(user, field, change["new"])
+        audit.record("user.update", "user", user.id, {**changed, "by": "host"})
+    return user
