@@ -51,8 +51,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from lms.analytics import gap_queries
-
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -62,7 +60,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from lms import create_app  # noqa: E402
-from lms.analytics import gaps, items, overview  # noqa: E402
+from lms.analytics import gap_queries, gaps, items, overview  # noqa: E402
 from lms.analytics.filters import ReportFilters  # noqa: E402
 from lms.config import normalise_database_url  # noqa: E402
 from lms.db import db  # noqa: E402

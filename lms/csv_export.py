@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 BYTE_ORDER_MARK = "\ufeff"
@@ -22,16 +22,26 @@ def defuse_formula(value: str) -> str:
     return "'" + value
 
 
-def write_rows(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Write the mark, the header and every row, each cell as formula-safe text."""
-    stream.write(BYTE_ORDER_MARK)
-    writer = csv.writer(stream, lineterminator="\r\n")
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]], per_chunk: int = 1000) -> Iterator[str]:
+    """The mark, the header and every row, each cell as formula-safe text, as pieces of `per_chunk` rows:
+    a streamed response sends each as it comes, so memory stays flat however long the file."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(BYTE_ORDER_MARK)
     writer.writerow(header)
-    for row in rows:
+    for count, row in enumerate(rows, 1):
         writer.writerow([defuse_formula("" if value is None else str(value)) for value in row])
+        if count % per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write_rows(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    for chunk in csv_chunks(header, rows):
+        stream.write(chunk)
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    buffer = io.StringIO()
-    write_rows(buffer, header, rows)
-    return buffer.getvalue()
+    return "".join(csv_chunks(header, rows))

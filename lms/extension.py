@@ -5,9 +5,10 @@ Following Flask's extension pattern, the object keeps no app reference; per-app 
 
 Two kinds of host:
 - a bare one (no login of its own): sop-lms signs people in with its own accounts and login page;
-- an ordinary application with its own Flask-SQLAlchemy, users and Flask-Login. sop-lms then keeps the
-  host's user loader and login view, and asks the host who its signed-in user is through the `host_user`
-  hook (a `HostIdentity`: e-mail, name, app role), keeping an account of its own for them
+- an ordinary application with its own Flask-SQLAlchemy, users and Flask-Login (set up before or after
+  sop-lms). sop-lms then keeps the host's user loader and login view, and asks the host who its signed-in
+  user is through the `host_user` hook (a `HostIdentity`: the host's id for them, e-mail, name, app role),
+  keeping an account of its own for them
   (`lms.services.host_users`). Electronic signatures re-authenticate the person: the `check_password` hook
   asks the host whether the re-entered password is theirs. sop-lms's database handle registers beside the
   host's (`lms.db`), and its migrations run with their own version table: `flask sop-lms db upgrade`.
@@ -37,7 +38,13 @@ class MountedState:
     """How sop-lms is mounted on one app."""
 
     extension: SopLms
-    hosted_login: bool  # the host signs people in; sop-lms maps its users through the hook
+    own_login: LoginManager | None  # sop-lms's own sign-in; None when the host signs people in
+
+    def hosted_login(self, app: Flask) -> bool:
+        """Does the host sign people in? Asked per request, not once at set-up: a host that sets up its own
+        Flask-Login after sop-lms replaces sop-lms's manager, and its users must then go through the hook
+        (never be taken for sop-lms accounts that happen to share their id)."""
+        return self.own_login is None or getattr(app, "login_manager", None) is not self.own_login
 
 
 class SopLms:
@@ -95,19 +102,18 @@ class SopLms:
                 compare_type=True,
                 render_as_batch=True,
             )
-        hosted_login = getattr(app, "login_manager", None) is not None
-        if not hosted_login:
-            self._init_login(app)
+        hosted = self._host_user is not None or getattr(app, "login_manager", None) is not None
+        own_login = None if hosted else self._init_login(app)
 
         from lms.cli import lms_commands
         from lms.web import build_blueprint
 
         app.register_blueprint(build_blueprint(), url_prefix=prefix or None)
         app.cli.add_command(lms_commands, "sop-lms")
-        app.extensions["sop_lms"] = MountedState(self, hosted_login)
+        app.extensions["sop_lms"] = MountedState(self, own_login)
 
     @staticmethod
-    def _init_login(app: Flask) -> None:
+    def _init_login(app: Flask) -> LoginManager:
         from lms.models import User
 
         manager = LoginManager(app)
@@ -119,3 +125,5 @@ class SopLms:
         @manager.user_loader
         def load_user(user_id: str) -> User | None:
             return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+        return manager

@@ -8,7 +8,7 @@ for the same role, and the CSV said "assigned" where the pages said "not started
 - its status is `lms.models.enrolment.status_of` (in SQL, `status_expression`): completed, in progress,
   not started, overdue, or superseded when the revision it trained on was replaced;
 - figures count current training, every status but superseded.
-`completion_select` is a Core select of the columns shown, so the report can be streamed.
+`completion_select` is a Core select of the columns shown, so the report (`completion_report`) streams.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from sqlalchemy import Select, and_, func, select
 
 from lms.analytics import fetch, percent
 from lms.analytics.filters import ReportFilters, in_range
-from lms.csv_export import csv_text
 from lms.db import utcnow
 from lms.models import Assignment, Enrolment, JobRole, Sop, SopRevision, User, user_job_roles
 from lms.models.enrolment import DISPLAY_STATUSES, status_expression
@@ -34,17 +33,6 @@ STATUS_LABELS = {
     "overdue": "Overdue",
     SUPERSEDED: "Superseded",
 }
-REPORT_COLUMNS = (
-    "user",
-    "email",
-    "role",
-    "sop_code",
-    "revision",
-    "status",
-    "score",
-    "completed_at",
-    "due_at",
-)
 
 
 def _role_conditions(filters: ReportFilters) -> list:
@@ -149,33 +137,3 @@ def by_role(filters: ReportFilters | None = None, now: datetime | None = None) -
         )
         row.counts[status] += count
     return sorted(found.values(), key=lambda r: (r.job_role.lower(), r.job_role_id))
-
-
-def report_rows(now: datetime | None = None) -> list[dict[str, str]]:
-    """The completion report: every enrolment, once per role requiring it, as the CSV writes it."""
-    query = completion_select(now=now, every_enrolment=True)
-    query = query.order_by(
-        query.selected_columns.user,
-        query.selected_columns.sop_code,
-        query.selected_columns.job_role,
-        query.selected_columns.enrolment_id,
-    )
-    return [
-        {
-            "user": row.user,
-            "email": row.email,
-            "role": row.job_role or "",
-            "sop_code": row.sop_code,
-            "revision": row.revision,
-            "status": row.status,
-            "score": "" if row.score_percent is None else f"{row.score_percent:.1f}",
-            "completed_at": row.completed_at.isoformat() if row.completed_at else "",
-            "due_at": row.due_at.isoformat(),
-        }
-        for row in fetch(query)
-    ]
-
-
-def report_csv(now: datetime | None = None) -> str:
-    """The completion report as the CSV compliance officers download."""
-    return csv_text(REPORT_COLUMNS, ([row[c] for c in REPORT_COLUMNS] for row in report_rows(now)))

@@ -32,6 +32,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # IANA name, for showing local times
+    # who the person is to the host application that signs them in (lms.services.host_users); None for
+    # sop-lms's own accounts
+    host_subject: Mapped[str | None] = mapped_column(String(200), unique=True)
     # electronic signatures: consecutive wrong password re-entries, and the lock they lead to
     signing_failures: Mapped[int] = mapped_column(Integer, default=0)
     signing_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

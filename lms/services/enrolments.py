@@ -171,9 +171,12 @@ def enrolments_for(user_id: int) -> list[Enrolment]:
         db.session.scalars(
             select(Enrolment)
             .where(Enrolment.user_id == user_id)
-            .options(
-                selectinload(Enrolment.revision), selectinload(Enrolment.module)
-            )  # the dashboard shows both
+            .options(  # what the dashboard shows, in one query per relation whatever the number of rows
+                selectinload(Enrolment.revision)
+                .load_only(SopRevision.label, SopRevision.status, SopRevision.sop_id)  # not the document
+                .selectinload(SopRevision.sop),
+                selectinload(Enrolment.module).selectinload(TrainingModule.lessons),
+            )
             .order_by(Enrolment.due_at, Enrolment.id)
         )
     )

@@ -2,8 +2,11 @@
 
 Mounted in a host with its own users and login, sop-lms never sees a password at sign-in: the host's hook
 (`SopLms(host_user=...)`) says who its signed-in user is (`HostIdentity`), and sop-lms keeps an account of
-its own for them, matched by e-mail, created on their first visit, renamed and re-roled when the host
-says so. The account's password hash is unusable, so it cannot sign in to sop-lms's own login page.
+its own for them, found by the host's stable id for the person (`subject`, never the e-mail, which people
+change and hosts may not verify), created on their first visit and kept in step with the host's e-mail,
+name and app role. An account sop-lms made itself is never taken over: a host user whose e-mail already
+belongs to one is refused until an administrator resolves it. The account's password hash is unusable,
+so it cannot sign in on sop-lms's own login page.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ UNUSABLE_HASH = "!host-managed"  # not an argon2 hash: verifying any password ag
 class HostIdentity:
     """What sop-lms needs to know about the host's signed-in user: the hook's answer."""
 
+    subject: str  # the host's stable id for the person (its user id), unique and never reused
     email: str
     name: str
     app_role: str = "learner"  # learner, trainer, compliance or admin
@@ -33,15 +37,29 @@ class HostIdentity:
 @transactional
 def user_for(identity: HostIdentity) -> User:
     """The sop-lms account of the host's user, created on first visit and kept in step with the host."""
+    subject = str(identity.subject).strip()
     email = identity.email.strip().lower()
     name = identity.name.strip() or email
+    if not subject:
+        raise InvalidInput("The host application gave no id (subject) for the signed-in user.")
     if "@" not in email:
         raise InvalidInput(f"The host application gave '{identity.email}' as the user's e-mail address.")
     if identity.app_role not in APP_ROLES:
         raise InvalidInput(f"The host application gave an unknown app role '{identity.app_role}'.")
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    user = db.session.scalar(select(User).where(User.host_subject == subject))
     if user is None:
-        user = User(email=email, name=name, password_hash=UNUSABLE_HASH, app_role=identity.app_role)
+        if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+            raise InvalidInput(
+                f"sop-lms already has an account for {email} that the host application did not create, so it "
+                "is not handed over automatically; an administrator must resolve this first."
+            )
+        user = User(
+            email=email,
+            name=name,
+            password_hash=UNUSABLE_HASH,
+            app_role=identity.app_role,
+            host_subject=subject,
+        )
         db.session.add(user)
         flush_unique(f"An account for {email} already exists.")
         audit.record(
@@ -50,11 +68,12 @@ def user_for(identity: HostIdentity) -> User:
         return user
     changed = {
         field: {"old": getattr(user, field), "new": value}
-        for field, value in (("name", name), ("app_role", identity.app_role))
+        for field, value in (("email", email), ("name", name), ("app_role", identity.app_role))
         if getattr(user, field) != value
     }
     if changed:
         for field, change in changed.items():
             setattr(user, field, change["new"])
+        flush_unique(f"Another sop-lms account already uses {email}.")
         audit.record("user.update", "user", user.id, {**changed, "by": "host"})
     return user

@@ -19,13 +19,14 @@ from lms.services import host_users
 
 def hosted_login() -> bool:
     """Does the host application sign people in (rather than sop-lms's own login page)?"""
-    return current_app.extensions["sop_lms"].hosted_login
+    return current_app.extensions["sop_lms"].hosted_login(current_app)
 
 
 def _current() -> Any:
     if not hosted_login():
         return flask_login.current_user._get_current_object()  # type: ignore[attr-defined]
     if "_lms_user" not in g:
+        g._lms_user = AnonymousUserMixin()  # if the host's answer is refused, the error page shows anonymous
         g._lms_user = _mapped(flask_login.current_user)
     return g._lms_user
 

@@ -1,12 +1,14 @@
-"""Compliance reports: completion per person and SOP revision, on screen and as CSV."""
+"""Compliance reports: completion per person and SOP revision, on screen (a page at a time) and as CSV
+(streamed as the rows come from the database)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request, stream_with_context
 
-from lms.analytics import completion as completion_status
+from lms.analytics import completion_report
 from lms.db import utcnow
 from lms.web.access import allow
+from lms.web.safety import page_number
 
 READERS = ("compliance", "trainer")
 
@@ -20,14 +22,15 @@ def build() -> Blueprint:
 
 @allow(*READERS)
 def completion() -> str:
-    return render_template("lms/reports/completion.html", rows=completion_status.report_rows())
+    page, roles = completion_report.report_page(page_number(request.args.get("page")))
+    return render_template("lms/reports/completion.html", page=page, roles=roles)
 
 
 @allow(*READERS)
 def completion_csv() -> Response:
-    stamp = utcnow().strftime("%Y%m%dT%H%MZ")
+    now = utcnow()
     return Response(
-        completion_status.report_csv(),
+        stream_with_context(completion_report.report_csv_chunks(now)),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="completion-{stamp}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="completion-{now:%Y%m%dT%H%MZ}.csv"'},
     )

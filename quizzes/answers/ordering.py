@@ -52,8 +52,9 @@ class Ordering(AnswerType):
         """Each shown option's field holds its position 1..n; the options in the learner's order ('' if
         any is blank, None if the form has none of the fields)."""
         given = {i: values(f"{name}-pos-{i}") for i in range(len(options))}
-        if not any(given.values()):
-            return None
+        if not any(given.values()):  # no position fields: an order sent as one field ("2,0,1"), or nothing
+            whole = values(name)
+            return whole[0] if whole else None
         if any(not v or not v[0].strip() for v in given.values()):
             return ""
         try:

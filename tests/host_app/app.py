@@ -74,25 +74,28 @@ def sop_lms_identity(member: Member) -> HostIdentity | None:
     """The documented hook: who a signed-in member is to sop-lms (guests may not train)."""
     if member.email.endswith("@guest.example"):
         return None
-    return HostIdentity(
-        email=member.email, name=member.name, app_role="trainer" if member.staff else "learner"
-    )
+    role = "trainer" if member.staff else "learner"
+    if member.email.endswith("@misconfigured.example"):
+        role = "superuser"  # a host whose hook answers nonsense: refused with a page, never a crash
+    return HostIdentity(subject=f"member-{member.id}", email=member.email, name=member.name, app_role=role)
 
 
-def create_host(database_url: str, instance_path: str) -> Flask:
+def create_host(database_url: str, instance_path: str, sop_lms_first: bool = False) -> Flask:
+    """The host app; `sop_lms_first` mounts sop-lms before the host sets up its own extensions (with the
+    hook registered by decorator afterwards), as a host's factory may well do."""
     app = Flask("members_site", instance_path=instance_path)
     app.config.update(SECRET_KEY="members-secret", SQLALCHEMY_DATABASE_URI=database_url, TESTING=True)
+    sop_lms = SopLms(check_password=lambda member, password: member.check(password))
+    if sop_lms_first:
+        sop_lms.init_app(app, url_prefix="/training")
     host_db.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "members.sign_in"
     Migrate(app, host_db, directory=MIGRATIONS)
     app.register_blueprint(pages)
-    SopLms(
-        app,
-        url_prefix="/training",
-        host_user=sop_lms_identity,
-        check_password=lambda member, password: member.check(password),
-    )
+    sop_lms.host_user(sop_lms_identity)
+    if not sop_lms_first:
+        sop_lms.init_app(app, url_prefix="/training")
     return app
 
 

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from quizzes.answers import answer_type
-from quizzes.engine import option_order, select_for_attempt
+from quizzes.engine import giveaways, option_order, select_for_attempt
 from quizzes.scoring import score_response
 
 OPTS = ["alpha", "beta", "gamma", "delta"]
@@ -91,3 +91,31 @@ def test_generated_questions_score_and_shuffle_round_trip():
         assert score_response(q.type, q.options, q.answer, kind.from_shown(shown, order)) == 1.0
         if kind.single_pick and kind.key_options(q.answer):
             assert opts[shown] == q.options[q.answer]
+
+
+def test_an_attempt_never_holds_a_question_whose_stem_gives_away_another_key():
+    questions = [
+        (1, "single_choice", "Which concentration of bleach do you use?", ["5%", "10% bleach", "70%"], 1),
+        (2, "true_false", "True or false? Wipe the bench with 10% BLEACH first.", ["True", "False"], True),
+        (
+            3,
+            "numeric",
+            'Fill in: "Incubate for ____ minutes."',
+            [],
+            {"value": 5.0, "unit": "min", "tolerance": 0},
+        ),
+        (4, "numeric", 'Fill in: "Spin at ____ g."', [], {"value": 13000.0, "unit": "g", "tolerance": 0}),
+        (
+            5,
+            "single_choice",
+            "How fast do you spin? The SOP says 13000 g for the wash.",
+            ["a", "b", "13000 g"],
+            2,
+        ),
+    ]
+    conflicts = giveaways(questions)
+    assert conflicts == {1: {2}, 2: {1}, 4: {5}, 5: {4}}  # "5 min" is in no stem; short keys are ignored
+    for seed in range(30):
+        picked = select_for_attempt([q[0] for q in questions], 5, seed, conflicts)
+        assert len(picked) == 3 and not ({1, 2} <= set(picked) or {4, 5} <= set(picked))
+    assert sorted(select_for_attempt([1, 3], 5, 0, conflicts)) == [1, 3]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, func, select
 
 from lms.db import db
 from lms.models import Attempt, Enrolment, SopRevision, TrainingModule
@@ -87,3 +89,56 @@ def start_attempt(client: FlaskClient, enrolment_id: int) -> int:
     response = post(client, f"/my/training/{enrolment_id}/attempts")
     assert response.status_code == 302, response.get_data(as_text=True)[:1000]
     return int(re.search(r"/my/attempts/(\d+)", response.headers["Location"]).group(1))
+
+
+@contextmanager
+def counted_statements(app: Flask) -> Iterator[list[str]]:
+    """Every SQL statement sent to the database while the block runs (requests made by the test client
+    included): the query-bound tests count them."""
+    statements: list[str] = []
+    with app.app_context():
+        target = db.engines[None]  # the test's connection (see conftest._rolled_back), or the engine
+
+    def record(_connection, _cursor, statement, *_args) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            statements.append(statement)  # not the savepoints the test's rolled-back transaction adds
+
+    event.listen(target, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(target, "before_cursor_execute", record)
+
+
+def enrol_in_many(app: Flask, user_id: int, count: int, template_module_id: int) -> None:
+    """Give the learner `count` more trainings, each its own SOP, revision and published module (copies of
+    a template module's lessons), enrolled through the one enrolment use case: a learner with 50 SOPs to
+    train on, without importing 50 documents."""
+    from datetime import timedelta
+
+    from lms.db import utcnow
+    from lms.models import Lesson, Sop, User
+    from lms.services.enrolments import create_enrolment
+
+    with app.app_context():
+        template = db.session.get(TrainingModule, template_module_id)
+        person = db.session.get(User, user_id)
+        start = db.session.scalar(select(func.count(Sop.id)))
+        for k in range(start, start + count):
+            sop = Sop(code=f"COPY-{k:03}", title=f"Copied procedure {k}")
+            revision = SopRevision(
+                sop=sop,
+                label="1.0",
+                title=sop.title,
+                status="effective",
+                content_hash=f"{k:064d}",
+                source_filename="copy.md",
+                source_blob=b"",
+                structure=template.revision.structure,
+            )
+            module = TrainingModule(revision=revision, title=f"{sop.code} training", status="published")
+            module.lessons = [Lesson(position=n, title=ls.title) for n, ls in enumerate(template.lessons)]
+            db.session.add(module)
+            db.session.flush()
+            create_enrolment(person, module, utcnow() + timedelta(days=14 + k), None, kind="individual")
+        db.session.commit()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from lms.db import db
 from lms.models import Attempt, Question, TrainingModule
 from lms.services import accounts, enrolments, quiz_review
-from quizzes.answers import ANSWER_TYPES
+from quizzes.answers import ANSWER_TYPES, answer_type
 from tests.conftest import login, post
 from tests.web.helpers import answers_form, attempt_questions, start_attempt, upload_sample
 
@@ -74,6 +74,18 @@ def test_every_answer_type_is_answered_through_its_form(app, client, make_user) 
         'type="checkbox"' in page and 'inputmode="decimal"' in page and "-pos-" in page and "-match-" in page
     )
     questions = attempt_questions(app, attempt_id)
+    for question in questions:  # what the helper sends is what the page's own fields can send
+        for field, value in (
+            answer_type(question.type).form_fields(f"q-{question.id}", question.answer, question.key).items()
+        ):
+            assert f'name="{field}"' in page, field
+            for one in value if isinstance(value, list) else [value]:
+                control = re.search(rf'<(input|select)[^>]*name="{re.escape(field)}"[^>]*>', page).group(0)
+                if 'type="radio"' in control or 'type="checkbox"' in control:
+                    assert f'name="{field}" value="{one}"' in page, (field, one)
+                elif control.startswith("<select"):
+                    options = page.split(control, 1)[1].split("</select>", 1)[0]
+                    assert f'value="{one}"' in options or f">{one}</option>" in options, (field, one)
     response = post(client, f"/my/attempts/{attempt_id}", answers_form(questions))
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]
     with app.app_context():

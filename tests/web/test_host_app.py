@@ -29,11 +29,20 @@ PASSWORD = "members-password-1"
 def host(request, tmp_path) -> Iterator[Flask]:
     """The host on a database of its own, migrated the way its operators would: the host's `flask db
     upgrade` for its history, then `flask sop-lms db upgrade` for sop-lms's."""
-    if request.param == "sqlite":
+    yield from _host(request.param, tmp_path, sop_lms_first=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def host_mounting_sop_lms_first(request, tmp_path) -> Iterator[Flask]:
+    yield from _host(request.param, tmp_path, sop_lms_first=True)
+
+
+def _host(backend: str, tmp_path, sop_lms_first: bool) -> Iterator[Flask]:
+    if backend == "sqlite":
         urls: Iterator[str] = iter([f"sqlite:///{tmp_path / 'members.sqlite'}"])
     else:
         urls = _postgres_database(f"sop_lms_host_{uuid.uuid4().hex[:12]}")
-    app = create_host(next(urls), str(tmp_path / "instance"))
+    app = create_host(next(urls), str(tmp_path / "instance"), sop_lms_first)
     try:
         with app.app_context():
             flask_migrate.upgrade()  # the host's own `flask db upgrade`
@@ -159,3 +168,73 @@ def test_a_member_the_host_keeps_out_of_sop_lms_is_refused(host) -> None:
     assert client.get("/training/login").status_code == 403
     with host.app_context():
         assert db.session.scalar(select(sa.func.count(User.id))) == 0
+
+
+def test_a_host_that_sets_up_its_login_after_sop_lms_still_maps_its_users(
+    host_mounting_sop_lms_first,
+) -> None:
+    """Flask-Login set up after sop-lms replaces sop-lms's manager: the host's users must go through the
+    hook, never be read as the sop-lms accounts that share their id (member 1 is not sop-lms user 1)."""
+    host = host_mounting_sop_lms_first
+    with host.app_context():
+        assert (
+            accounts.create_user("boss@sop-lms.example", "Boss Admin", "a long admin pass", "admin").id == 1
+        )
+    with host.app_context():
+        assert add_member("liam@members.example", "Liam Learner", PASSWORD).id == 1
+    client = host.test_client()
+    _sign_in(client, "liam@members.example")
+    transcript = client.get("/training/my/transcript.pdf")
+    assert transcript.status_code == 200 and b"Boss Admin" not in transcript.data
+    assert client.get("/training/admin/users").status_code == 403
+    page = client.get("/training/my/training").get_data(as_text=True)
+    assert "Liam Learner" in page and "Boss Admin" not in page
+
+
+def test_a_host_answer_sop_lms_refuses_gives_a_page_and_creates_nothing(host) -> None:
+    with host.app_context():
+        add_member("max@misconfigured.example", "Max Misconfigured", PASSWORD)
+    client = host.test_client()
+    _sign_in(client, "max@misconfigured.example")
+    response = client.get("/training/my/training")
+    assert response.status_code == 400 and "unknown app role" in response.get_data(as_text=True)
+    with host.app_context():
+        assert db.session.scalar(select(sa.func.count(User.id))) == 0
+
+
+def test_an_account_sop_lms_made_is_never_handed_to_a_host_user_with_its_e_mail(host) -> None:
+    with host.app_context():
+        accounts.create_user(
+            "liam@members.example", "Liam (sop-lms account)", "his sop-lms password", "admin"
+        )
+        add_member("liam@members.example", "Liam Learner", PASSWORD)
+    client = host.test_client()
+    _sign_in(client, "liam@members.example")
+    response = client.get("/training/my/training")
+    assert response.status_code == 400 and "administrator must resolve" in response.get_data(as_text=True)
+    assert client.get("/training/admin/users").status_code == 400  # not the admin the e-mail names
+    with host.app_context():
+        kept = db.session.scalar(select(User).where(User.email == "liam@members.example"))
+        assert (
+            kept.app_role == "admin" and kept.host_subject is None and kept.name == "Liam (sop-lms account)"
+        )
+
+
+def test_the_account_follows_the_host_id_when_the_e_mail_changes(host) -> None:
+    with host.app_context():
+        member_id = add_member("liam@members.example", "Liam Learner", PASSWORD).id
+    client = host.test_client()
+    _sign_in(client, "liam@members.example")
+    assert client.get("/training/my/training").status_code == 200
+    with host.app_context():
+        renamed = host_db.session.get(Member, member_id)
+        renamed.email, renamed.name = "liam.l@members.example", "Liam L."
+        host_db.session.commit()
+    assert "Liam L." in client.get("/training/my/training").get_data(as_text=True)
+    with host.app_context():
+        users = db.session.scalars(select(User)).all()
+        assert [(u.email, u.name, u.host_subject) for u in users] == [
+            ("liam.l@members.example", "Liam L.", f"member-{member_id}")
+        ]
+        changes = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.update")).all()
+        assert changes[-1].data["email"] == {"old": "liam@members.example", "new": "liam.l@members.example"}

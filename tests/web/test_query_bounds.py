@@ -1,0 +1,39 @@
+"""Main pages load what they render in a fixed number of queries: as many for a learner with 50 trainings as
+for one with 5 (issue 12: the dashboard ran 5 + 2N queries, lazy-loading each module's lessons and each
+revision's SOP)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import login
+from tests.web.helpers import counted_statements, enrol_in_many, upload_sample
+
+MAX_DASHBOARD_QUERIES = 8
+
+
+@pytest.fixture
+def template_module(app, client, make_user) -> int:
+    login(client, make_user("trainer"))
+    module_id = upload_sample(client, app).id
+    client.get("/logout")
+    return module_id
+
+
+@pytest.mark.parametrize("page", ["/my/training", "/sign/signatures"])
+def test_a_learner_page_takes_the_same_queries_for_5_and_50_trainings(
+    app, client, make_user, template_module, page
+) -> None:
+    learner = make_user("learner")
+    enrol_in_many(app, learner.id, 5, template_module)
+    with app.test_client() as other:
+        login(other, learner)
+        other.get(page)  # warm-up: the first request of a session loads what later ones find cached
+        with counted_statements(app) as five:
+            assert other.get(page).status_code == 200
+        enrol_in_many(app, learner.id, 45, template_module)
+        with counted_statements(app) as fifty:
+            html = other.get(page).get_data(as_text=True)
+    if page == "/my/training":
+        assert html.count('class="card"') == 50 and "COPY-" in html
+    assert 0 < len(fifty) == len(five) <= MAX_DASHBOARD_QUERIES, "\n".join(fifty)
