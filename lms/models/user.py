@@ -34,7 +34,7 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # IANA name, for showing local times
     # who the person is to the host application that signs them in (lms.services.host_users); None for
     # sop-lms's own accounts
-    host_subject: Mapped[str | None] = mapped_column(String(200), unique=True)
+    host_subject: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
     # electronic signatures: consecutive wrong password re-entries, and the lock they lead to
     signing_failures: Mapped[int] = mapped_column(Integer, default=0)
     signing_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -14,13 +14,15 @@ branch_labels = None
 depends_on = None
 
 
+# A plain ADD/DROP COLUMN and a unique index, not a batch table copy: on SQLite (foreign keys on) copying
+# lms_user would have to drop a table every other table refers to.
+
+
 def upgrade():
-    with op.batch_alter_table("lms_user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("host_subject", sa.String(length=200), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f("uq_lms_user_host_subject"), ["host_subject"])
+    op.add_column("lms_user", sa.Column("host_subject", sa.String(length=200), nullable=True))
+    op.create_index(op.f("ix_lms_user_host_subject"), "lms_user", ["host_subject"], unique=True)
 
 
 def downgrade():
-    with op.batch_alter_table("lms_user", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_lms_user_host_subject"), type_="unique")
-        batch_op.drop_column("host_subject")
+    op.drop_index(op.f("ix_lms_user_host_subject"), table_name="lms_user")
+    op.drop_column("lms_user", "host_subject")
