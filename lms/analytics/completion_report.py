@@ -66,10 +66,6 @@ def report_csv_chunks(now: datetime | None = None) -> Iterator[str]:
     return csv_chunks(REPORT_COLUMNS, ([row[c] for c in REPORT_COLUMNS] for row in report_rows(now)))
 
 
-def report_csv(now: datetime | None = None) -> str:
-    return "".join(report_csv_chunks(now))
-
-
 def report_page(page: int = 1, per_page: int = PER_PAGE, now: datetime | None = None) -> tuple[Page, int]:
     """One page of the report, and how many job roles the whole report covers."""
     query = report_query(now)
