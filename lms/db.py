@@ -9,6 +9,9 @@ migrations track themselves in `lms_alembic_version`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -95,11 +98,33 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def tune_sqlite(engine: Engine) -> None:
-    """WAL, a busy timeout, foreign keys, and write transactions that take the lock up front.
+# True while a use case that may write runs (set by `lms.services.transactions.transaction`): on SQLite the
+# transaction it opens then begins with BEGIN IMMEDIATE; every other transaction is a plain deferred BEGIN.
+_WRITING: ContextVar[bool] = ContextVar("sop_lms_writing", default=False)
 
-    `BEGIN IMMEDIATE` makes a second writer wait (busy timeout) instead of failing half-way with
-    "database is locked" when it upgrades a read lock.
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside are write transactions (on SQLite: they take the write lock up front)."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
+def is_writing() -> bool:
+    return _WRITING.get()
+
+
+def tune_sqlite(engine: Engine) -> None:
+    """WAL, a busy timeout, foreign keys; reads that never lock, writes that take the lock up front.
+
+    A read-only transaction is a deferred `BEGIN`: under WAL it reads a snapshot and never blocks or waits
+    for a writer, so any number of workers read at once. A use case that writes begins with
+    `BEGIN IMMEDIATE` (see `writing`), so a second writer waits (busy timeout) for the first to commit
+    instead of failing half-way with "database is locked" when a read lock cannot be upgraded; it holds the
+    lock only until its use case commits, not to the end of the request.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -116,4 +141,4 @@ def tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _WRITING.get() else "BEGIN")

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, text, update
 
-from lms.db import db
+from lms.db import db, writing
 from lms.models import AuditEvent
 from lms.services import accounts, audit
 from lms.services.audit import HASH_MISMATCH, HASHED_FIELDS, PREV_HASH_MISMATCH, AuditTrailIsAppendOnly
+from lms.services.transactions import transaction
 from tests.conftest import ROOT
 
 SOP_LMS = str(Path(sys.executable).parent / "sop-lms")
@@ -41,7 +42,8 @@ def test_the_hash_covers_every_stored_column() -> None:
 
 
 def test_a_change_to_any_field_changes_the_hash(app_ctx) -> None:
-    event = audit.record("thing.change", "thing", 1, {"old": 1, "new": 2}, None, "because")
+    with writing():
+        event = audit.record("thing.change", "thing", 1, {"old": 1, "new": 2}, None, "because")
     original = audit.event_hash(event)
     for name, value in {
         "id": event.id + 1,
@@ -65,11 +67,11 @@ def test_a_change_to_any_field_changes_the_hash(app_ctx) -> None:
 @pytest.mark.parametrize("microsecond", [None, 0, 999_999])
 def test_events_read_back_from_the_database_rehash_identically(app_ctx, microsecond) -> None:
     actor = accounts.create_user("reader@example.org", "Amara Ökafor", "correct horse battery", "learner")
-    event = audit.record("thing.change", "thing", "A-1", TRICKY_DATA, actor.id, "tidy up  ")
-    if microsecond is not None:  # a whole second prints without fractions in isoformat(); not in ours
-        event.occurred_at = event.occurred_at.replace(microsecond=microsecond)
-        event.hash = audit.event_hash(event)
-    db.session.commit()
+    with transaction():
+        event = audit.record("thing.change", "thing", "A-1", TRICKY_DATA, actor.id, "tidy up  ")
+        if microsecond is not None:  # a whole second prints without fractions in isoformat(); not in ours
+            event.occurred_at = event.occurred_at.replace(microsecond=microsecond)
+            event.hash = audit.event_hash(event)
     event_id, stored_hash = event.id, event.hash
     db.session.expunge_all()
 
@@ -82,9 +84,10 @@ def test_events_read_back_from_the_database_rehash_identically(app_ctx, microsec
 
 
 def test_each_event_links_to_the_one_before(app_ctx) -> None:
-    first = audit.record("a", "thing", 1)
-    second = audit.record("b", "thing", 2)
-    db.session.flush()
+    with writing():
+        first = audit.record("a", "thing", 1)
+        second = audit.record("b", "thing", 2)
+        db.session.flush()
     assert second.id == first.id + 1
     assert second.prev_hash == first.hash
     report = audit.verify_chain()
@@ -99,15 +102,15 @@ def seed_chain(app, count: int = 6) -> list[int]:
     with app.app_context():
         actor = accounts.create_user("officer@example.org", "Olu Officer", "correct horse battery", "admin")
         for number in range(count):
-            audit.record(
-                "question.update",
-                "question",
-                number,
-                {"old": {"stem": f"Old {number}"}, "new": {"stem": f"New {number}"}},
-                actor.id,
-                f"review {number}",
-            )
-            db.session.commit()
+            with transaction():
+                audit.record(
+                    "question.update",
+                    "question",
+                    number,
+                    {"old": {"stem": f"Old {number}"}, "new": {"stem": f"New {number}"}},
+                    actor.id,
+                    f"review {number}",
+                )
         return list(db.session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
 
 
@@ -258,8 +261,8 @@ def test_concurrent_writers_keep_one_unbroken_chain(committed_app) -> None:
             with committed_app.app_context():
                 start.wait()
                 for step in range(each):
-                    audit.record("load.test", "writer", number, {"step": step})
-                    db.session.commit()
+                    with transaction():
+                        audit.record("load.test", "writer", number, {"step": step})
         except BaseException as error:  # reported below, in the test's thread
             errors.append(error)
 
@@ -278,8 +281,8 @@ def test_concurrent_writers_keep_one_unbroken_chain(committed_app) -> None:
 
 
 def test_the_orm_refuses_to_change_an_event(app_ctx) -> None:
-    event = audit.record("thing.change", "thing", 1, {"new": 1})
-    db.session.commit()
+    with transaction():
+        event = audit.record("thing.change", "thing", 1, {"new": 1})
     event.data = {"new": 2}
     with pytest.raises(AuditTrailIsAppendOnly, match="refused to change data"):
         db.session.flush()
@@ -287,8 +290,8 @@ def test_the_orm_refuses_to_change_an_event(app_ctx) -> None:
 
 
 def test_the_orm_refuses_to_delete_an_event(app_ctx) -> None:
-    event = audit.record("thing.change", "thing", 1)
-    db.session.commit()
+    with transaction():
+        event = audit.record("thing.change", "thing", 1)
     db.session.delete(event)
     with pytest.raises(AuditTrailIsAppendOnly, match="refused to delete"):
         db.session.flush()
@@ -301,8 +304,8 @@ def test_the_orm_refuses_to_delete_an_event(app_ctx) -> None:
     ids=["update", "delete"],
 )
 def test_the_orm_refuses_bulk_changes(app_ctx, statement) -> None:
-    audit.record("thing.change", "thing", 1)
-    db.session.commit()
+    with transaction():
+        audit.record("thing.change", "thing", 1)
     with pytest.raises(AuditTrailIsAppendOnly, match="bulk"):
         db.session.execute(statement)
     db.session.rollback()

@@ -3,6 +3,8 @@ use case called from another joins it (only the outermost commits)."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -75,3 +77,86 @@ def test_a_failure_record_is_kept_only_by_the_outermost_use_case(app_ctx):
         inner()
     with transaction():
         commit_failure_record()  # outermost: allowed
+
+
+# --- SQLite locking, on a database file with real commits (PostgreSQL runs the same steps) ---------------
+
+
+def _hold_a_write(app, holding: threading.Event, release: threading.Event) -> threading.Thread:
+    """A use case on another connection that has written and not yet committed, until `release`."""
+
+    def write() -> None:
+        with app.app_context():
+            with transaction():
+                accounts.create_job_role("Held Open", "Lab")
+                db.session.flush()
+                holding.set()
+                release.wait(30)
+            db.session.remove()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    assert holding.wait(10), "the writer never started"
+    return thread
+
+
+def test_a_read_does_not_wait_for_a_writer(committed_app):
+    holding, release = threading.Event(), threading.Event()
+    writer = _hold_a_write(committed_app, holding, release)
+    try:
+        with committed_app.app_context():  # before: BEGIN IMMEDIATE waited 10 s, then "database is locked"
+            names = db.session.scalars(select(JobRole.name)).all()
+            db.session.remove()
+    finally:
+        release.set()
+        writer.join(30)
+    assert "Held Open" not in names  # the read saw the last committed state, not the writer's
+    with committed_app.app_context():
+        assert db.session.scalar(select(JobRole.id).where(JobRole.name == "Held Open")) is not None
+
+
+def test_a_request_holds_no_lock_after_its_use_case_returns(committed_app):
+    errors: list[BaseException] = []
+    with committed_app.app_context():
+        accounts.create_job_role("First Writer", "Lab")
+        _roles()  # the request goes on reading (rendering its page) in a transaction of its own
+
+        def second_writer() -> None:
+            try:
+                with committed_app.app_context():
+                    accounts.create_job_role("Second Writer", "Lab")
+                    db.session.remove()
+            except BaseException as error:  # checked in the test's thread
+                errors.append(error)
+
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join(30)
+        db.session.remove()
+    assert not errors, errors
+    with committed_app.app_context():
+        assert _roles() == 2
+
+
+@pytest.mark.parametrize("committed_app", ["sqlite"], indirect=True)
+def test_a_use_case_rereads_what_the_request_read_before_it(committed_app):
+    """On SQLite the boundary ends the request's read snapshot: a use case never decides on a stale read.
+    (PostgreSQL keeps the session's objects; its use cases re-read what they decide on with `locked`.)"""
+    with committed_app.app_context():
+        role = accounts.create_job_role("Renamed Elsewhere", "Lab")
+        assert role.name == "Renamed Elsewhere"  # read in this request's snapshot
+
+        def rename() -> None:
+            with committed_app.app_context():
+                with transaction():
+                    db.session.get(JobRole, role_id).name = "Renamed"
+                db.session.remove()
+
+        role_id = role.id
+        thread = threading.Thread(target=rename)
+        thread.start()
+        thread.join(30)
+        with transaction():
+            seen = db.session.get(JobRole, role_id).name
+        db.session.remove()
+    assert seen == "Renamed"

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.db import db, utcnow
 from lms.models import Attempt, AttemptDeadline, Enrolment, Question, Response
@@ -146,50 +147,78 @@ def submit_attempt(user_id: int, attempt_id: int, raw_answers: dict[int, Any]) -
             raise InvalidInput(f"Question {number}: {error}") from error
         answers[item.id] = kind.from_shown(shown, _order(attempt, item))
 
+    quiz = attempt.quiz
+    scores = [
+        answer_type(item.type).mark(item.options, item.answer, answers[item.id], partial=quiz.partial_credit)
+        for item in questions
+    ]
+    result = grade([(score, 1.0) for score in scores], quiz.pass_mark)
+    _record_submission(attempt, questions, answers, scores, result.score_percent, result.passed)
+    return attempt
+
+
+def _record_submission(
+    attempt: Attempt,
+    questions: list[Question],
+    answers: dict[int, Any],
+    scores: list[float],
+    score_percent: float,
+    passed: bool,
+) -> None:
+    """The writes of a submission, in a fixed number of statements whatever the number of answers: claim
+    and score the attempt in one UPDATE (which refuses a second submission), every response in one
+    multi-row INSERT, the enrolment in one UPDATE, the audit events in one chain read, and the answer
+    tallies last, so the row locks they take on shared totals are held only until the commit."""
+    now = utcnow()
     claimed = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=utcnow())
+        .values(submitted_at=now, score_percent=score_percent, passed=passed)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # a concurrent submission came first; the boundary rolls this one back
         raise Conflict("This attempt was already submitted; the first submission stands.")
-    scored = []
-    for item in questions:
-        score = answer_type(item.type).mark(
-            item.options, item.answer, answers[item.id], partial=attempt.quiz.partial_credit
-        )
-        db.session.add(
-            Response(attempt_id=attempt.id, question_id=item.id, value=answers[item.id], score=score)
-        )
-        scored.append((score, 1.0))
-    tallies.count_submitted(
-        attempt.user_id, [(item.id, item.step_id, s) for item, (s, _) in zip(questions, scored, strict=True)]
+    for name, value in (("submitted_at", now), ("score_percent", score_percent), ("passed", passed)):
+        set_committed_value(attempt, name, value)
+    db.session.execute(
+        insert(Response),
+        [
+            {"attempt_id": attempt.id, "question_id": item.id, "value": answers[item.id], "score": score}
+            for item, score in zip(questions, scores, strict=True)
+        ],
     )
-    result = grade(scored, attempt.quiz.pass_mark)
-    db.session.refresh(attempt, ["submitted_at"])
-    attempt.score_percent = result.score_percent
-    attempt.passed = result.passed
-    enrolment = attempt.enrolment
-    if result.passed and enrolment.status != "completed":
-        enrolment.status = "completed"
-        enrolment.completed_at = attempt.submitted_at
-        enrolment.score_percent = result.score_percent
+    completed = passed and _complete(attempt.enrolment_id, now, score_percent)
+    if completed:
         audit.record(
             "enrolment.complete",
             "enrolment",
-            enrolment.id,
-            {"by": "quiz", "attempt_id": attempt.id, "score_percent": result.score_percent},
-            user_id,
+            attempt.enrolment_id,
+            {"by": "quiz", "attempt_id": attempt.id, "score_percent": score_percent},
+            attempt.user_id,
         )
     audit.record(
         "attempt.submit",
         "attempt",
         attempt.id,
-        {"score_percent": result.score_percent, "passed": result.passed, "answers": answers},
-        user_id,
+        {"score_percent": score_percent, "passed": passed, "answers": answers},
+        attempt.user_id,
     )
-    return attempt
+    db.session.flush()
+    tallies.count_submitted(
+        attempt.user_id,
+        [(item.id, item.step_id, score) for item, score in zip(questions, scores, strict=True)],
+    )
+
+
+def _complete(enrolment_id: int, when: datetime, score_percent: float) -> bool:
+    """Mark the enrolment completed by this attempt, unless it already was; whether this completed it."""
+    done = db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.id == enrolment_id, Enrolment.status != "completed")
+        .values(status="completed", completed_at=when, score_percent=score_percent)
+        .execution_options(synchronize_session="fetch")
+    )
+    return done.rowcount == 1
 
 
 @dataclass(frozen=True)

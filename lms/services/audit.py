@@ -2,9 +2,10 @@
 
 Each event's hash covers every stored field (its id and content) and the previous event's hash, so editing,
 deleting, inserting or reordering any row breaks a link that `verify_chain()` names. On PostgreSQL an
-advisory lock serialises appenders so concurrent writers cannot fork the chain; SQLite write transactions
-already begin immediately and hold the database lock. Ids are assigned here (last id + 1, under that lock),
-so the chain has no gaps and the id is part of what is hashed.
+advisory lock serialises appenders so concurrent writers cannot fork the chain; on SQLite a use case's
+transaction begins immediately and holds the database lock (an event recorded outside one is refused).
+Ids are assigned here (last id + 1, under that lock), so the chain has no gaps and the id is part of what
+is hashed.
 
 The trail is append-only in code: the ORM refuses to update or delete an `AuditEvent` (a mapper guard for
 flushes, a session guard for ORM bulk `update()`/`delete()`). Raw SQL can still change rows; that is what
@@ -24,11 +25,12 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import ORMExecuteState
 
-from lms.db import LmsSession, db, utcnow
+from lms.db import LmsSession, db, is_writing, utcnow
 from lms.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 0x50504C4D53  # arbitrary, fixed: "sop-lms audit chain"
+_HEAD = "sop_lms.audit_head"  # in Session.info: (the transaction, the last event it recorded)
 
 # Every stored column but `hash` itself; a test checks this against the table so a new column is not missed.
 HASHED_FIELDS = (
@@ -58,13 +60,9 @@ def record(
     reason: str = "",
 ) -> AuditEvent:
     """Add one event to the session; it is written when the caller commits, or not at all."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
-    last = db.session.execute(
-        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
+    previous = _head()
     event = AuditEvent(
-        id=last.id + 1 if last else 1,
+        id=previous[0] + 1 if previous else 1,
         occurred_at=utcnow(),
         actor_id=actor_id,
         action=action,
@@ -73,11 +71,30 @@ def record(
         # stored as the JSON it will read back as (tuples become lists, dates strings, keys strings)
         data=json.loads(json.dumps(data or {}, default=str, allow_nan=False)),
         reason=reason or "",
-        prev_hash=last.hash if last else GENESIS_HASH,
+        prev_hash=previous[1] if previous else GENESIS_HASH,
     )
     event.hash = event_hash(event)
     db.session.add(event)
+    db.session.info[_HEAD] = (db.session().get_transaction(), event)
     return event
+
+
+def _head() -> tuple[int, str] | None:
+    """The last event's id and hash, under the chain's lock. An event recorded earlier in this transaction
+    is the head (its hash read now, in case its caller re-hashed it), so a use case that records several
+    events locks and reads the chain once; otherwise take the lock and read the newest row."""
+    transaction, event = db.session.info.get(_HEAD, (None, None))
+    if transaction is not None and transaction is db.session().get_transaction():
+        return event.id, event.hash
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    elif dialect == "sqlite" and not is_writing():
+        raise RuntimeError("an audit event outside a use case's transaction could fork the chain on SQLite")
+    last = db.session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return (last.id, last.hash) if last else None
 
 
 class _EventFields(Protocol):

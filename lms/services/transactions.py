@@ -8,7 +8,9 @@ signature password counted towards the lock) says so by calling `commit_failure_
 
 Row locks and unique-constraint races make concurrent clicks on PostgreSQL behave like serial ones.
 
-SQLite needs none of this (every write transaction begins immediately and holds the database lock); on
+On SQLite the outermost boundary first ends the request's read snapshot (objects read before it are
+reloaded on use) and then begins a write transaction that takes the database lock up front and holds it
+until the boundary commits; the reads before and after it never lock. Row locks are then moot. On
 PostgreSQL a `SELECT ... FOR UPDATE` on the parent row makes the second request wait and then see what
 the first one wrote, instead of failing on a unique constraint.
 """
@@ -23,7 +25,7 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lms.db import db
+from lms.db import db, writing
 from lms.services.errors import InvalidInput
 
 T = TypeVar("T")
@@ -36,17 +38,24 @@ def transaction() -> Iterator[None]:
     """Commit on leaving, roll back on an error; inside another boundary, join it (the outermost decides)."""
     info = db.session.info
     depth = info.get(_DEPTH, 0)
+    if depth == 0 and db.session().in_transaction() and _on_sqlite():
+        db.session.commit()  # ends the read snapshot (writes nothing: use cases are the only writers)
     info[_DEPTH] = depth + 1
     try:
-        yield
-        if depth == 0:
-            db.session.commit()  # a failure here (a constraint at flush, a serialization error) rolls back
+        with writing():
+            yield
+            if depth == 0:
+                db.session.commit()  # a failure here (a constraint, a serialization error) rolls back
     except BaseException:
         if depth == 0:
             db.session.rollback()
         raise
     finally:
         info[_DEPTH] = depth
+
+
+def _on_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
 
 
 def transactional(function: Callable[P, T]) -> Callable[P, T]:

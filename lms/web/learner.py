@@ -100,7 +100,7 @@ def take_attempt(attempt_id: int) -> str | Response | tuple[str, int]:
     if request.method == "POST":
         try:
             given = parse_answers(request.form, attempts.present(attempt))
-            attempts.submit_attempt(current_user.id, attempt.id, given)
+            attempts.submit_attempt(current_user.id, attempt_id, given)
         except attempts.TimeUp as error:
             flash(error.message, "error")
             return redirect(
@@ -108,11 +108,11 @@ def take_attempt(attempt_id: int) -> str | Response | tuple[str, int]:
             )
         except Conflict as error:
             flash(error.message, "error")
-            return redirect(url_for("lms.learner.attempt_result", attempt_id=attempt.id))
+            return redirect(url_for("lms.learner.attempt_result", attempt_id=attempt_id))
         except (InvalidInput, ResponseError) as error:
             flash(str(error), "error")
             return _attempt_page(attempt, timer), 400
-        return redirect(url_for("lms.learner.attempt_result", attempt_id=attempt.id))
+        return redirect(url_for("lms.learner.attempt_result", attempt_id=attempt_id))
     return _attempt_page(attempt, timer)
 
 

@@ -119,8 +119,9 @@ def enrol_in_many(app: Flask, user_id: int, count: int, template_module_id: int)
     from lms.db import utcnow
     from lms.models import Lesson, Sop, User
     from lms.services.enrolments import create_enrolment
+    from lms.services.transactions import transaction
 
-    with app.app_context():
+    with app.app_context(), transaction():
         template = db.session.get(TrainingModule, template_module_id)
         person = db.session.get(User, user_id)
         start = db.session.scalar(select(func.count(Sop.id)))
@@ -141,4 +142,3 @@ def enrol_in_many(app: Flask, user_id: int, count: int, template_module_id: int)
             db.session.add(module)
             db.session.flush()
             create_enrolment(person, module, utcnow() + timedelta(days=14 + k), None, kind="individual")
-        db.session.commit()

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lms.db import db
 from lms.services import audit
+from lms.services.transactions import transaction
 from tests.conftest import login
 
 
@@ -25,11 +25,11 @@ def add_event(
     when: datetime | None = None,
 ) -> int:
     with app.app_context():
-        event = audit.record(action, entity_type, entity_id, data or {}, actor_id, reason)
-        if when is not None:  # back-dated, and re-hashed so the chain stays valid
-            event.occurred_at = when
-            event.hash = audit.event_hash(event)
-        db.session.commit()
+        with transaction():
+            event = audit.record(action, entity_type, entity_id, data or {}, actor_id, reason)
+            if when is not None:  # back-dated, and re-hashed so the chain stays valid
+                event.occurred_at = when
+                event.hash = audit.event_hash(event)
         return event.id
 
 
