@@ -20,7 +20,8 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     from lms.extension import SopLms
 
     instance_path = instance_path or os.environ.get("LMS_INSTANCE_PATH") or str(Path.cwd() / "instance")
-    app = Flask("lms", instance_path=instance_path)
+    # no app-level static route: sop-lms's blueprint serves its assets (versioned and compressed)
+    app = Flask("lms", instance_path=instance_path, static_folder=None)
     app.config.update(config or {})
     SopLms().init_app(app, url_prefix="")
     register_root(app)

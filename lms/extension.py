@@ -28,6 +28,7 @@ from lms.config import apply_defaults
 from lms.db import VERSION_TABLE, db, tune_sqlite
 from lms.schema import MIGRATIONS_DIR
 from lms.services.host_users import HostIdentity
+from lms.web import assets
 
 HostUserHook = Callable[[Any], HostIdentity | None]  # the host's current_user -> who they are to sop-lms
 PasswordHook = Callable[[Any, str], bool]  # (the host's current_user, password) -> is it theirs?
@@ -91,6 +92,7 @@ class SopLms:
         import lms.models  # noqa: F401  (register every table on the metadata)
 
         db.init_app(app)
+        assets.init_app(app)
         with app.app_context():
             tune_sqlite(db.engine)
         if "migrate" not in app.extensions:  # a host's own Flask-Migrate keeps `flask db` for its history

@@ -16,6 +16,7 @@ from lms.services.transactions import discard_uncommitted
 from lms.web import (
     admin,
     analytics,
+    assets,
     audit_trail,
     auth,
     learner,
@@ -49,6 +50,7 @@ def build_blueprint() -> Blueprint:
     bp.register_error_handler(HTTPException, render_http_error)
     bp.register_error_handler(ServiceError, render_service_error)
     bp.after_request(add_security_headers)
+    bp.after_request(assets.serve_asset)
     bp.context_processor(template_names)
     bp.add_app_template_filter(
         lambda answer, question_type: answer_to_text(question_type, answer), "answer_text"
@@ -65,6 +67,8 @@ def template_names() -> dict:
     keep their own `current_user` (the host's user, where sop-lms's is its own account)."""
     return {
         "csrf_token": generate_csrf,
+        "asset_url": assets.asset_url,
+        "plotly_url": assets.plotly_url,
         "answer_type": answer_type,
         "current_user": current_user,
         "hosted_login": hosted_login(),

@@ -24,6 +24,10 @@ def test_host_app_mounts_sop_lms_under_training(tmp_path) -> None:
     def host_home() -> str:
         return "the host's own home page"
 
+    @host.get("/report")
+    def host_report() -> str:
+        return "<p>a long page of the host's</p>" * 100
+
     SopLms(host, url_prefix="/training")
     with host.app_context():
         with db.engine.begin() as connection:
@@ -39,7 +43,7 @@ def test_host_app_mounts_sop_lms_under_training(tmp_path) -> None:
     login_page = client.get("/training/login")
     assert login_page.status_code == 200
     page = login_page.get_data(as_text=True)
-    assert 'href="/training/static/lms/app.css"' in page
+    assert 'href="/training/static/lms/app.css?v=' in page
     token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
     response = client.post(
         "/training/login",
@@ -50,8 +54,11 @@ def test_host_app_mounts_sop_lms_under_training(tmp_path) -> None:
     dashboard = client.get("/training/my/training", follow_redirects=True)
     assert dashboard.status_code == 200
     assert "My training" in dashboard.get_data(as_text=True)
-    with client.get("/training/static/lms/app.css") as stylesheet:
+    with client.get("/training/static/lms/app.css", headers={"Accept-Encoding": "gzip"}) as stylesheet:
         assert stylesheet.status_code == 200
+        assert stylesheet.headers["Content-Encoding"] == "gzip"
+    host_page = client.get("/report", headers={"Accept-Encoding": "gzip"})  # the host's: left as it was
+    assert "Content-Encoding" not in host_page.headers and b"host's" in host_page.data
     assert client.get("/my/training").status_code == 404
     with host.app_context():
         db.engine.dispose()
