@@ -137,6 +137,42 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo(f"  {role:<11} {email}")
 
 
+@lms_commands.command("seed-synthetic")
+@click.option("--learners", default=20_000, show_default=True, type=click.IntRange(1))
+@click.option("--sops", default=300, show_default=True, type=click.IntRange(1))
+@click.option("--responses", default=2_000_000, show_default=True, type=click.IntRange(10))
+@click.option("--roles", default=40, show_default=True, type=click.IntRange(1))
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option(
+    "--password",
+    default="synthetic-learner",
+    show_default=True,
+    help="The password every synthetic learner signs in with.",
+)
+def seed_synthetic_command(
+    learners: int, sops: int, responses: int, roles: int, seed: int, password: str
+) -> None:
+    """Fill an empty database with a large synthetic organisation (for benchmarks and load tests)."""
+    from lms import synthetic
+
+    size = synthetic.Size(learners=learners, sops=sops, responses=responses, roles=roles, seed=seed)
+    try:
+        with click.progressbar(
+            length=synthetic.estimated_rows(size), label="Writing rows", file=sys.stderr
+        ) as bar:
+            built = synthetic.build(size, password, bar.update)
+    except synthetic.NotEmpty as error:
+        raise click.ClickException(str(error)) from error
+    counts = built.rows
+    click.echo(
+        f"Wrote {built.total_rows:,} rows in {built.seconds:.1f} s ({built.rows_per_second:,.0f} rows/s): "
+        f"{counts.get('lms_user', 0)} learners, {counts.get('lms_sop', 0)} SOPs, "
+        f"{counts.get('lms_enrolment', 0)} enrolments, {counts.get('lms_attempt', 0)} attempts, "
+        f"{counts.get('lms_response', 0)} responses."
+    )
+    click.echo(f"Learners sign in as learner1@synthetic.example ... with the password {password!r}.")
+
+
 @lms_commands.group("audit")
 def audit_commands() -> None:
     """The tamper-evident audit trail."""

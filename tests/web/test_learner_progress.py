@@ -196,7 +196,7 @@ def test_timed_attempt_shows_a_server_computed_deadline(app, learner_client, tra
     )
     assert re.search(r"\(19 min \d\d s left|\(20 min 00 s left", page)
     assert 'aria-live="polite"' in page
-    assert re.search(r'<script src="[^"]*/static/lms/quiz-timer.js" defer></script>', page)
+    assert re.search(r'<script src="[^"]*/static/lms/quiz-timer.js\?v=[0-9a-f]{12}" defer></script>', page)
     with learner_client.get("/static/lms/quiz-timer.js") as script:
         assert script.status_code == 200
 
