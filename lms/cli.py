@@ -142,6 +142,11 @@ def seed_demo_command(if_empty: bool) -> None:
 @click.option("--sops", default=300, show_default=True, type=click.IntRange(1))
 @click.option("--responses", default=2_000_000, show_default=True, type=click.IntRange(10))
 @click.option("--roles", default=40, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--enrolments",
+    type=click.IntRange(1),
+    help="At least this many enrolments (not-started ones fill up to it), e.g. for export sizes.",
+)
 @click.option("--seed", default=7, show_default=True, type=int)
 @click.option(
     "--password",
@@ -150,12 +155,12 @@ def seed_demo_command(if_empty: bool) -> None:
     help="The password every synthetic learner signs in with.",
 )
 def seed_synthetic_command(
-    learners: int, sops: int, responses: int, roles: int, seed: int, password: str
+    learners: int, sops: int, responses: int, roles: int, enrolments: int | None, seed: int, password: str
 ) -> None:
     """Fill an empty database with a large synthetic organisation (for benchmarks and load tests)."""
     from lms import synthetic
 
-    size = synthetic.Size(learners=learners, sops=sops, responses=responses, roles=roles, seed=seed)
+    size = synthetic.Size(learners, sops, responses, roles, seed, enrolments)
     try:
         with click.progressbar(
             length=synthetic.estimated_rows(size), label="Writing rows", file=sys.stderr

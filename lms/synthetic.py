@@ -66,6 +66,7 @@ class Size:
     responses: int = 2_000_000
     roles: int = 40
     seed: int = 7
+    enrolments: int | None = None  # at least this many (not-started ones fill up), for export sizes
 
     @property
     def attempts(self) -> int:
@@ -121,7 +122,8 @@ def estimated_rows(size: Size) -> int:
     steps = sum(len(c.doc.steps) for c in demo_contents()) / len(demo_contents())
     per_sop = 1 + 1 + 8 + steps + 1 + 1 + 6 + 2 * steps
     return int(
-        size.roles
+        max(0, (size.enrolments or 0) - size.attempts)
+        + size.roles
         + size.learners * 2.1
         + size.sops * per_sop
         + size.attempts * 1.6
@@ -253,7 +255,15 @@ def _write_sops(
         tables["module"].append(
             {"id": s, "revision_id": s, "title": f"{code}: {title}"[:300], "status": "published"}
         )
-        tables["quiz"].append({"id": s, "module_id": s, "pass_mark": 80, "partial_credit": True})
+        tables["quiz"].append(
+            {
+                "id": s,
+                "module_id": s,
+                "pass_mark": 80,
+                "partial_credit": True,
+                "questions_per_attempt": QUESTIONS_PER_ATTEMPT,
+            }
+        )
         section_ids = {}
         for position, section in enumerate(doc.sections):
             ids["section"] += 1
@@ -367,6 +377,10 @@ def _write_training(
             first_pass[enrolment_id] = min(first_pass.get(enrolment_id, when), when)
     for user in rng.sample(range(1, size.learners + 1), size.learners // 5):  # assigned, not started
         enrolment_of.setdefault((user, rng.randrange(1, size.sops + 1)), len(enrolment_of) + 1)
+    wanted = min(size.enrolments or 0, size.learners * size.sops)
+    while len(enrolment_of) < wanted:
+        pair = (rng.randrange(1, size.learners + 1), rng.randrange(1, size.sops + 1))
+        enrolment_of.setdefault(pair, len(enrolment_of) + 1)
 
     assignments: dict[tuple[int, int], int] = {}
     enrolments = []

@@ -35,6 +35,10 @@ PASSWORD = "synthetic pass phrase"
 SOP_LMS = str(Path(sys.executable).parent / "sop-lms")
 
 
+def attempts_of_ten() -> bool:
+    return all(len(ids) == 10 for ids in db.session.scalars(select(Attempt.question_ids)))
+
+
 def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
@@ -64,6 +68,7 @@ def test_it_writes_what_it_says_with_real_content_and_the_app_can_insert_after(c
         assert person.id > 60
         role = accounts.create_job_role("Added after", "Lab")
         assert role.id > SMALL.roles
+        assert attempts_of_ten()
         with pytest.raises(NotEmpty, match="empty database"):
             build(SMALL, PASSWORD)
         assert _count(User) == 61  # the refusal wrote nothing
@@ -80,7 +85,11 @@ def test_the_command_shows_progress_and_reports_rows_per_second(tmp_path) -> Non
         flask_migrate.upgrade()
         db.engine.dispose()
     result = subprocess.run(
-        [SOP_LMS, "seed-synthetic", "--learners", "40", "--sops", "3", "--responses", "400", "--roles", "4"],
+        [
+            SOP_LMS,
+            "seed-synthetic",
+            *["--learners", "40", "--sops", "3", "--responses", "400", "--roles", "4", "--enrolments", "100"],
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -89,7 +98,9 @@ def test_the_command_shows_progress_and_reports_rows_per_second(tmp_path) -> Non
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "rows/s" in result.stdout and "400 responses" in result.stdout
+    assert (
+        "rows/s" in result.stdout and "400 responses" in result.stdout and "100 enrolments" in result.stdout
+    )
     assert "learner1@synthetic.example" in result.stdout
     again = subprocess.run(
         [SOP_LMS, "seed-synthetic", "--learners", "40", "--sops", "3", "--responses", "400"],
