@@ -45,9 +45,7 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -56,13 +54,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import flask_migrate  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
+from bench.common import log, postgres_database, sqlite_database  # noqa: E402
 from lms import create_app  # noqa: E402
 from lms.analytics import gap_queries, gaps, items, overview  # noqa: E402
 from lms.analytics.filters import ReportFilters  # noqa: E402
-from lms.config import normalise_database_url  # noqa: E402
 from lms.db import db  # noqa: E402
 from lms.models import (  # noqa: E402
     Assignment,
@@ -168,10 +165,6 @@ BARE_ITEM = (
     "GROUP BY r.question_id, ujr.job_role_id, CAST(r.value AS TEXT)",
 )
 LARGEST_QUIZ = "SELECT quiz_id FROM lms_attempt GROUP BY quiz_id ORDER BY COUNT(*) DESC, quiz_id LIMIT 1"
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # --- the synthetic organisation ------------------------------------------------------------------------
@@ -590,27 +583,6 @@ def measure(app, repeat: int) -> dict[str, float]:
 
 
 # --- backends ------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="sop-lms-bench-") as folder:
-        yield f"sqlite:///{folder}/bench.sqlite"
-
-
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    server = make_url(normalise_database_url(server_url))
-    name = f"sop_lms_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def run_backend(name: str, url: str, args: argparse.Namespace) -> dict:

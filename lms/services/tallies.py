@@ -10,8 +10,9 @@ two transactions never wait on each other in a cycle. `rebuild()` recomputes eve
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.db import db
@@ -23,16 +24,24 @@ def _add(table: Table, keys: Sequence[str], rows: Iterable[dict]) -> None:
     rows = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
     if not rows:
         return
-    dialect = db.session.get_bind().dialect.name
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(rows)
-    statement = statement.on_conflict_do_update(
+    db.session.execute(_upsert(table, tuple(keys), db.session.get_bind().dialect.name), rows)
+
+
+@cache
+def _upsert(table: Table, keys: tuple[str, ...], dialect: str):
+    """One row's upsert with bound parameters, sent once per row in one executemany: compiled once (a
+    multi-row VALUES statement is a new statement, compiled anew, for every number of rows)."""
+    columns = [*keys, "responses", "misses"]
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(
+        {name: bindparam(name) for name in columns}
+    )
+    return statement.on_conflict_do_update(
         index_elements=list(keys),
         set_={
             "responses": table.c.responses + statement.excluded.responses,
             "misses": table.c.misses + statement.excluded.misses,
         },
     )
-    db.session.execute(statement)
 
 
 def _role_ids(user_id: int) -> list[int]:

@@ -1,0 +1,98 @@
+"""What the benchmarks share: throwaway databases, an app on a synthetic organisation, the JSON last line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import flask_migrate  # noqa: E402
+from flask import Flask  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from lms import create_app  # noqa: E402
+from lms.config import normalise_database_url  # noqa: E402
+from lms.db import db  # noqa: E402
+
+SYNTHETIC_PASSWORD = "synthetic-learner"  # noqa: S105 - every learner of a throwaway benchmark database
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="sop-lms-bench-") as folder:
+        yield f"sqlite:///{folder}/bench.sqlite"
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A database of its own on the server, dropped at the end."""
+    server = make_url(normalise_database_url(server_url))
+    name = f"sop_lms_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def databases(pg_url: str | None, only: str | None) -> list[tuple[str, object]]:
+    """(backend name, database context) for SQLite and, when a server is given, PostgreSQL."""
+    found: list[tuple[str, object]] = [] if only == "postgresql" else [("sqlite", sqlite_database())]
+    if pg_url and only != "sqlite":
+        found.append(("postgresql", postgres_database(pg_url)))
+    elif only != "sqlite":
+        log("PostgreSQL not measured: pass --pg URL or set TEST_DATABASE_URL.")
+    return found
+
+
+@contextmanager
+def synthetic_app(url: str, size, password: str = SYNTHETIC_PASSWORD) -> Iterator[tuple[Flask, dict]]:
+    """An app on `url`, migrated and filled by `lms.synthetic.build`; yields it and what was written."""
+    from lms import synthetic
+
+    with tempfile.TemporaryDirectory(prefix="sop-lms-bench-instance-") as instance:
+        app = create_app(
+            {"TESTING": False, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url}, instance_path=instance
+        )
+        try:
+            with app.app_context():
+                flask_migrate.upgrade()
+                started = time.perf_counter()
+                built = synthetic.build(size, password)
+                with db.engine.connect() as fresh:  # planner statistics, as a maintained database has
+                    fresh.execute(text("ANALYZE"))
+                    fresh.commit()
+                log(
+                    f"  seeded {built.total_rows:,} rows in {time.perf_counter() - started:.1f} s "
+                    f"({built.rows_per_second:,.0f} rows/s)"
+                )
+            yield app, {"rows": built.rows, "seconds": round(built.seconds, 2)}
+        finally:
+            with app.app_context():
+                db.engine.dispose()
+
+
+def print_result(benchmark: str, ratios: dict, targets: dict, meets: bool, **extra) -> None:
+    print(
+        json.dumps(
+            {"benchmark": benchmark, "ratios": ratios, "targets": targets, "meets_targets": meets, **extra}
+        )
+    )
