@@ -53,14 +53,24 @@ def postgres_database(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def databases(pg_url: str | None, only: str | None) -> list[tuple[str, object]]:
-    """(backend name, database context) for SQLite and, when a server is given, PostgreSQL."""
-    found: list[tuple[str, object]] = [] if only == "postgresql" else [("sqlite", sqlite_database())]
+def backends(pg_url: str | None, only: str | None) -> list[str]:
+    """The backends to measure: SQLite, and PostgreSQL when a server is given."""
+    found = [] if only == "postgresql" else ["sqlite"]
     if pg_url and only != "sqlite":
-        found.append(("postgresql", postgres_database(pg_url)))
+        found.append("postgresql")
     elif only != "sqlite":
         log("PostgreSQL not measured: pass --pg URL or set TEST_DATABASE_URL.")
     return found
+
+
+def database(backend: str, pg_url: str | None):
+    """A fresh database on that backend (a context manager giving its URL)."""
+    return postgres_database(pg_url) if backend == "postgresql" else sqlite_database()
+
+
+def databases(pg_url: str | None, only: str | None) -> list[tuple[str, object]]:
+    """(backend name, database context) for each backend measured."""
+    return [(name, database(name, pg_url)) for name in backends(pg_url, only)]
 
 
 @contextmanager

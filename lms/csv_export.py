@@ -10,32 +10,40 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 BYTE_ORDER_MARK = "\ufeff"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"-\d+(?:\.\d+)?")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^-\d+(?:\.\d+)?")  # the report's SQL uses the same pattern (with a "$")
 
 
 def defuse_formula(value: str) -> str:
     """Stop a value like '=HYPERLINK(...)' from running as a formula when the file is opened. A plain
     number such as "-92.7" (a negative discrimination index) stays a number: it cannot run anything."""
-    if value[:1] not in _FORMULA_STARTS or _PLAIN_NUMBER.fullmatch(value):
+    if value[:1] not in FORMULA_STARTS or PLAIN_NUMBER.fullmatch(value):
         return value
     return "'" + value
 
 
 def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]], per_chunk: int = 1000) -> Iterator[str]:
-    """The mark, the header and every row, each cell as formula-safe text, as pieces of `per_chunk` rows:
-    a streamed response sends each as it comes, so memory stays flat however long the file."""
+    """The mark and the header (at once, before the first row is asked for: a download starts even while
+    the database still sorts), then every row, each cell as formula-safe text, in pieces of `per_chunk`
+    rows: a streamed response sends each as it comes, so memory stays flat however long the file."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BYTE_ORDER_MARK)
     writer.writerow(header)
+    yield _taken(buffer)
     for count, row in enumerate(rows, 1):
         writer.writerow([defuse_formula("" if value is None else str(value)) for value in row])
         if count % per_chunk == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+            yield _taken(buffer)
+    if buffer.tell():
+        yield _taken(buffer)
+
+
+def _taken(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def write_rows(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

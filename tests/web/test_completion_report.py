@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from lms.analytics import completion_report
 from lms.csv_export import csv_chunks, csv_text
+from lms.db import db, utcnow
+from lms.models import Enrolment, User
 from lms.services import accounts, enrolments, quiz_review
 from tests.conftest import PASSWORD, login
 from tests.web.helpers import LOTO, counted_statements
@@ -43,7 +47,7 @@ def line(app) -> dict:
 def test_csv_chunks_are_the_file_in_pieces() -> None:
     rows = [[f"person {i}", "=cmd|' /C calc'!A0" if i == 3 else i] for i in range(7)]
     chunks = list(csv_chunks(["name", "value"], rows, per_chunk=2))
-    assert len(chunks) == 4 and chunks[0].startswith("\ufeffname,value\r\n")
+    assert len(chunks) == 5 and chunks[0] == "\ufeffname,value\r\n"  # the header before any row
     assert "".join(chunks) == csv_text(["name", "value"], rows)
     assert "'=cmd" in "".join(chunks)  # still formula-safe
 
@@ -84,3 +88,41 @@ def test_the_page_takes_as_many_queries_for_many_rows_as_for_few(app, client, ma
         html = client.get("/reports/completion").get_data(as_text=True)
     assert "23 enrolments" in html
     assert 0 < len(many) == len(few) <= 6, many
+
+
+def test_the_file_is_the_same_bytes_whoever_writes_it(app, client, make_user, line) -> None:
+    """On PostgreSQL the database writes the CSV (COPY), on SQLite Python does: the same bytes either way,
+    formula-safe, one line per row, times in ISO 8601 with offset, scores rounded half up to one decimal."""
+    line["add"](4)
+    names = ['=HYPERLINK("http://x")', "-12.5", 'Line\nbreak, "quoted"', "Zoë Ångström"]
+    scores = [58.25, 41.666666666666664, 100.0, None]
+    with app.app_context():
+        people = db.session.scalars(select(User).where(User.id.in_(line["hired"])).order_by(User.id)).all()
+        for person, name, score in zip(people, names, scores, strict=True):
+            person.name = name
+            enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == person.id))
+            enrolment.score_percent = score
+            if score is not None:
+                enrolment.completed_at = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
+        db.session.commit()
+    login(client, make_user("compliance"))
+    with app.app_context():
+        now = utcnow()
+        expected = "".join(completion_report._written_chunks(now)).encode("utf-8")
+    body = client.get("/reports/completion.csv").get_data()
+    rows = {r["user"]: r for r in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))}
+    assert set(rows) == {'\'=HYPERLINK("http://x")', "-12.5", 'Line break, "quoted"', "Zoë Ångström"}
+    assert [rows[n]["score"] for n in ('\'=HYPERLINK("http://x")', "-12.5", 'Line break, "quoted"')] == [
+        "58.3",
+        "41.7",
+        "100.0",
+    ]
+    assert rows["Zoë Ångström"]["score"] == "" and rows["Zoë Ångström"]["completed_at"] == ""
+    assert rows["-12.5"]["completed_at"] == "2026-03-04T05:06:07+00:00"
+    assert body.count(b"\r\n") == 5 and b"\n" not in body.replace(b"\r\n", b"")
+    assert _without_status(body) == _without_status(expected)
+
+
+def _without_status(body: bytes) -> list[list[str]]:
+    """The rows but for the status, which depends on the moment each was computed (`now`)."""
+    return [row[:5] + row[6:] for row in csv.reader(io.StringIO(body.decode("utf-8-sig")))]

@@ -1,0 +1,233 @@
+"""Export benchmark (issue 12): the completion CSV at two sizes against the database's own CSV export of the
+same query, with peak memory and time to first byte, measured side by side.
+
+    .venv/bin/python bench/export.py [--quick] [--json] [--pg URL | TEST_DATABASE_URL]
+                                     [--only sqlite|postgresql] [--rows SMALL LARGE]
+
+For each size a synthetic organisation (`sop-lms seed-synthetic`, filled up with not-started enrolments to
+the row count wanted) is built in a database of its own. A child process (so its peak RSS is the export's,
+not the seeding's) signs in as a compliance officer and downloads `/reports/completion.csv` through the
+Flask test client, reading the streamed body as it comes; it reports the rows, the seconds, the time to the
+first byte and its peak resident memory while the download runs (sampled at every chunk; it includes the
+app and its libraries, loaded before the download starts). The reference runs the very SQL the report
+compiles to: on PostgreSQL `COPY (...) TO STDOUT WITH CSV` through psycopg, on SQLite the sqlite3 module
+and `csv.writer`. The header is sent before the query runs, so the first byte comes at once; the time to
+the first row (after the database has sorted the report) is reported beside it.
+Targets: rows/s at least 0.5x the reference's at both sizes; peak RSS at the large size under 200 MB and
+within 20% of the small size's; first byte within 1 s. The full sizes are 100,000 and 1,000,000 rows
+(about 10 minutes in all); `--quick` 10,000 and 100,000 (under a minute per backend): the same work per
+row, so the ratios compare, and the memory targets apply to both (what they test is that memory does not
+grow with the rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import backends, database, log, print_result, synthetic_app  # noqa: E402
+from lms import create_app  # noqa: E402
+from lms.analytics.completion_report import report_query  # noqa: E402
+from lms.db import db, utcnow  # noqa: E402
+from lms.synthetic import Size  # noqa: E402
+
+OFFICER_PASSWORD = "bench compliance officer"  # noqa: S105 - a throwaway account in a throwaway database
+TARGETS = {"rows_per_s": 0.5}
+RSS_LIMIT_MB = 200
+RSS_GROWTH = 1.2
+FIRST_BYTE_S = 1.0
+
+
+def organisation(rows: int) -> Size:
+    """An organisation whose completion report has about `rows` rows (one per enrolment and role)."""
+    learners = max(2_000, rows // 50)
+    return Size(learners=learners, sops=300, responses=min(200_000, rows), roles=40, enrolments=rows)
+
+
+# --- the child: one download through the app, its own memory ------------------------------------------
+
+
+def rss_mb() -> float:
+    """This process's resident memory now (Linux), in MB."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def child(url: str) -> None:
+    from lms.services import accounts
+
+    app = create_app(
+        {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url}, instance_path=os.environ["INSTANCE"]
+    )
+    with app.app_context():
+        email = "officer@bench.example"
+        if accounts.authenticate(email, OFFICER_PASSWORD) is None:
+            accounts.create_user(email, "Bench Officer", OFFICER_PASSWORD, "compliance")
+    client = app.test_client()
+    login = client.get("/login").get_data(as_text=True)
+    token = login.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    client.post("/login", data={"email": email, "password": OFFICER_PASSWORD, "csrf_token": token})
+    client.get("/reports/completion")  # warm: templates, the first connection
+    baseline = peak = rss_mb()
+    started = time.perf_counter()
+    response = client.get("/reports/completion.csv", buffered=False)
+    first_byte = first_row = None
+    lines = size = 0
+    for chunk in response.response:
+        if first_byte is None:
+            first_byte = time.perf_counter() - started
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+        if first_row is None and lines > 1:
+            first_row = time.perf_counter() - started
+        peak = max(peak, rss_mb())
+    seconds = time.perf_counter() - started
+    response.close()
+    assert response.status_code == 200, response.status_code
+    print(
+        json.dumps(
+            {
+                "rows": lines - 1,
+                "seconds": seconds,
+                "first_byte": first_byte,
+                "first_row": first_row,
+                "bytes": size,
+                "peak_rss_mb": peak,
+                "rss_before_mb": baseline,
+            }
+        )
+    )
+
+
+def download(url: str, instance: str) -> dict:
+    done = subprocess.run(  # noqa: S603 - this very script, with a URL it made
+        [sys.executable, __file__, "--child", url],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "INSTANCE": instance},
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"the download failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- the reference: the database's own CSV of the same query ----------------------------------------------
+
+
+def reference(app) -> tuple[int, float]:
+    with app.app_context():
+        dialect = db.engine.dialect
+        compiled = report_query(utcnow()).compile(dialect=dialect)
+        raw = db.engine.raw_connection()
+    try:
+        started = time.perf_counter()
+        if dialect.name == "postgresql":
+            rows = 0
+            with raw.cursor() as cursor:
+                statement = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv, HEADER)"
+                with cursor.copy(statement, compiled.params) as copy:
+                    for block in copy:
+                        rows += bytes(block).count(b"\n")
+            rows -= 1
+        else:
+            sink = _Discard()
+            writer = csv.writer(sink, lineterminator="\r\n")
+            cursor = raw.cursor()
+            cursor.execute(compiled.string, [compiled.params[name] for name in compiled.positiontup])
+            writer.writerow([column[0] for column in cursor.description])
+            rows = 0
+            for row in cursor:
+                writer.writerow(row)
+                rows += 1
+        return rows, time.perf_counter() - started
+    finally:
+        raw.close()
+
+
+class _Discard:
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def run_size(name: str, url: str, rows: int) -> dict:
+    with synthetic_app(url, organisation(rows)) as (app, _built):
+        with tempfile.TemporaryDirectory(prefix="sop-lms-bench-export-") as instance:
+            ours = download(url, instance)
+        theirs_rows, theirs_seconds = reference(app)
+    ours["rows_per_s"] = ours["rows"] / ours["seconds"]
+    ratio = ours["rows_per_s"] / (theirs_rows / theirs_seconds)
+    log(
+        f"  {name} {ours['rows']:,} rows: sop-lms {ours['seconds']:.2f} s "
+        f"({ours['rows_per_s']:,.0f} rows/s), "
+        f"first byte {ours['first_byte'] * 1000:.0f} ms, first row {ours['first_row'] * 1000:.0f} ms, "
+        f"peak RSS {ours['peak_rss_mb']:.0f} MB "
+        f"({ours['rss_before_mb']:.0f} MB before); reference {theirs_seconds:.2f} s for {theirs_rows:,} rows "
+        f"(x{ratio:.2f})"
+    )
+    return {**ours, "reference_rows": theirs_rows, "reference_seconds": theirs_seconds, "ratio": ratio}
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None and sys.argv[1:2] == ["--child"]:
+        child(sys.argv[2])
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--rows", type=int, nargs=2, metavar=("SMALL", "LARGE"))
+    parser.add_argument("--pg", default=os.environ.get("TEST_DATABASE_URL", "").strip() or None)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    small, large = args.rows or ((10_000, 100_000) if args.quick else (100_000, 1_000_000))
+    results: dict[str, dict] = {}
+    for name in backends(args.pg, args.only):
+        log(f"{name}:")
+        results[name] = {}
+        for label, rows in (("small", small), ("large", large)):
+            with database(name, args.pg) as url:  # a database of its own per size
+                results[name][label] = run_size(name, url, rows)
+    ratios, targets, checks = {}, {}, []
+    for name, sizes in results.items():
+        for label, found in sizes.items():
+            ratios[f"{name}.{label}.rows_per_s"] = round(found["ratio"], 3)
+            targets[f"{name}.{label}.rows_per_s"] = TARGETS["rows_per_s"]
+            checks.append(found["first_byte"] <= FIRST_BYTE_S)
+        growth = sizes["large"]["peak_rss_mb"] / sizes["small"]["peak_rss_mb"]
+        ratios[f"{name}.rss_growth"] = round(growth, 3)
+        checks += [growth <= RSS_GROWTH, sizes["large"]["peak_rss_mb"] < RSS_LIMIT_MB]
+    meets = all(ratios[k] >= v for k, v in targets.items()) and all(checks)
+    for key, value in ratios.items():
+        log(f"{key}: x{value:.2f}")
+    if args.json:
+        print_result(
+            "export",
+            ratios,
+            {**targets, **{f"{n}.rss_growth": RSS_GROWTH for n in results}},
+            meets,
+            peak_rss_mb={
+                n: {k: round(v["peak_rss_mb"], 1) for k, v in s.items()} for n, s in results.items()
+            },
+            first_byte_s={
+                n: {k: round(v["first_byte"], 3) for k, v in s.items()} for n, s in results.items()
+            },
+            rows={n: {k: v["rows"] for k, v in s.items()} for n, s in results.items()},
+            limits={"peak_rss_mb": RSS_LIMIT_MB, "first_byte_s": FIRST_BYTE_S},
+            quick=args.quick,
+        )
+    return 0 if meets else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
