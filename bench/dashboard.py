@@ -46,6 +46,7 @@ TARGETS = {"requests_per_s": 0.5}
 P99_LIMIT_MS = 100
 LEARNERS = 50
 SECRET = "bench-dashboard-secret"  # noqa: S105 - signs the throwaway sessions of this benchmark
+USER_AGENT = "sop-lms-bench"  # wrk's requests send the same
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 WRK_SCRIPT = r"""
@@ -54,12 +55,19 @@ for line in io.lines(os.getenv("COOKIES")) do cookies[#cookies + 1] = line end
 counter = 0
 request = function()
   counter = counter + 1
-  local headers = {["Cookie"] = cookies[(counter % #cookies) + 1]}
+  local headers = {["Cookie"] = cookies[(counter % #cookies) + 1], ["User-Agent"] = "sop-lms-bench"}
   return wrk.format("GET", "/my/training", headers)
 end
+not_ok = 0
+threads = {}
+setup = function(thread) table.insert(threads, thread) end
+response = function(status, headers, body)
+  if status ~= 200 then not_ok = not_ok + 1 end
+end
 done = function(summary, latency, requests)
+  for _, thread in ipairs(threads) do not_ok = not_ok + thread:get("not_ok") end
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.status + summary.errors.timeout
+    + summary.errors.status + summary.errors.timeout + not_ok
   io.write(string.format(
     "RESULT {\"requests\": %d, \"seconds\": %f, \"errors\": %d, \"p50\": %f, \"p95\": %f, \"p99\": %f}\n",
     summary.requests, summary.duration / 1e6, errors,
@@ -102,6 +110,7 @@ def sign_in(base: str, email: str) -> str:
     """A learner's session cookie, from the real sign-in form."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]  # the session is bound to it (strong protection)
     page = opener.open(f"{base}/login", timeout=30).read().decode()
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode({"email": email, "password": SYNTHETIC_PASSWORD, "csrf_token": token})
@@ -151,7 +160,8 @@ def run_backend(name: str, url: str, size: Size, args: argparse.Namespace) -> di
             learners = [f"learner{i}@synthetic.example" for i in range(1, LEARNERS + 1)]
             cookies = [sign_in(base, email) for email in learners]
             Path(cookies_file).write_text("\n".join(cookies) + "\n")
-            dashboard = urllib.request.Request(f"{base}/my/training", headers={"Cookie": cookies[0]})  # noqa: S310
+            headers = {"Cookie": cookies[0], "User-Agent": USER_AGENT}
+            dashboard = urllib.request.Request(f"{base}/my/training", headers=headers)  # noqa: S310
             with urllib.request.urlopen(dashboard, timeout=30) as page:  # noqa: S310 - our own server
                 body = page.read()
             if b"My training" not in body:

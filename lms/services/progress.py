@@ -10,7 +10,7 @@ from sqlalchemy import select
 from lms.db import db, utcnow
 from lms.models import Enrolment, Lesson, LessonProgress
 from lms.services import audit
-from lms.services.enrolments import enrolment_for, enrolments_for
+from lms.services.enrolments import enrolment_for
 from lms.services.errors import NotFound
 from lms.services.transactions import transactional
 
@@ -45,36 +45,6 @@ class EnrolmentProgress:
 
     def is_read(self, lesson: Lesson) -> bool:
         return lesson.id in self.read_at
-
-
-@dataclass(frozen=True)
-class Overview:
-    """A learner's dashboard: every enrolment soonest due first, with totals for the summary at the top."""
-
-    items: list[EnrolmentProgress]
-    now: datetime
-
-    @property
-    def completed(self) -> int:
-        return sum(1 for item in self.items if item.enrolment.status == "completed")
-
-    @property
-    def overdue(self) -> int:
-        return sum(1 for item in self.items if item.enrolment.display_status(self.now) == "overdue")
-
-    @property
-    def lessons_read(self) -> int:
-        return sum(item.read for item in self.items)
-
-    @property
-    def lessons_total(self) -> int:
-        return sum(item.total for item in self.items)
-
-
-def overview(user_id: int) -> Overview:
-    items = enrolments_for(user_id)
-    read = _read_at([item.id for item in items])
-    return Overview([EnrolmentProgress(item, read.get(item.id, {})) for item in items], utcnow())
 
 
 def progress_of(user_id: int, enrolment_id: int) -> EnrolmentProgress:

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from lms.forms.auth import ActionForm
 from lms.services import attempts, lessons, progress, signature_display, signatures, transcript
+from lms.services.dashboard import dashboard as dashboard_of
 from lms.services.errors import Conflict, InvalidInput
 from lms.web.access import signed_in
 from lms.web.answers import parse_answers
@@ -32,7 +33,7 @@ def build() -> Blueprint:
 
 @signed_in
 def dashboard() -> str:
-    return render_template("lms/learner/dashboard.html", overview=progress.overview(current_user.id))
+    return render_template("lms/learner/dashboard.html", overview=dashboard_of(current_user.id))
 
 
 @signed_in

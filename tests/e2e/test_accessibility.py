@@ -13,7 +13,8 @@ import pytest
 
 from lms.db import db, utcnow
 from lms.models import AttemptDeadline
-from lms.services import accounts, enrolments, progress, quiz_review, sop_import
+from lms.services import accounts, enrolments, quiz_review, sop_import
+from lms.services.dashboard import dashboard
 from tests.conftest import DEMO_SOPS, PASSWORD
 from tests.e2e.conftest import AXE
 from tests.e2e.test_learner_takes_quiz import answer_correctly
@@ -43,8 +44,8 @@ def people(live_app) -> dict[str, object]:
             module.id, quiz.pass_mark, quiz.questions_per_attempt, quiz.max_attempts, trainer.id, 30
         )
         enrolments.assign_module_to_role(module.id, role.id, 14, trainer.id)
-        enrolment = progress.overview(learner.id).items[0].enrolment
-        return {"module_id": module.id, "enrolment_id": enrolment.id, "learner_id": learner.id}
+        enrolment_id = dashboard(learner.id).cards[0].enrolment_id
+        return {"module_id": module.id, "enrolment_id": enrolment_id, "learner_id": learner.id}
 
 
 def sign_in(page, base: str, email: str) -> None:
@@ -180,7 +181,7 @@ def test_quiz_timer_counts_down_and_announces_five_minutes_left(browser, live_se
         learner = accounts.create_user("a11y.timer@e2e.example", "Tim Timer", PASSWORD, "learner")
         role = next(r for r in accounts.job_roles() if r.name == "On-call Engineer")
         accounts.add_to_job_role(learner.id, role.id)
-        enrolment_id = progress.overview(learner.id).items[0].enrolment.id
+        enrolment_id = dashboard(learner.id).cards[0].enrolment_id
     context = browser.new_context(viewport={"width": 375, "height": 740})
     page = context.new_page()
     page.set_default_timeout(15_000)

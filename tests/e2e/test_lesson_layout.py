@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from lms.services import accounts, enrolments, progress, quiz_review, sop_import
+from lms.services import accounts, enrolments, quiz_review, sop_import
+from lms.services.dashboard import dashboard
 from tests.conftest import PASSWORD
 from tests.e2e.test_accessibility import BLOCKING, axe_violations, sign_in
 
@@ -54,9 +55,9 @@ def lesson_url(live_app, live_server) -> str:
         module = sop_import.modules_of(revision.id)[0]
         quiz_review.publish(module.id, trainer.id)
         enrolments.assign_module_to_role(module.id, role.id, 14, trainer.id)
-        enrolment = progress.overview(learner.id).items[0].enrolment
+        enrolment_id = dashboard(learner.id).cards[0].enrolment_id
         position = next(i for i, lesson in enumerate(module.lessons) if lesson.title == "Procedure")
-        return f"{live_server}/my/training/{enrolment.id}/lessons/{position}"
+        return f"{live_server}/my/training/{enrolment_id}/lessons/{position}"
 
 
 def test_a_lesson_reads_like_the_sop_on_a_phone(browser, live_server, lesson_url, tmp_path_factory):
