@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from lms.db import db
 from lms.models import Lesson, Question, Quiz, Sop, SopRevision, SopRule, SopSection, SopStep, TrainingModule
@@ -230,12 +231,17 @@ def revision(revision_id: int) -> SopRevision:
     return found
 
 
-def list_sops(search: str = "") -> list[Sop]:
-    query = select(Sop).order_by(Sop.code)
+def list_sops(search: str = "", page: int = 1, per_page: int = 50):
+    """One page of SOPs by code, optionally filtered by code or title (a Flask-SQLAlchemy Pagination), each
+    with its revisions' labels and statuses loaded in one more query (never their documents)."""
+    revisions = selectinload(Sop.revisions).load_only(
+        SopRevision.label, SopRevision.status, SopRevision.sop_id
+    )
+    query = select(Sop).options(revisions).order_by(Sop.code)
     if search.strip():
         term = f"%{search.strip()}%"
         query = query.where(Sop.code.ilike(term) | Sop.title.ilike(term))
-    return list(db.session.scalars(query))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def modules_of(revision_id: int) -> list[TrainingModule]:

@@ -36,7 +36,7 @@ from lms.services.question_edit import answer_from_text, answer_to_text
 from lms.services.retraining import MODE_LABELS
 from lms.web.access import allow
 from lms.web.identity import current_user
-from lms.web.safety import form_status
+from lms.web.safety import form_status, page_number
 
 TRAINERS = ("trainer",)
 
@@ -70,7 +70,8 @@ def build() -> Blueprint:
 @allow(*TRAINERS)
 def sops() -> str:
     search = request.args.get("q", "")
-    return render_template("lms/trainer/sops.html", sops=sop_import.list_sops(search), search=search)
+    page = sop_import.list_sops(search, page_number(request.args.get("page")))
+    return render_template("lms/trainer/sops.html", page=page, search=search)
 
 
 @allow(*TRAINERS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from lms.services import accounts, enrolments, quiz_review
 from tests.conftest import login
 from tests.web.helpers import counted_statements, enrol_in_many, upload_sample
 
@@ -37,3 +38,47 @@ def test_a_learner_page_takes_the_same_queries_for_5_and_50_trainings(
     if page == "/my/training":
         assert html.count('class="card"') == 50 and "COPY-" in html
     assert 0 < len(fifty) == len(five) <= MAX_DASHBOARD_QUERIES, "\n".join(fifty)
+
+
+ORGANISATION_PAGES = [
+    ("trainer", "/sops"),
+    ("trainer", "/completion"),
+    ("trainer", "/analytics/quizzes"),
+    ("compliance", "/reports/completion"),
+    ("compliance", "/audit"),
+    ("compliance", "/analytics/"),
+    ("compliance", "/analytics/gaps"),
+    ("compliance", "/analytics/learners?status=overdue"),
+    ("admin", "/admin/users"),
+    ("admin", "/admin/job-roles"),
+]
+MAX_ORGANISATION_PAGE_QUERIES = 20
+
+
+@pytest.mark.parametrize(("app_role", "page"), ORGANISATION_PAGES)
+def test_an_organisation_page_takes_the_same_queries_for_5_and_50_people_and_trainings(
+    app, client, make_user, template_module, app_role, page
+) -> None:
+    """Trainer, compliance, analytics and admin pages: as many queries with 50 learners (each trained on the
+    role's SOP, one of them on 50 SOPs) as with 5."""
+    with app.app_context():
+        role_id = accounts.create_job_role("Scaled operators", "Plant").id
+        quiz_review.publish(template_module, None)
+        enrolments.assign_module_to_role(template_module, role_id, 14, None)
+    first = make_user("learner", [role_id])
+
+    def grow(count: int) -> None:
+        for _ in range(count - (1 if count == 5 else 0)):
+            make_user("learner", [role_id])
+        enrol_in_many(app, first.id, count, template_module)
+
+    grow(5)
+    with app.test_client() as viewer:
+        login(viewer, make_user(app_role))
+        assert viewer.get(page).status_code == 200  # warm-up
+        with counted_statements(app) as five:
+            assert viewer.get(page).status_code == 200
+        grow(45)
+        with counted_statements(app) as fifty:
+            assert viewer.get(page).status_code == 200
+    assert 0 < len(fifty) == len(five) <= MAX_ORGANISATION_PAGE_QUERIES, "\n".join(fifty)
