@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 PIP_QUIET ?= -q
 
-.PHONY: install run test lint format bench chromium libreoffice node_modules clean
+.PHONY: install run test lint format bench wrk chromium libreoffice node_modules clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,25 @@ run: install
 	@echo ""
 	@echo "sop-lms is serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(BIN)/sop-lms run --host $(HOST) --port $(PORT) --no-reload
+
+# The benchmarks, scaled down (`--quick`); each prints its ratios and a JSON line. The dashboard benchmark
+# drives gunicorn with wrk (Debian's package), installed here like chromium. PostgreSQL is measured too when
+# TEST_DATABASE_URL is set. Full sizes: run a script without --quick (see the README's Performance section).
+BENCH_QUICK := submit export dashboard analytics
+
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's wrk for the dashboard benchmark..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	      || echo "WARNING: could not install wrk: bench/dashboard.py will refuse to run"; \
+	  else \
+	    echo "WARNING: wrk is missing and this is not root: bench/dashboard.py will refuse to run"; \
+	  fi; \
+	fi
+
+bench: install wrk
+	@for name in $(BENCH_QUICK); do echo "== bench/$$name.py --quick"; $(BIN)/python bench/$$name.py --quick --json | tail -1; done
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root), otherwise the
 # browser tests are skipped and the summary says so.

@@ -33,8 +33,10 @@ from sqlalchemy import (
 )
 
 from lms.analytics.completion import completion_select
+from lms.analytics.filters import ReportFilters
 from lms.csv_export import BYTE_ORDER_MARK, FORMULA_STARTS, PLAIN_NUMBER, csv_chunks
 from lms.db import db, utcnow
+from lms.models.enrolment import status_expression
 from lms.paging import Page, clamp_page
 
 REPORT_COLUMNS = (
@@ -58,8 +60,16 @@ def _ordered(query: Select) -> Select:
     return query.order_by(columns.user, columns.sop_code, columns.job_role, columns.enrolment_id)
 
 
-def report_query(now: datetime | None = None) -> Select:
-    return _ordered(completion_select(now=now or utcnow(), every_enrolment=True))
+def _matching(now: datetime, filters: ReportFilters | None, status: str | None) -> Select:
+    """The report's rows for the filters (SOP, job role, department, due dates) and display status."""
+    query = completion_select(filters, now=now, every_enrolment=True)
+    return query.where(status_expression(now) == status) if status else query
+
+
+def report_query(
+    now: datetime | None = None, filters: ReportFilters | None = None, status: str | None = None
+) -> Select:
+    return _ordered(_matching(now or utcnow(), filters, status))
 
 
 _ONE_LINE = str.maketrans("\r\n", "  ")
@@ -100,27 +110,33 @@ def _as_dict(row: Row) -> dict[str, str]:
     return dict(zip(REPORT_COLUMNS, _cells(row), strict=True))
 
 
-def _streamed(now: datetime | None) -> Iterator[Row]:
+def _streamed(now: datetime | None, filters: ReportFilters | None, status: str | None) -> Iterator[Row]:
     """The report's rows, a batch at a time; the query runs when the first row is asked for."""
-    query = report_query(now).execution_options(yield_per=STREAM_BATCH)
+    query = report_query(now, filters, status).execution_options(yield_per=STREAM_BATCH)
     yield from db.session.connection().execute(query)
 
 
-def report_rows(now: datetime | None = None) -> Iterator[dict[str, str]]:
+def report_rows(
+    now: datetime | None = None, filters: ReportFilters | None = None, status: str | None = None
+) -> Iterator[dict[str, str]]:
     """Every row of the report, streamed from the database a batch at a time."""
-    for row in _streamed(now):
+    for row in _streamed(now, filters, status):
         yield _as_dict(row)
 
 
-def report_csv_chunks(now: datetime | None = None) -> Iterator[str | bytes]:
+def report_csv_chunks(
+    now: datetime | None = None, filters: ReportFilters | None = None, status: str | None = None
+) -> Iterator[str | bytes]:
     """The report as the CSV compliance officers download, in pieces for a streamed response."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return _copied_chunks(now or utcnow())
-    return _written_chunks(now)
+        return _copied_chunks(now or utcnow(), filters, status)
+    return _written_chunks(now, filters, status)
 
 
-def _written_chunks(now: datetime | None) -> Iterator[str]:
-    return csv_chunks(REPORT_COLUMNS, map(_cells, _streamed(now)))
+def _written_chunks(
+    now: datetime | None, filters: ReportFilters | None = None, status: str | None = None
+) -> Iterator[str]:
+    return csv_chunks(REPORT_COLUMNS, map(_cells, _streamed(now, filters, status)))
 
 
 # --- PostgreSQL writes the file ---------------------------------------------------------------------
@@ -138,10 +154,10 @@ def _sql_time(value: ColumnElement) -> ColumnElement:
     return func.to_char(func.timezone("UTC", value), 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')
 
 
-def report_cells(now: datetime) -> Select:
+def report_cells(now: datetime, filters: ReportFilters | None = None, status: str | None = None) -> Select:
     """The report's rows as the CSV's cells, in its order, computed by PostgreSQL. Empty cells are NULL:
     COPY writes NULL as nothing and an empty string as `""`."""
-    rows = completion_select(now=now, every_enrolment=True).subquery()
+    rows = _matching(now, filters, status).subquery()
     cells = [
         _sql_text(rows.c.user),
         _sql_text(rows.c.email),
@@ -159,12 +175,12 @@ def report_cells(now: datetime) -> Select:
     return query.order_by(rows.c.user, rows.c.sop_code, rows.c.job_role, rows.c.enrolment_id)
 
 
-def _copied_chunks(now: datetime) -> Iterator[bytes]:
+def _copied_chunks(now: datetime, filters: ReportFilters | None, status: str | None) -> Iterator[bytes]:
     """The CSV from `COPY (report_cells) TO STDOUT`, with the byte-order mark, the header and CRLF line
     ends that `csv_chunks` writes (no cell holds a line break, so every LF ends a row)."""
     header = BYTE_ORDER_MARK + ",".join(REPORT_COLUMNS) + "\r\n"
     yield header.encode("utf-8")
-    compiled = report_cells(now).compile(
+    compiled = report_cells(now, filters, status).compile(
         dialect=db.session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
     )
     statement = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)"
@@ -181,13 +197,20 @@ def _copied_chunks(now: datetime) -> Iterator[bytes]:
     yield b"".join(pending).replace(b"\n", b"\r\n")
 
 
-def report_page(page: int = 1, per_page: int = PER_PAGE, now: datetime | None = None) -> tuple[Page, int]:
-    """One page of the report, and how many job roles the whole report covers."""
-    query = report_query(now)
-    rows = query.subquery()
+def report_page(
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    now: datetime | None = None,
+    filters: ReportFilters | None = None,
+    status: str | None = None,
+) -> tuple[Page, int]:
+    """One page of the report, and how many job roles the rows it filters cover."""
+    now = now or utcnow()
+    matching = _matching(now, filters, status)
+    rows = matching.subquery()
     total, roles = (
         db.session.connection().execute(select(func.count(), func.count(distinct(rows.c.job_role_id)))).one()
     )
     page = clamp_page(page, total, per_page)
-    found = db.session.connection().execute(query.limit(per_page).offset((page - 1) * per_page))
+    found = db.session.connection().execute(_ordered(matching).limit(per_page).offset((page - 1) * per_page))
     return Page([_as_dict(row) for row in found], page, per_page, total), roles

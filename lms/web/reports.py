@@ -6,7 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
 from lms.analytics import completion_report
+from lms.analytics.completion import STATUS_LABELS
+from lms.analytics.filters import ReportFilters, parse_filters
+from lms.analytics.gaps import filter_options
 from lms.db import utcnow
+from lms.models.enrolment import DISPLAY_STATUSES
 from lms.web.access import allow
 from lms.web.safety import page_number
 
@@ -20,17 +24,42 @@ def build() -> Blueprint:
     return bp
 
 
+def _report_filters() -> tuple[ReportFilters, str | None, list[str]]:
+    """The filters of the query string, the status among them; what could not be read is explained."""
+    filters, errors = parse_filters(request.args)
+    status = (request.args.get("status") or "").strip() or None
+    if status is not None and status not in DISPLAY_STATUSES:
+        errors.append(f"Ignored the status filter: “{status[:40]}” is not a status.")
+        status = None
+    return filters, status, errors
+
+
 @allow(*READERS)
 def completion() -> str:
-    page, roles = completion_report.report_page(page_number(request.args.get("page")))
-    return render_template("lms/reports/completion.html", page=page, roles=roles)
+    filters, status, errors = _report_filters()
+    page, roles = completion_report.report_page(
+        page_number(request.args.get("page")), filters=filters, status=status
+    )
+    args = {**filters.as_args(), **({"status": status} if status else {})}
+    return render_template(
+        "lms/reports/completion.html",
+        page=page,
+        roles=roles,
+        filters=filters,
+        status=status,
+        errors=errors,
+        args=args,
+        options=filter_options(),
+        statuses=[(name, STATUS_LABELS.get(name, name.replace("_", " "))) for name in DISPLAY_STATUSES],
+    )
 
 
 @allow(*READERS)
 def completion_csv() -> Response:
     now = utcnow()
+    filters, status, _errors = _report_filters()
     return Response(
-        stream_with_context(completion_report.report_csv_chunks(now)),
+        stream_with_context(completion_report.report_csv_chunks(now, filters, status)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="completion-{now:%Y%m%dT%H%MZ}.csv"'},
     )

@@ -126,3 +126,34 @@ def test_the_file_is_the_same_bytes_whoever_writes_it(app, client, make_user, li
 def _without_status(body: bytes) -> list[list[str]]:
     """The rows but for the status, which depends on the moment each was computed (`now`)."""
     return [row[:5] + row[6:] for row in csv.reader(io.StringIO(body.decode("utf-8-sig")))]
+
+
+def test_the_page_and_the_csv_filter_on_the_server(app, client, make_user, line) -> None:
+    line["add"](3)
+    with app.app_context():
+        other = accounts.create_job_role("Office", "Admin").id
+        office = make_user("learner", [other])
+        late = db.session.scalar(select(Enrolment).where(Enrolment.user_id == line["hired"][0]))
+        late.due_at = utcnow().replace(year=2020)
+        db.session.commit()
+    login(client, make_user("compliance"))
+    overdue = client.get("/reports/completion?status=overdue").get_data(as_text=True)
+    assert "1 enrolments across 1 job roles match these filters" in overdue and "Operator 001" in overdue
+    assert "Operator 002" not in overdue
+    by_role = client.get("/reports/completion?role=" + str(other)).get_data(as_text=True)
+    assert "No enrolment matches these filters." in by_role and office.name not in by_role  # nothing assigned
+    csv_link = 'href="/reports/completion.csv?status=overdue"'
+    assert csv_link in overdue.replace("&amp;", "&")
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/reports/completion.csv?status=overdue").get_data(as_text=True).lstrip("\ufeff")
+            )
+        )
+    )
+    assert [(r["user"], r["status"]) for r in rows] == [("Operator 001", "overdue")]
+    waiting = client.get("/reports/completion?department=Plant&status=not_started").get_data(as_text=True)
+    assert "2 enrolments across 1 job roles match these filters" in waiting
+    wrong = client.get("/reports/completion?status=bogus&role=x").get_data(as_text=True)
+    assert "Ignored the status filter" in wrong and "Ignored the job role filter" in wrong
+    assert "3 enrolments across 1 job roles." in wrong  # nothing filtered: the three operators
