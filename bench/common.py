@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +32,8 @@ from lms.config import normalise_database_url  # noqa: E402
 from lms.db import db  # noqa: E402
 
 SYNTHETIC_PASSWORD = "synthetic-learner"  # noqa: S105 - every learner of a throwaway benchmark database
+USER_AGENT = "sop-lms-bench"  # sessions are bound to it (Flask-Login's strong protection)
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 
 def log(message: str) -> None:
@@ -98,6 +107,48 @@ def synthetic_app(url: str, size, password: str = SYNTHETIC_PASSWORD) -> Iterato
         finally:
             with app.app_context():
                 db.engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app_path: str, env: dict[str, str], workers: int):
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own gunicorn, our own arguments
+        [GUNICORN, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_path],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def sign_in(base: str, email: str, password: str) -> str:
+    """A session cookie from the real sign-in form (bound to `USER_AGENT`: send it with the cookie)."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]  # the session is bound to it (strong protection)
+    page = opener.open(f"{base}/login", timeout=30).read().decode()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
+    opener.open(f"{base}/login", data=form.encode(), timeout=30).read()
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
 def print_result(benchmark: str, ratios: dict, targets: dict, meets: bool, **extra) -> None:

@@ -23,21 +23,27 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import SYNTHETIC_PASSWORD, backends, database, log, print_result, synthetic_app  # noqa: E402
+from bench.common import (  # noqa: E402
+    SYNTHETIC_PASSWORD,
+    USER_AGENT,
+    backends,
+    database,
+    gunicorn,
+    log,
+    print_result,
+    sign_in,
+    synthetic_app,
+)
 from lms.synthetic import Size  # noqa: E402
 
 FULL = Size()
@@ -46,8 +52,6 @@ TARGETS = {"requests_per_s": 0.5}
 P99_LIMIT_MS = 100
 LEARNERS = 50
 SECRET = "bench-dashboard-secret"  # noqa: S105 - signs the throwaway sessions of this benchmark
-USER_AGENT = "sop-lms-bench"  # wrk's requests send the same
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 WRK_SCRIPT = r"""
 cookies = {}
@@ -74,48 +78,6 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(app_path: str, env: dict[str, str], workers: int):
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 - our own gunicorn, our own arguments
-        [GUNICORN, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_path],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(30)
-
-
-def sign_in(base: str, email: str) -> str:
-    """A learner's session cookie, from the real sign-in form."""
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    opener.addheaders = [("User-Agent", USER_AGENT)]  # the session is bound to it (strong protection)
-    page = opener.open(f"{base}/login", timeout=30).read().decode()
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"email": email, "password": SYNTHETIC_PASSWORD, "csrf_token": token})
-    opener.open(f"{base}/login", data=form.encode(), timeout=30).read()
-    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
 def wrk(base: str, cookies_file: str, connections: int, seconds: int) -> dict:
@@ -158,7 +120,7 @@ def run_backend(name: str, url: str, size: Size, args: argparse.Namespace) -> di
         cookies_file = str(Path(instance) / "cookies.txt")
         with gunicorn("wsgi:app", env, args.workers) as base:
             learners = [f"learner{i}@synthetic.example" for i in range(1, LEARNERS + 1)]
-            cookies = [sign_in(base, email) for email in learners]
+            cookies = [sign_in(base, email, SYNTHETIC_PASSWORD) for email in learners]
             Path(cookies_file).write_text("\n".join(cookies) + "\n")
             headers = {"Cookie": cookies[0], "User-Agent": USER_AGENT}
             dashboard = urllib.request.Request(f"{base}/my/training", headers=headers)  # noqa: S310
