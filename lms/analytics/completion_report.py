@@ -26,7 +26,6 @@ from sqlalchemy import (
     String,
     case,
     cast,
-    distinct,
     func,
     literal,
     select,
@@ -60,9 +59,12 @@ def _ordered(query: Select) -> Select:
     return query.order_by(columns.user, columns.sop_code, columns.job_role, columns.enrolment_id)
 
 
-def _matching(now: datetime, filters: ReportFilters | None, status: str | None) -> Select:
-    """The report's rows for the filters (SOP, job role, department, due dates) and display status."""
-    query = completion_select(filters, now=now, every_enrolment=True)
+def _matching(
+    now: datetime, filters: ReportFilters | None, status: str | None, detail: bool = True
+) -> Select:
+    """The report's rows for the filters (SOP, job role, department, due dates) and display status;
+    without `detail`, only what counting them needs (the same rows, fewer joins)."""
+    query = completion_select(filters, now=now, every_enrolment=True, detail=detail)
     return query.where(status_expression(now) == status) if status else query
 
 
@@ -204,13 +206,18 @@ def report_page(
     filters: ReportFilters | None = None,
     status: str | None = None,
 ) -> tuple[Page, int]:
-    """One page of the report, and how many job roles the rows it filters cover."""
+    """One page of the report, and how many job roles the rows it filters cover. The rows are counted per
+    role (a hash aggregate: at a million rows a COUNT DISTINCT sorts them all), without the joins only the
+    page needs; the page comes in name order from the index on people's names."""
     now = now or utcnow()
-    matching = _matching(now, filters, status)
-    rows = matching.subquery()
-    total, roles = (
-        db.session.connection().execute(select(func.count(), func.count(distinct(rows.c.job_role_id)))).one()
+    counted = _matching(now, filters, status, detail=False).subquery()
+    per_role = db.session.connection().execute(
+        select(counted.c.job_role_id, func.count()).group_by(counted.c.job_role_id)
     )
+    groups = per_role.all()
+    total = sum(count for _role, count in groups)
+    roles = sum(1 for role, _count in groups if role is not None)
     page = clamp_page(page, total, per_page)
-    found = db.session.connection().execute(_ordered(matching).limit(per_page).offset((page - 1) * per_page))
+    query = _ordered(_matching(now, filters, status)).limit(per_page).offset((page - 1) * per_page)
+    found = db.session.connection().execute(query)
     return Page([_as_dict(row) for row in found], page, per_page, total), roles

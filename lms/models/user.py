@@ -26,7 +26,7 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)  # reports list people in name order
     password_hash: Mapped[str] = mapped_column(String(255))
     app_role: Mapped[str] = mapped_column(String(20), default="learner")
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -50,7 +50,7 @@ def completion() -> str:
         errors=errors,
         args=args,
         options=filter_options(),
-        statuses=[(name, STATUS_LABELS.get(name, name.replace("_", " "))) for name in DISPLAY_STATUSES],
+        status_choices=[(name, STATUS_LABELS.get(name, name.replace("_", " "))) for name in DISPLAY_STATUSES],
     )
 
 
