@@ -31,11 +31,11 @@ from sqlalchemy import (
     select,
 )
 
-from lms.analytics.completion import completion_select
+from lms.analytics.completion import STATUS_LABELS, completion_select
 from lms.analytics.filters import ReportFilters
 from lms.csv_export import BYTE_ORDER_MARK, FORMULA_STARTS, PLAIN_NUMBER, csv_chunks
 from lms.db import db, utcnow
-from lms.models.enrolment import status_expression
+from lms.models.enrolment import DISPLAY_STATUSES, status_expression
 from lms.paging import Page, clamp_page
 
 REPORT_COLUMNS = (
@@ -52,6 +52,11 @@ REPORT_COLUMNS = (
 STREAM_BATCH = 2000  # rows fetched from the database at a time
 PER_PAGE = 100
 COPY_CHUNK_BYTES = 64 * 1024
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """The statuses a reader may filter the report by: (value, label)."""
+    return [(name, STATUS_LABELS.get(name, name.replace("_", " "))) for name in DISPLAY_STATUSES]
 
 
 def _ordered(query: Select) -> Select:

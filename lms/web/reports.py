@@ -6,11 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
 from lms.analytics import completion_report
-from lms.analytics.completion import STATUS_LABELS
 from lms.analytics.filters import ReportFilters, parse_filters
 from lms.analytics.gaps import filter_options
 from lms.db import utcnow
-from lms.models.enrolment import DISPLAY_STATUSES
 from lms.web.access import allow
 from lms.web.safety import page_number
 
@@ -28,7 +26,7 @@ def _report_filters() -> tuple[ReportFilters, str | None, list[str]]:
     """The filters of the query string, the status among them; what could not be read is explained."""
     filters, errors = parse_filters(request.args)
     status = (request.args.get("status") or "").strip() or None
-    if status is not None and status not in DISPLAY_STATUSES:
+    if status is not None and status not in dict(completion_report.status_choices()):
         errors.append(f"Ignored the status filter: “{status[:40]}” is not a status.")
         status = None
     return filters, status, errors
@@ -50,7 +48,7 @@ def completion() -> str:
         errors=errors,
         args=args,
         options=filter_options(),
-        status_choices=[(name, STATUS_LABELS.get(name, name.replace("_", " "))) for name in DISPLAY_STATUSES],
+        status_choices=completion_report.status_choices(),
     )
 
 
