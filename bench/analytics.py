@@ -43,7 +43,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -53,11 +52,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import flask_migrate  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bench.common import log, postgres_database, sqlite_database  # noqa: E402
-from lms import create_app  # noqa: E402
+from bench.common import log, migrated_app, postgres_database, sqlite_database  # noqa: E402
 from lms.analytics import gap_queries, gaps, items, overview  # noqa: E402
 from lms.analytics.filters import ReportFilters  # noqa: E402
 from lms.db import db  # noqa: E402
@@ -586,18 +583,10 @@ def measure(app, repeat: int) -> dict[str, float]:
 
 
 def run_backend(name: str, url: str, args: argparse.Namespace) -> dict:
-    with tempfile.TemporaryDirectory(prefix="sop-lms-bench-instance-") as instance:
-        app = create_app(
-            {"TESTING": False, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url}, instance_path=instance
-        )
-        try:
-            with app.app_context():
-                flask_migrate.upgrade()
-                size = build_organisation(args)
-            seconds = measure(app, args.repeat)
-        finally:
-            with app.app_context():
-                db.engine.dispose()
+    with migrated_app(url) as app:
+        with app.app_context():
+            size = build_organisation(args)
+        seconds = measure(app, args.repeat)
     ratios = {
         "gap_aggregate": seconds["gap_aggregate"] / seconds["bare_step_role"],
         "gap_report": seconds["gap_report"] / seconds["bare_both"],

@@ -78,37 +78,30 @@ def test_it_writes_what_it_says_with_real_content_and_the_app_can_insert_after(c
     assert "SYN-" in page
 
 
+def seed_synthetic(url: str, instance: Path, *more: str) -> subprocess.CompletedProcess[str]:
+    """`sop-lms seed-synthetic` of 40 learners, 3 SOPs and 400 responses, run as a newcomer would run it."""
+    return subprocess.run(
+        [SOP_LMS, "seed-synthetic", "--learners", "40", "--sops", "3", "--responses", "400", *more],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, "LMS_INSTANCE_PATH": str(instance)},
+        check=False,
+    )
+
+
 def test_the_command_shows_progress_and_reports_rows_per_second(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'synthetic.sqlite'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"}, str(tmp_path))
     with app.app_context():
         flask_migrate.upgrade()
         db.engine.dispose()
-    result = subprocess.run(
-        [
-            SOP_LMS,
-            "seed-synthetic",
-            *["--learners", "40", "--sops", "3", "--responses", "400", "--roles", "4", "--enrolments", "100"],
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url, "LMS_INSTANCE_PATH": str(tmp_path)},
-        check=False,
-    )
+    result = seed_synthetic(url, tmp_path, "--roles", "4", "--enrolments", "100")
     assert result.returncode == 0, result.stderr
     assert (
         "rows/s" in result.stdout and "400 responses" in result.stdout and "100 enrolments" in result.stdout
     )
     assert "learner1@synthetic.example" in result.stdout
-    again = subprocess.run(
-        [SOP_LMS, "seed-synthetic", "--learners", "40", "--sops", "3", "--responses", "400"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url, "LMS_INSTANCE_PATH": str(tmp_path)},
-        check=False,
-    )
+    again = seed_synthetic(url, tmp_path)
     assert again.returncode != 0 and "empty database" in again.stderr
