@@ -11,7 +11,9 @@ from typing import Any, TextIO
 
 BYTE_ORDER_MARK = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"^-\d+(?:\.\d+)?")  # the report's SQL uses the same pattern (with a "$")
+# The report's SQL uses the same pattern (with a "$"), so it names ASCII digits: what \\d matches differs
+# between Python (every Unicode digit) and PostgreSQL (its locale).
+PLAIN_NUMBER = re.compile(r"^-[0-9]+(?:\.[0-9]+)?")
 
 
 def defuse_formula(value: str) -> str:

@@ -146,7 +146,7 @@ def build(size: Size, password: str, progress: Callable[[int], None] = lambda ro
     with transaction():
         _write(size, password, _Writer(built, progress), built)
         tallies.rebuild()  # the rows went in past the services that keep the tallies current
-    _move_sequences()
+        _move_sequences()
     built.seconds = time.perf_counter() - started
     return built
 
@@ -383,18 +383,26 @@ def _write_training(
         enrolment_of.setdefault(pair, len(enrolment_of) + 1)
 
     assignments: dict[tuple[int, int], int] = {}
-    enrolments = []
-    for (user, sop), enrolment_id in enrolment_of.items():
-        assignment = assignments.setdefault((role_of[user][0], sop), len(assignments) + 1)
-        started = enrolment_id in numbers
-        completed = first_pass.get(enrolment_id)
-        enrolments.append(
-            {
+    for user, sop in enrolment_of:
+        assignments.setdefault((role_of[user][0], sop), len(assignments) + 1)
+    out.insert(
+        Assignment.__table__,
+        (
+            {"id": i, "sop_id": sop, "module_id": sop, "job_role_id": role, "due_days": 14, "created_at": now}
+            for (role, sop), i in assignments.items()
+        ),
+    )
+
+    def enrolment_rows() -> Iterator[dict]:  # in id order (ids were given in insertion order), one at a time
+        for (user, sop), enrolment_id in enrolment_of.items():
+            started = enrolment_id in numbers
+            completed = first_pass.get(enrolment_id)
+            yield {
                 "id": enrolment_id,
                 "user_id": user,
                 "module_id": sop,
                 "revision_id": sop,
-                "assignment_id": assignment,
+                "assignment_id": assignments[(role_of[user][0], sop)],
                 "status": "completed" if completed else ("in_progress" if started else "assigned"),
                 "assigned_at": now - timedelta(days=400 if started else 20),
                 "due_at": now + timedelta(days=rng.randint(-60, 30)),
@@ -403,16 +411,8 @@ def _write_training(
                 "completion": "quiz",
                 "cycle": 1,
             }
-        )
-    out.insert(
-        Assignment.__table__,
-        (
-            {"id": i, "sop_id": sop, "module_id": sop, "job_role_id": role, "due_days": 14, "created_at": now}
-            for (role, sop), i in assignments.items()
-        ),
-    )
-    out.insert(Enrolment.__table__, sorted(enrolments, key=lambda e: e["id"]))
-    del enrolments
+
+    out.insert(Enrolment.__table__, enrolment_rows())
 
     def attempt_rows() -> Iterator[dict]:
         for attempt_id, (enrolment_id, user, sop, number, percent, when) in enumerate(plans, 1):
@@ -471,13 +471,12 @@ def _move_sequences() -> None:
     1, and the application's next insert would collide)."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    with transaction():
-        for table in db.metadata.sorted_tables:
-            if "id" not in table.c or not table.c.id.primary_key or table.c.id.autoincrement is False:
-                continue
-            sequence = db.session.scalar(
-                text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}
-            )
-            if sequence:
-                past = select(func.coalesce(func.max(table.c.id), 0) + 1).scalar_subquery()
-                db.session.execute(select(func.setval(sequence, past, False)))
+    for table in db.metadata.sorted_tables:
+        if "id" not in table.c or not table.c.id.primary_key or table.c.id.autoincrement is False:
+            continue
+        sequence = db.session.scalar(
+            text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}
+        )
+        if sequence:
+            past = select(func.coalesce(func.max(table.c.id), 0) + 1).scalar_subquery()
+            db.session.execute(select(func.setval(sequence, past, False)))

@@ -10,7 +10,7 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from lms.db import TABLE_PREFIX, VERSION_TABLE, db
+from lms.db import TABLE_PREFIX, VERSION_TABLE, db, writing
 
 config = context.config
 if config.config_file_name is not None and not logging.getLogger().handlers:
@@ -53,7 +53,9 @@ def run_migrations_online() -> None:
 
     options = _options()
     options.setdefault("process_revision_directives", skip_empty)
-    with db.engine.connect() as connection:
+    # A write transaction from the start (on SQLite: BEGIN IMMEDIATE), so a migration run while the app
+    # serves waits for the lock instead of failing half-way when its first write cannot take it.
+    with writing(), db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **options)
         with context.begin_transaction():
             context.run_migrations()

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lms.analytics import gap_queries
 from lms.analytics.filters import ReportFilters
 from lms.db import db
-from lms.models import Attempt, Enrolment, Question, Response, user_job_roles
-from lms.services import accounts, attempts, enrolments, quiz_review, sop_import
+from lms.models import Attempt, AuditEvent, Enrolment, Question, Response, user_job_roles
+from lms.services import accounts, attempts, audit, enrolments, quiz_review, sop_import
+from lms.services.transactions import locked, transaction
 from quizzes.answers import answer_type
 from tests.conftest import DEMO_SOPS, PASSWORD
 
@@ -145,3 +147,50 @@ def test_simultaneous_submissions_by_different_learners_all_reach_the_tallies(co
         assert {r.step_id: r.responses for r in shown.itertuples()} == {
             step: CLICKS * n for step, n in per_step.items()
         }
+
+
+def test_a_row_locked_before_auditing_and_one_audited_before_writing_it_do_not_deadlock(
+    committed_app,
+) -> None:
+    """A submission locks its enrolment and then records its event; leaving a job role records its event
+    and then writes the enrolments. Run against each other they must queue, not deadlock (PostgreSQL
+    aborts one of two transactions that each wait for the other's lock)."""
+    _, enrolment_id, _ = setup_enrolment(committed_app)
+    row_locked = threading.Event()
+    errors: list[BaseException] = []
+
+    def lock_row_then_audit() -> None:
+        with transaction():
+            locked(Enrolment, enrolment_id)
+            row_locked.set()
+            time.sleep(0.5)  # the other use case records its event meanwhile
+            audit.record("test.row_then_audit", "enrolment", enrolment_id)
+
+    def audit_then_write_row() -> None:
+        assert row_locked.wait(10)
+        with transaction():
+            audit.record("test.audit_then_row", "enrolment", enrolment_id)
+            db.session.execute(
+                update(Enrolment).where(Enrolment.id == enrolment_id).values(kind="retraining")
+            )
+
+    def run(work: Callable[[], None]) -> None:
+        with committed_app.app_context():
+            try:
+                work()
+            except BaseException as error:  # the test asserts there were none
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in (lock_row_then_audit, audit_then_write_row)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with committed_app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id.desc()).limit(2)).all()
+        assert sorted(actions) == ["test.audit_then_row", "test.row_then_audit"]
+        assert db.session.get(Enrolment, enrolment_id).kind == "retraining"
+        assert audit.verify_chain().ok

@@ -18,6 +18,7 @@ from lms.csv_export import csv_text, defuse_formula
         ("-", "'-"),
         ("-92.7", "-92.7"),
         ("-3", "-3"),
+        ("-\u0663", "'-\u0663"),  # an Arabic-Indic digit: the report's SQL and Python must agree
         ("12.5", "12.5"),
         ("plain text", "plain text"),
     ],

@@ -190,7 +190,7 @@ def _copied_chunks(now: datetime, filters: ReportFilters | None, status: str | N
     compiled = report_cells(now, filters, status).compile(
         dialect=db.session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
     )
-    statement = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)"
+    statement = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv, ENCODING 'UTF8')"
     driver = db.session.connection().connection.driver_connection
     pending: list[bytes] = []
     size = 0

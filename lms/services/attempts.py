@@ -168,8 +168,9 @@ def _record_submission(
 ) -> None:
     """The writes of a submission, in a fixed number of statements whatever the number of answers: claim
     and score the attempt in one UPDATE (which refuses a second submission), every response in one
-    multi-row INSERT, the enrolment in one UPDATE, the audit events in one chain read, and the answer
-    tallies last, so the row locks they take on shared totals are held only until the commit."""
+    executemany INSERT (none for an attempt without questions), the enrolment in one UPDATE, the audit
+    events in one chain read, and the answer tallies last, so the row locks they take on shared totals
+    are held only until the commit."""
     now = utcnow()
     claimed = db.session.execute(
         update(Attempt)
@@ -181,13 +182,12 @@ def _record_submission(
         raise Conflict("This attempt was already submitted; the first submission stands.")
     for name, value in (("submitted_at", now), ("score_percent", score_percent), ("passed", passed)):
         set_committed_value(attempt, name, value)
-    db.session.execute(
-        insert(Response.__table__),  # a Core executemany: the ORM's bulk path costs more than the insert
-        [
-            {"attempt_id": attempt.id, "question_id": item.id, "value": answers[item.id], "score": score}
-            for item, score in zip(questions, scores, strict=True)
-        ],
-    )
+    responses = [
+        {"attempt_id": attempt.id, "question_id": item.id, "value": answers[item.id], "score": score}
+        for item, score in zip(questions, scores, strict=True)
+    ]
+    if responses:  # an empty list would run the INSERT once with no values
+        db.session.execute(insert(Response.__table__), responses)  # Core executemany: cheaper than the ORM
     completed = passed and _complete(attempt.enrolment_id, now, score_percent)
     if completed:
         audit.record(

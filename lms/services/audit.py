@@ -4,6 +4,12 @@ Each event's hash covers every stored field (its id and content) and the previou
 deleting, inserting or reordering any row breaks a link that `verify_chain()` names. On PostgreSQL an
 advisory lock serialises appenders so concurrent writers cannot fork the chain; on SQLite a use case's
 transaction begins immediately and holds the database lock (an event recorded outside one is refused).
+
+On PostgreSQL a use case takes the chain's lock before its first write or row lock, not when it records
+its event: nearly every use case audits, so otherwise one that locks a row and then audits (a submission)
+and one that audits and then writes that row (leaving a job role) would each hold what the other waits
+for, and PostgreSQL would abort one of them as a deadlock. With the chain's lock always first, writers
+queue on it and never hold a row lock while waiting for it.
 Ids are assigned here (last id + 1, under that lock), so the chain has no gaps and the id is part of what
 is hashed.
 
@@ -23,7 +29,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect, select, text
-from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from lms.db import LmsSession, db, is_writing, utcnow
 from lms.models import AuditEvent
@@ -31,6 +37,7 @@ from lms.models import AuditEvent
 GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 0x50504C4D53  # arbitrary, fixed: "sop-lms audit chain"
 _HEAD = "sop_lms.audit_head"  # in Session.info: (the transaction, the last event it recorded)
+_LOCKED = "sop_lms.audit_chain_locked"  # in Session.info: the transaction holding the chain's lock
 
 # Every stored column but `hash` itself; a test checks this against the table so a new column is not missed.
 HASHED_FIELDS = (
@@ -83,18 +90,50 @@ def _head() -> tuple[int, str] | None:
     """The last event's id and hash, under the chain's lock. An event recorded earlier in this transaction
     is the head (its hash read now, in case its caller re-hashed it), so a use case that records several
     events locks and reads the chain once; otherwise take the lock and read the newest row."""
-    transaction, event = db.session.info.get(_HEAD, (None, None))
-    if transaction is not None and transaction is db.session().get_transaction():
+    session = db.session()
+    transaction, event = session.info.get(_HEAD, (None, None))
+    if transaction is not None and transaction is session.get_transaction():
         return event.id, event.hash
-    dialect = db.session.get_bind().dialect.name
+    dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+        lock_chain(session)
     elif dialect == "sqlite" and not is_writing():
         raise RuntimeError("an audit event outside a use case's transaction could fork the chain on SQLite")
-    last = db.session.execute(
+    last = session.execute(
         select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).first()
     return (last.id, last.hash) if last else None
+
+
+def lock_chain(session: Session) -> None:
+    """Hold the chain's lock (PostgreSQL) until this transaction ends; taken once per transaction."""
+    if session.get_transaction() is not None and session.info.get(_LOCKED) is session.get_transaction():
+        return
+    with session.no_autoflush:  # called from before_flush too
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    session.info[_LOCKED] = session.get_transaction()
+
+
+def _takes_row_locks(state: ORMExecuteState) -> bool:
+    if state.is_insert or state.is_update or state.is_delete:
+        return True
+    return state.is_select and getattr(state.statement, "_for_update_arg", None) is not None
+
+
+def _chain_lock_first(session: Session) -> bool:
+    return is_writing() and session.get_bind().dialect.name == "postgresql"
+
+
+@sa_event.listens_for(LmsSession, "do_orm_execute")
+def _lock_chain_before_writes(state: ORMExecuteState) -> None:
+    if _takes_row_locks(state) and _chain_lock_first(state.session):
+        lock_chain(state.session)
+
+
+@sa_event.listens_for(LmsSession, "before_flush")
+def _lock_chain_before_flush(session: Session, _context, _instances) -> None:
+    if _chain_lock_first(session):
+        lock_chain(session)
 
 
 class _EventFields(Protocol):

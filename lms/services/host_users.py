@@ -34,9 +34,19 @@ class HostIdentity:
     app_role: str = "learner"  # learner, trainer, compliance or admin
 
 
-@transactional
 def user_for(identity: HostIdentity) -> User:
-    """The sop-lms account of the host's user, created on first visit and kept in step with the host."""
+    """The sop-lms account of the host's user, created on first visit and kept in step with the host.
+
+    Called on every request in a host, so the usual case (an account that matches) is one read and no
+    write transaction: on SQLite a write would take the database lock for every page view."""
+    subject, email, name = _checked(identity)
+    user = db.session.scalar(select(User).where(User.host_subject == subject))
+    if user is not None and not _changes(user, email, name, identity.app_role):
+        return user
+    return _create_or_update(identity)
+
+
+def _checked(identity: HostIdentity) -> tuple[str, str, str]:
     subject = str(identity.subject).strip()
     email = identity.email.strip().lower()
     name = identity.name.strip() or email
@@ -46,6 +56,20 @@ def user_for(identity: HostIdentity) -> User:
         raise InvalidInput(f"The host application gave '{identity.email}' as the user's e-mail address.")
     if identity.app_role not in APP_ROLES:
         raise InvalidInput(f"The host application gave an unknown app role '{identity.app_role}'.")
+    return subject, email, name
+
+
+def _changes(user: User, email: str, name: str, app_role: str) -> dict[str, dict[str, str]]:
+    return {
+        field: {"old": getattr(user, field), "new": value}
+        for field, value in (("email", email), ("name", name), ("app_role", app_role))
+        if getattr(user, field) != value
+    }
+
+
+@transactional
+def _create_or_update(identity: HostIdentity) -> User:
+    subject, email, name = _checked(identity)
     user = db.session.scalar(select(User).where(User.host_subject == subject))
     if user is None:
         if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
@@ -66,11 +90,7 @@ def user_for(identity: HostIdentity) -> User:
             "user.create", "user", user.id, {"email": email, "app_role": user.app_role, "by": "host"}
         )
         return user
-    changed = {
-        field: {"old": getattr(user, field), "new": value}
-        for field, value in (("email", email), ("name", name), ("app_role", identity.app_role))
-        if getattr(user, field) != value
-    }
+    changed = _changes(user, email, name, identity.app_role)
     if changed:
         for field, change in changed.items():
             setattr(user, field, change["new"])

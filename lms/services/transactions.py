@@ -39,7 +39,7 @@ def transaction() -> Iterator[None]:
     info = db.session.info
     depth = info.get(_DEPTH, 0)
     if depth == 0 and db.session().in_transaction() and _on_sqlite():
-        db.session.commit()  # ends the read snapshot (writes nothing: use cases are the only writers)
+        _end_read_snapshot()
     info[_DEPTH] = depth + 1
     try:
         with writing():
@@ -52,6 +52,15 @@ def transaction() -> Iterator[None]:
         raise
     finally:
         info[_DEPTH] = depth
+
+
+def _end_read_snapshot() -> None:
+    """Commit the request's read transaction, which must hold no change: only use cases write, so a change
+    pending here was made outside one and would be committed without its use case's checks."""
+    session = db.session()
+    if session.new or session.deleted or any(session.is_modified(obj) for obj in session.dirty):
+        raise RuntimeError("changes made outside a use case are pending; a use case must make them")
+    session.commit()
 
 
 def _on_sqlite() -> bool:

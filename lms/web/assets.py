@@ -14,7 +14,9 @@ responses: Flask-Compress is set up without its app-wide hook, so a host's respo
 from __future__ import annotations
 
 import hashlib
-from functools import cache
+import posixpath
+from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, Response, request, url_for
@@ -27,16 +29,22 @@ PLOTLY_ENDPOINT = "lms.analytics.plotly_js"
 
 
 class _CompressedCache:
-    """Compressed bodies by encoding and URL path plus content digest (a new version is a new key)."""
+    """Compressed bodies by encoding, asset and content digest (a new version is a new key). Keys name
+    the file as normalised, so spellings of one path share an entry; the size is capped all the same (the
+    oldest entry goes), so no request can make a worker hold more than `MAX_ENTRIES` bodies."""
+
+    MAX_ENTRIES = 64
 
     def __init__(self) -> None:
-        self.bodies: dict[str, bytes] = {}
+        self.bodies: OrderedDict[str, bytes] = OrderedDict()
 
     def get(self, key: str) -> bytes | None:
         return self.bodies.get(key)
 
     def set(self, key: str, value: bytes) -> None:
         self.bodies[key] = value
+        while len(self.bodies) > self.MAX_ENTRIES:
+            self.bodies.popitem(last=False)
 
 
 compressor = Compress()
@@ -56,9 +64,17 @@ def init_app(app: Flask) -> None:
     compressor.cache_key = _cache_key
 
 
-@cache
 def static_digest(filename: str) -> str | None:
     """The first 12 hex digits of a static file's SHA-256 (None for a file that does not exist)."""
+    return _digest_of(_normalised(filename))
+
+
+def _normalised(filename: str) -> str:
+    return posixpath.normpath("/" + filename).lstrip("/")
+
+
+@lru_cache(maxsize=512)  # bounded: names that are not files are asked for too
+def _digest_of(filename: str) -> str | None:
     path = (STATIC_DIR / filename).resolve()
     if not path.is_file() or STATIC_DIR not in path.parents:
         return None
@@ -76,16 +92,21 @@ def plotly_url() -> str:
     return url_for(PLOTLY_ENDPOINT, v=plotly_js()[1][:12])
 
 
+def _requested_file() -> str:
+    return _normalised((request.view_args or {}).get("filename", ""))
+
+
 def _current_digest() -> str | None:
     if request.endpoint == STATIC_ENDPOINT:
-        return static_digest((request.view_args or {}).get("filename", ""))
+        return _digest_of(_requested_file())
     from lms.analytics.figures import plotly_js
 
     return plotly_js()[1][:12]
 
 
 def _cache_key(_request) -> str:
-    return f"{request.path}@{_current_digest()}"
+    asset = _requested_file() if request.endpoint == STATIC_ENDPOINT else "plotly.js"
+    return f"{request.endpoint}:{asset}@{_current_digest()}"
 
 
 def serve_asset(response: Response) -> Response:

@@ -13,6 +13,7 @@ import plotly.offline
 import pytest
 
 from lms.services import accounts, enrolments, quiz_review
+from lms.web import assets
 from tests.conftest import login
 from tests.web.helpers import LOTO
 from tests.web.quiz_takers import publish_written, take_quiz
@@ -54,6 +55,22 @@ def test_a_browser_that_accepts_no_compression_gets_the_file_as_it_is(client) ->
     response = client.get("/static/lms/app.css", headers={"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in response.headers
     assert response.data == (STATIC / "lms" / "app.css").read_bytes()
+
+
+def test_spellings_of_one_path_share_one_compressed_copy(client) -> None:
+    """The compressed cache is keyed by the file as normalised: a client cannot grow it by asking for the
+    same file under endless spellings, nor for endless files (its size is capped)."""
+    cached = assets.compressor.cache.bodies
+    client.get("/static/lms/app.css", headers={"Accept-Encoding": "gzip"})
+    before = len(cached)
+    for spelling in ("/static/lms/./app.css", "/static/lms//app.css", "/static/./lms/app.css?x=1"):
+        response = client.get(spelling, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200
+        assert gzip.decompress(response.data) == (STATIC / "lms" / "app.css").read_bytes()
+    assert len(cached) == before
+    for number in range(assets._CompressedCache.MAX_ENTRIES + 10):
+        assets.compressor.cache.set(f"test:{number}", b"")
+    assert len(cached) == assets._CompressedCache.MAX_ENTRIES
 
 
 def _one_result(app, make_user) -> None:

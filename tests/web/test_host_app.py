@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import event, inspect, select, text
 
 from lms import schema
-from lms.db import EXTENSION_KEY, LmsSession, db
+from lms.db import EXTENSION_KEY, LmsSession, db, is_writing
 from lms.models import Attempt, AuditEvent, Signature, TrainingModule, User
 from lms.services import accounts, audit, enrolments
 from tests.conftest import BACKENDS, DEMO_SOPS, _postgres_database, post
@@ -238,3 +238,24 @@ def test_the_account_follows_the_host_id_when_the_e_mail_changes(host) -> None:
         ]
         changes = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.update")).all()
         assert changes[-1].data["email"] == {"old": "liam@members.example", "new": "liam.l@members.example"}
+
+
+def test_a_returning_host_user_is_read_without_a_write_transaction(host) -> None:
+    """Every request in a host looks up the person's account: when nothing changed that is a read, not a
+    use case (on SQLite a use case takes the database lock, so every page view would queue)."""
+    with host.app_context():
+        add_member("rita@members.example", "Rita Reader", PASSWORD)
+    client = host.test_client()
+    _sign_in(client, "rita@members.example")
+    assert client.get("/training/my/training").status_code == 200  # the first visit creates the account
+    begun_writing: list[bool] = []
+
+    def on_begin(_session, _transaction, _connection) -> None:
+        begun_writing.append(is_writing())
+
+    event.listen(LmsSession, "after_begin", on_begin)
+    try:
+        assert client.get("/training/my/training").status_code == 200
+    finally:
+        event.remove(LmsSession, "after_begin", on_begin)
+    assert begun_writing and not any(begun_writing)
