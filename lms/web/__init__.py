@@ -29,6 +29,7 @@ from lms.web import (
 from lms.web.access import enforce_access
 from lms.web.identity import current_user, hosted_login
 from lms.web.markup import inline_markdown, nest
+from lms.web.times import local_time
 from quizzes.answers import answer_type
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ def build_blueprint() -> Blueprint:
     )
     bp.add_app_template_filter(inline_markdown, "inline_md")
     bp.add_app_template_filter(nest, "nest")
+    bp.add_app_template_filter(local_time, "local_time")
     for child in (auth, learner, retraining, trainer, reports, admin, signatures, audit_trail, analytics):
         bp.register_blueprint(child.build())
     return bp

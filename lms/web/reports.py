@@ -1,15 +1,22 @@
-"""Compliance reports: completion per person and SOP revision, on screen (a page at a time) and as CSV
-(streamed as the rows come from the database)."""
+"""Compliance reports: who is not current on each SOP, and completion per person and SOP revision, on screen
+(a page at a time) and as CSV (streamed as the rows come from the database; each download audited)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
-from lms.analytics import completion_report
+from lms.analytics import completion_report, standing
 from lms.analytics.filters import ReportFilters, parse_filters
 from lms.analytics.gaps import filter_options
+from lms.csv_export import csv_chunks
 from lms.db import utcnow
+from lms.services import exports
 from lms.web.access import allow
+from lms.web.identity import current_user
 from lms.web.safety import page_number
 
 READERS = ("compliance", "trainer")
@@ -19,6 +26,9 @@ def build() -> Blueprint:
     bp = Blueprint("reports", __name__, url_prefix="/reports")
     bp.add_url_rule("/completion", view_func=completion)
     bp.add_url_rule("/completion.csv", view_func=completion_csv)
+    bp.add_url_rule("/not-current", view_func=not_current_index)
+    bp.add_url_rule("/not-current/<int:sop_id>", view_func=not_current)
+    bp.add_url_rule("/not-current/<int:sop_id>.csv", view_func=not_current_csv)
     return bp
 
 
@@ -56,8 +66,88 @@ def completion() -> str:
 def completion_csv() -> Response:
     now = utcnow()
     filters, status, _errors = _report_filters()
-    return Response(
-        stream_with_context(completion_report.report_csv_chunks(now, filters, status)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="completion-{now:%Y%m%dT%H%MZ}.csv"'},
+    args = {**filters.as_args(), **({"status": status} if status else {})}
+    exports.record_export("completion", "csv", args, current_user.id)
+    return _download(
+        completion_report.report_csv_chunks(now, filters, status), f"completion-{now:%Y%m%dT%H%MZ}.csv"
     )
+
+
+def _download(chunks: Iterator[str | bytes], filename: str) -> Response:
+    """A streamed file that no browser or proxy keeps: reports hold personal data."""
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@allow(*READERS)
+def not_current_index() -> str:
+    search = (request.args.get("q") or "").strip()[:100]
+    return render_template(
+        "lms/reports/not_current_index.html", sops=standing.sop_standings(search=search), search=search
+    )
+
+
+def _standing_filter() -> tuple[str | None, list[str]]:
+    raw = (request.args.get("standing") or "").strip()
+    if not raw or raw in standing.NOT_CURRENT:
+        return raw or None, []
+    return None, [f"Ignored the status filter: “{raw[:40]}” is not a status of this list."]
+
+
+@allow(*READERS)
+def not_current(sop_id: int) -> str:
+    sop = standing.sop_in_force(sop_id)
+    chosen, errors = _standing_filter()
+    page = standing.not_current_page(sop.id, page_number(request.args.get("page")), chosen)
+    return render_template(
+        "lms/reports/not_current.html",
+        sop=sop,
+        page=page,
+        chosen=chosen,
+        errors=errors,
+        args={"standing": chosen} if chosen else {},
+        choices=[(name, standing.LABELS[name]) for name in standing.NOT_CURRENT],
+    )
+
+
+@allow(*READERS)
+def not_current_csv(sop_id: int) -> Response:
+    sop = standing.sop_in_force(sop_id)
+    chosen, _errors = _standing_filter()
+    exports.record_export("not_current", "csv", {"sop": sop.code, "standing": chosen}, current_user.id)
+    rows = (
+        (
+            sop.code,
+            sop.revision,
+            r.name,
+            r.email,
+            r.roles,
+            r.standing,
+            _iso(r.assigned_at),
+            _iso(r.due_at),
+            _iso(r.completed_at),
+        )
+        for r in standing.not_current_rows(sop.id, chosen)
+    )
+    header = (
+        "sop",
+        "revision",
+        "person",
+        "email",
+        "job_roles",
+        "status",
+        "assigned_at",
+        "due_at",
+        "last_completed_at",
+    )
+    return _download(csv_chunks(header, rows), f"not-current-{_safe(sop.code)}-{utcnow():%Y%m%dT%H%MZ}.csv")
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value is not None else ""
+
+
+def _safe(code: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", code)[:60] or "sop"

@@ -1,5 +1,5 @@
 """In a real browser: a trainer uploads an SOP, reviews and publishes its quiz and assigns it to a role; a
-compliance officer downloads the completion report."""
+compliance officer downloads the completion report and finds who is not current on the SOP."""
 
 from __future__ import annotations
 
@@ -81,5 +81,18 @@ def test_trainer_uploads_reviews_publishes_and_assigns(browser, live_server, peo
         assert (
             len(lab) == 1 and lab[0]["status"] == "not_started" and lab[0]["role"] == "Laboratory Technician"
         )
+
+        # "who is not current on this SOP?": two actions from the landing page, the file in one more
+        page.get_by_role("link", name="Not current, per SOP").click()
+        page.get_by_role("row", name=re.compile("Qubit")).get_by_role("link").first.click()
+        page.wait_for_url(re.compile(r"/reports/not-current/\d+$"))
+        assert page.get_by_role("heading", name=re.compile("Not current on")).is_visible()
+        listed = page.get_by_role("row", name=re.compile("Lab Tech"))
+        assert "Not started" in listed.inner_text() and "lab.tech@e2e.example" in listed.inner_text()
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name="Download CSV").click()
+        not_current = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+        listed_rows = list(csv.DictReader(io.StringIO(not_current)))
+        assert [(r["person"], r["status"]) for r in listed_rows] == [("Lab Tech", "not_started")]
     finally:
         context.close()

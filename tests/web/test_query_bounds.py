@@ -45,6 +45,7 @@ ORGANISATION_PAGES = [
     ("trainer", "/completion"),
     ("trainer", "/analytics/quizzes"),
     ("compliance", "/reports/completion"),
+    ("compliance", "/reports/not-current"),
     ("compliance", "/audit"),
     ("compliance", "/analytics/"),
     ("compliance", "/analytics/gaps"),

@@ -1,0 +1,296 @@
+"""Where each person stands on each SOP they need: current, or why not.
+
+A person needs an SOP when one of their job roles has it in its curriculum (an `Assignment`), or when they
+were assigned its revision in force themselves (an enrolment on it). Their standing comes from their
+enrolments on the SOP's revisions, judged against the revision in force (`effective`):
+
+- `current`: the latest training on the revision in force is completed, or an earlier one on it is and a
+  refresher is open but not yet due;
+- `overdue`: the latest training on the revision in force is past its due date and not completed;
+- `outdated_revision`: trained (completed) only on a revision that has since been replaced;
+- `in_progress`, `not_started`: never completed any revision, and the open training is started or not.
+
+One rule for every page and file (the not-current list, the matrix): computed in SQL, grouped by person
+and SOP, so it answers for a whole organisation without loading it. `standing_of` is the same rule in
+Python, for one person's rows, and the tests hold the SQL to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import islice
+
+from sqlalchemy import Select, and_, case, func, literal, or_, select, union
+
+from lms.db import db, utcnow
+from lms.models import Assignment, Enrolment, JobRole, Sop, SopRevision, User, user_job_roles
+from lms.paging import Page, clamp_page
+from lms.services.errors import NotFound
+
+STANDINGS = ("overdue", "outdated_revision", "in_progress", "not_started", "current")  # most urgent first
+NOT_CURRENT = STANDINGS[:-1]
+LABELS = {
+    "current": "Current",
+    "overdue": "Overdue",
+    "outdated_revision": "Trained on an outdated revision",
+    "in_progress": "In progress",
+    "not_started": "Not started",
+}
+PER_PAGE = 50
+
+_E, _R, _U = Enrolment.__table__, SopRevision.__table__, User.__table__
+_A, _UJ, _S, _J = Assignment.__table__, user_job_roles, Sop.__table__, JobRole.__table__
+
+
+@dataclass(frozen=True)
+class Training:
+    """One enrolment, as `standing_of` needs it."""
+
+    revision_id: int
+    status: str  # stored: assigned, in_progress, completed
+    due_at: datetime
+    enrolment_id: int
+
+
+def standing_of(trainings: Iterable[Training], current_revision_id: int, now: datetime) -> str:
+    """The rule of this module for one person and one SOP, in Python (the SQL below is the same rule)."""
+    trainings = list(trainings)
+    on_current = [t for t in trainings if t.revision_id == current_revision_id]
+    latest = max(on_current, key=lambda t: t.enrolment_id, default=None)
+    if latest is not None and latest.status == "completed":
+        return "current"
+    if latest is not None and latest.due_at < now:
+        return "overdue"
+    if any(t.status == "completed" for t in on_current):
+        return "current"
+    if any(t.status == "completed" for t in trainings):
+        return "outdated_revision"
+    return "in_progress" if latest is not None and latest.status == "in_progress" else "not_started"
+
+
+def _in_force(sop_id: int | None):
+    query = select(_R.c.id.label("revision_id"), _R.c.sop_id).where(_R.c.status == "effective")
+    return (query.where(_R.c.sop_id == sop_id) if sop_id is not None else query).subquery("in_force")
+
+
+def standings(now: datetime, sop_id: int | None = None) -> Select:
+    """One row per (person, SOP needed): user_id, sop_id, revision_id (in force), standing, and the latest
+    training on the revision in force (latest_id, due_at, assigned_at), the last completion on any
+    revision (completed_at). Active people only; SOPs with a revision in force only."""
+    in_force = _in_force(sop_id)
+    by_role = (
+        select(_UJ.c.user_id, _A.c.sop_id)
+        .join(_A, _A.c.job_role_id == _UJ.c.job_role_id)
+        .join(in_force, in_force.c.sop_id == _A.c.sop_id)
+    )
+    by_person = select(_E.c.user_id, in_force.c.sop_id).join(
+        in_force, in_force.c.revision_id == _E.c.revision_id
+    )
+    needed = union(by_role, by_person).subquery("needed")
+    on_current = _E.c.revision_id == in_force.c.revision_id
+    completed = _E.c.status == "completed"
+    trainings = (
+        select(
+            _E.c.user_id,
+            _R.c.sop_id,
+            func.max(case((on_current, _E.c.id))).label("latest_id"),
+            func.max(case((and_(on_current, completed), 1), else_=0)).label("done_current"),
+            func.max(case((completed, 1), else_=0)).label("done_any"),
+            func.max(case((completed, _E.c.completed_at))).label("completed_at"),
+        )
+        .join(_R, _R.c.id == _E.c.revision_id)
+        .join(in_force, in_force.c.sop_id == _R.c.sop_id)
+        .group_by(_E.c.user_id, _R.c.sop_id)
+        .subquery("trainings")
+    )
+    latest = _E.alias("latest")
+    standing = case(
+        (latest.c.status == "completed", literal("current")),
+        (latest.c.due_at < now, literal("overdue")),
+        (trainings.c.done_current == 1, literal("current")),
+        (trainings.c.done_any == 1, literal("outdated_revision")),
+        (latest.c.status == "in_progress", literal("in_progress")),
+        else_=literal("not_started"),
+    )
+    return (
+        select(
+            needed.c.user_id,
+            needed.c.sop_id,
+            in_force.c.revision_id,
+            standing.label("standing"),
+            latest.c.id.label("latest_id"),
+            latest.c.due_at,
+            latest.c.assigned_at,
+            trainings.c.completed_at,
+        )
+        .select_from(needed)
+        .join(_U, and_(_U.c.id == needed.c.user_id, _U.c.active.is_(True)))
+        .join(in_force, in_force.c.sop_id == needed.c.sop_id)
+        .outerjoin(
+            trainings, and_(trainings.c.user_id == needed.c.user_id, trainings.c.sop_id == needed.c.sop_id)
+        )
+        .outerjoin(latest, latest.c.id == trainings.c.latest_id)
+    )
+
+
+# --- the SOPs, with how many people are not current on each --------------------------------------------
+
+
+@dataclass(frozen=True)
+class SopStanding:
+    sop_id: int
+    code: str
+    title: str
+    revision: str
+    needed: int
+    current: int
+
+    @property
+    def not_current(self) -> int:
+        return self.needed - self.current
+
+    @property
+    def percent_current(self) -> int:
+        return round(100 * self.current / self.needed) if self.needed else 100
+
+
+def sop_standings(now: datetime | None = None, search: str = "") -> list[SopStanding]:
+    """Every SOP with a revision in force: how many people need it and how many are current, the SOPs
+    with the most people not current first."""
+    rows = standings(now or utcnow()).subquery()
+    counts = (
+        select(
+            rows.c.sop_id,
+            rows.c.revision_id,
+            func.count().label("needed"),
+            func.sum(case((rows.c.standing == "current", 1), else_=0)).label("current"),
+        )
+        .group_by(rows.c.sop_id, rows.c.revision_id)
+        .subquery()
+    )
+    query = (
+        select(_S.c.id, _S.c.code, _S.c.title, _R.c.label, counts.c.needed, counts.c.current)
+        .join(counts, counts.c.sop_id == _S.c.id)
+        .join(_R, _R.c.id == counts.c.revision_id)
+        .order_by((counts.c.needed - counts.c.current).desc(), _S.c.code)
+    )
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(func.lower(_S.c.code).like(pattern), func.lower(_S.c.title).like(pattern)))
+    return [SopStanding(*row) for row in db.session.connection().execute(query)]
+
+
+# --- the people not current on one SOP -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SopInForce:
+    id: int
+    code: str
+    title: str
+    revision: str
+    effective_date: date | None
+
+
+def sop_in_force(sop_id: int) -> SopInForce:
+    """The SOP and its revision in force; NotFound for an SOP without one (nobody can be current on it)."""
+    found = (
+        db.session.connection()
+        .execute(
+            select(_S.c.id, _S.c.code, _S.c.title, _R.c.label, _R.c.effective_date)
+            .join(_R, and_(_R.c.sop_id == _S.c.id, _R.c.status == "effective"))
+            .where(_S.c.id == sop_id)
+        )
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such SOP, or it has no revision in force yet.")
+    return SopInForce(*found)
+
+
+@dataclass(frozen=True)
+class NotCurrent:
+    user_id: int
+    name: str
+    email: str
+    roles: str  # the person's job roles, "Role (Department)", comma separated
+    standing: str
+    due_at: datetime | None
+    assigned_at: datetime | None
+    completed_at: datetime | None  # the last completion, on any revision
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.standing]
+
+
+def _not_current(now: datetime, sop_id: int, standing: str | None) -> Select:
+    rows = standings(now, sop_id).subquery()
+    wanted = [standing] if standing else list(NOT_CURRENT)
+    priority = case({name: index for index, name in enumerate(STANDINGS)}, value=rows.c.standing)
+    return (
+        select(
+            rows.c.user_id,
+            _U.c.name,
+            _U.c.email,
+            rows.c.standing,
+            rows.c.due_at,
+            rows.c.assigned_at,
+            rows.c.completed_at,
+        )
+        .join(_U, _U.c.id == rows.c.user_id)
+        .where(rows.c.standing.in_(wanted))
+        .order_by(priority, _U.c.name, _U.c.id)
+    )
+
+
+def _with_roles(rows: Iterable) -> Iterator[NotCurrent]:
+    """The rows with each person's job roles, looked up a batch of rows at a time (memory stays flat)."""
+    rows = iter(rows)
+    while batch := list(islice(rows, 1000)):  # itertools.batched from Python 3.12
+        roles: dict[int, list[str]] = {}
+        found = db.session.connection().execute(
+            select(_UJ.c.user_id, _J.c.name, _J.c.department)
+            .join(_J, _J.c.id == _UJ.c.job_role_id)
+            .where(_UJ.c.user_id.in_({row.user_id for row in batch}))
+            .order_by(_J.c.name, _J.c.id)
+        )
+        for user_id, name, department in found:
+            roles.setdefault(user_id, []).append(f"{name} ({department})" if department else name)
+        for row in batch:
+            yield NotCurrent(
+                row.user_id,
+                row.name,
+                row.email,
+                ", ".join(roles.get(row.user_id, ())),
+                row.standing,
+                row.due_at,
+                row.assigned_at,
+                row.completed_at,
+            )
+
+
+def not_current_page(
+    sop_id: int,
+    page: int = 1,
+    standing: str | None = None,
+    now: datetime | None = None,
+    per_page: int = PER_PAGE,
+) -> Page[NotCurrent]:
+    now = now or utcnow()
+    query = _not_current(now, sop_id, standing)
+    total = db.session.connection().execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    page = clamp_page(page, total, per_page)
+    found = db.session.connection().execute(query.limit(per_page).offset((page - 1) * per_page))
+    return Page(list(_with_roles(found)), page, per_page, total)
+
+
+def not_current_rows(
+    sop_id: int, standing: str | None = None, now: datetime | None = None
+) -> Iterator[NotCurrent]:
+    """Every row of the list, streamed (a server-side cursor on PostgreSQL), for the download."""
+    query = _not_current(now or utcnow(), sop_id, standing).execution_options(yield_per=1000)
+    yield from _with_roles(db.session.connection().execute(query))  # the option on the statement, not
+    # on the connection: there it would stay, and turn every later statement into a server-side cursor
