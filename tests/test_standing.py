@@ -70,7 +70,7 @@ EXPECTED = {
 def test_each_person_needing_the_sop_has_the_standing_their_trainings_give(organisation) -> None:
     people, sop_id = organisation["people"], organisation["sop_id"]
     now = utcnow()
-    rows = db.session.execute(standing.standings(now, sop_id)).all()
+    rows = db.session.execute(standing.standings(now, [sop_id])).all()
     got = {name: row.standing for row in rows for name, user_id in people.items() if row.user_id == user_id}
     assert got == EXPECTED  # the outsider does not need it; an inactive person is not listed
     assert {row.revision_id for row in rows} == {organisation["revision_id"]}
@@ -97,7 +97,7 @@ def test_a_refresher_not_yet_due_keeps_a_person_current_and_an_overdue_one_does_
         )
 
     def standing_now() -> str:
-        rows = db.session.execute(standing.standings(utcnow(), organisation["sop_id"])).all()
+        rows = db.session.execute(standing.standings(utcnow(), [organisation["sop_id"]])).all()
         return next(row.standing for row in rows if row.user_id == fresh)
 
     assert standing_now() == "current"

@@ -17,12 +17,12 @@ Python, for one person's rows, and the tests hold the SQL to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, union
+from sqlalchemy import Select, and_, case, func, literal, or_, select, true, union
 
 from lms.db import db, utcnow
 from lms.models import Assignment, Enrolment, JobRole, Sop, SopRevision, User, user_job_roles
@@ -70,16 +70,13 @@ def standing_of(trainings: Iterable[Training], current_revision_id: int, now: da
     return "in_progress" if latest is not None and latest.status == "in_progress" else "not_started"
 
 
-def _in_force(sop_id: int | None):
+def _in_force(sop_ids: Collection[int] | None):
     query = select(_R.c.id.label("revision_id"), _R.c.sop_id).where(_R.c.status == "effective")
-    return (query.where(_R.c.sop_id == sop_id) if sop_id is not None else query).subquery("in_force")
+    return (query.where(_R.c.sop_id.in_(sop_ids)) if sop_ids is not None else query).subquery("in_force")
 
 
-def standings(now: datetime, sop_id: int | None = None) -> Select:
-    """One row per (person, SOP needed): user_id, sop_id, revision_id (in force), standing, and the latest
-    training on the revision in force (latest_id, due_at, assigned_at), the last completion on any
-    revision (completed_at). Active people only; SOPs with a revision in force only."""
-    in_force = _in_force(sop_id)
+def _needed(in_force, user_ids=None):
+    """(user_id, sop_id) for each SOP in force a person needs: by a job role's curriculum, or by name."""
     by_role = (
         select(_UJ.c.user_id, _A.c.sop_id)
         .join(_A, _A.c.job_role_id == _UJ.c.job_role_id)
@@ -88,7 +85,24 @@ def standings(now: datetime, sop_id: int | None = None) -> Select:
     by_person = select(_E.c.user_id, in_force.c.sop_id).join(
         in_force, in_force.c.revision_id == _E.c.revision_id
     )
-    needed = union(by_role, by_person).subquery("needed")
+    if user_ids is not None:
+        by_role = by_role.where(_UJ.c.user_id.in_(user_ids))
+        by_person = by_person.where(_E.c.user_id.in_(user_ids))
+    return union(by_role, by_person)
+
+
+def people_needing_any() -> Select:
+    """The ids of the people who need at least one SOP in force."""
+    return select(_needed(_in_force(None)).subquery().c.user_id)
+
+
+def standings(now: datetime, sop_ids: Collection[int] | None = None, user_ids=None) -> Select:
+    """One row per (person, SOP needed): user_id, sop_id, revision_id (in force), standing, and the latest
+    training on the revision in force (latest_id, due_at, assigned_at), the last completion on any
+    revision (completed_at). Active people only; SOPs with a revision in force only. `sop_ids` and
+    `user_ids` (ids, or a select of them) narrow it down inside, where the indexes apply."""
+    in_force = _in_force(sop_ids)
+    needed = _needed(in_force, user_ids).subquery("needed")
     on_current = _E.c.revision_id == in_force.c.revision_id
     completed = _E.c.status == "completed"
     trainings = (
@@ -102,6 +116,7 @@ def standings(now: datetime, sop_id: int | None = None) -> Select:
         )
         .join(_R, _R.c.id == _E.c.revision_id)
         .join(in_force, in_force.c.sop_id == _R.c.sop_id)
+        .where(_E.c.user_id.in_(user_ids) if user_ids is not None else true())
         .group_by(_E.c.user_id, _R.c.sop_id)
         .subquery("trainings")
     )
@@ -156,10 +171,12 @@ class SopStanding:
         return round(100 * self.current / self.needed) if self.needed else 100
 
 
-def sop_standings(now: datetime | None = None, search: str = "") -> list[SopStanding]:
-    """Every SOP with a revision in force: how many people need it and how many are current, the SOPs
-    with the most people not current first."""
-    rows = standings(now or utcnow()).subquery()
+def sop_standings(
+    now: datetime | None = None, search: str = "", user_ids=None, by_code: bool = False
+) -> list[SopStanding]:
+    """Every SOP with a revision in force that someone (of `user_ids`) needs: how many people need it and
+    how many are current; the SOPs with the most people not current first (or in code order)."""
+    rows = standings(now or utcnow(), user_ids=user_ids).subquery()
     counts = (
         select(
             rows.c.sop_id,
@@ -174,7 +191,7 @@ def sop_standings(now: datetime | None = None, search: str = "") -> list[SopStan
         select(_S.c.id, _S.c.code, _S.c.title, _R.c.label, counts.c.needed, counts.c.current)
         .join(counts, counts.c.sop_id == _S.c.id)
         .join(_R, _R.c.id == counts.c.revision_id)
-        .order_by((counts.c.needed - counts.c.current).desc(), _S.c.code)
+        .order_by(*([] if by_code else [(counts.c.needed - counts.c.current).desc()]), _S.c.code)
     )
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
@@ -227,7 +244,7 @@ class NotCurrent:
 
 
 def _not_current(now: datetime, sop_id: int, standing: str | None) -> Select:
-    rows = standings(now, sop_id).subquery()
+    rows = standings(now, [sop_id]).subquery()
     wanted = [standing] if standing else list(NOT_CURRENT)
     priority = case({name: index for index, name in enumerate(STANDINGS)}, value=rows.c.standing)
     return (
@@ -246,8 +263,9 @@ def _not_current(now: datetime, sop_id: int, standing: str | None) -> Select:
     )
 
 
-def _with_roles(rows: Iterable) -> Iterator[NotCurrent]:
-    """The rows with each person's job roles, looked up a batch of rows at a time (memory stays flat)."""
+def with_roles(rows: Iterable) -> Iterator[tuple[list, dict[int, str]]]:
+    """The rows (with a `user_id`) a batch at a time, each batch with its people's job roles ("Role
+    (Department)", comma separated): one lookup per 1,000 rows, so memory stays flat."""
     rows = iter(rows)
     while batch := list(islice(rows, 1000)):  # itertools.batched from Python 3.12
         roles: dict[int, list[str]] = {}
@@ -259,12 +277,17 @@ def _with_roles(rows: Iterable) -> Iterator[NotCurrent]:
         )
         for user_id, name, department in found:
             roles.setdefault(user_id, []).append(f"{name} ({department})" if department else name)
+        yield batch, {user_id: ", ".join(names) for user_id, names in roles.items()}
+
+
+def _with_roles(rows: Iterable) -> Iterator[NotCurrent]:
+    for batch, roles in with_roles(rows):
         for row in batch:
             yield NotCurrent(
                 row.user_id,
                 row.name,
                 row.email,
-                ", ".join(roles.get(row.user_id, ())),
+                roles.get(row.user_id, ""),
                 row.standing,
                 row.due_at,
                 row.assigned_at,

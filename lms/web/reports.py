@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from datetime import datetime
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, render_template, request
 
 from lms.analytics import completion_report, standing
 from lms.analytics.filters import ReportFilters, parse_filters
@@ -15,11 +13,13 @@ from lms.analytics.gaps import filter_options
 from lms.csv_export import csv_chunks
 from lms.db import utcnow
 from lms.services import exports
+from lms.web import report_matrix
 from lms.web.access import allow
+from lms.web.downloads import download, safe_name, stamp
 from lms.web.identity import current_user
 from lms.web.safety import page_number
 
-READERS = ("compliance", "trainer")
+READERS = ("compliance",)  # and admins; trainers have their own completion page
 
 
 def build() -> Blueprint:
@@ -29,6 +29,7 @@ def build() -> Blueprint:
     bp.add_url_rule("/not-current", view_func=not_current_index)
     bp.add_url_rule("/not-current/<int:sop_id>", view_func=not_current)
     bp.add_url_rule("/not-current/<int:sop_id>.csv", view_func=not_current_csv)
+    report_matrix.register(bp)
     return bp
 
 
@@ -68,17 +69,7 @@ def completion_csv() -> Response:
     filters, status, _errors = _report_filters()
     args = {**filters.as_args(), **({"status": status} if status else {})}
     exports.record_export("completion", "csv", args, current_user.id)
-    return _download(
-        completion_report.report_csv_chunks(now, filters, status), f"completion-{now:%Y%m%dT%H%MZ}.csv"
-    )
-
-
-def _download(chunks: Iterator[str | bytes], filename: str) -> Response:
-    """A streamed file that no browser or proxy keeps: reports hold personal data."""
-    response = Response(stream_with_context(chunks), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return download(completion_report.report_csv_chunks(now, filters, status), f"completion-{stamp(now)}.csv")
 
 
 @allow(*READERS)
@@ -142,12 +133,8 @@ def not_current_csv(sop_id: int) -> Response:
         "due_at",
         "last_completed_at",
     )
-    return _download(csv_chunks(header, rows), f"not-current-{_safe(sop.code)}-{utcnow():%Y%m%dT%H%MZ}.csv")
+    return download(csv_chunks(header, rows), f"not-current-{safe_name(sop.code)}-{stamp(utcnow())}.csv")
 
 
 def _iso(value: datetime | None) -> str:
     return value.isoformat(timespec="seconds") if value is not None else ""
-
-
-def _safe(code: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", code)[:60] or "sop"

@@ -75,8 +75,8 @@ def test_page_overview_and_csv_agree_on_a_generated_organisation(app, client, ma
             .count()
         )
     assert superseded  # the case the three used to disagree on
-    trainer = make_user("trainer")
-    login(client, Person(trainer.id, trainer.email, trainer.name))
+    admin = make_user("admin")  # the trainer's page and the compliance report, side by side
+    login(client, Person(admin.id, admin.email, admin.name))
     shown = assert_agree(app, client)
     assert sum(shown.values()) > 0
 
@@ -84,7 +84,7 @@ def test_page_overview_and_csv_agree_on_a_generated_organisation(app, client, ma
 def test_page_overview_and_csv_agree_on_the_demo(app, client):
     with app.app_context():
         demo.seed_demo()
-        trainer = dict(demo.DEMO_LOGINS)["trainer"]
-    login(client, Person(0, trainer, "Trainer"), demo.DEMO_PASSWORD)
+        admin = dict(demo.DEMO_LOGINS)["admin"]
+    login(client, Person(0, admin, "Admin"), demo.DEMO_PASSWORD)
     shown = assert_agree(app, client)
     assert {status for _role, status in shown} == set(STATUSES)  # the demo has every status

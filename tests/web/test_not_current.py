@@ -96,7 +96,7 @@ def test_a_name_that_looks_like_a_formula_is_neutralised_in_the_file(
 
 
 def test_an_sop_search_narrows_the_index(organisation, client, make_user) -> None:  # noqa: F811
-    login(client, make_user("trainer"))
+    login(client, make_user("compliance"))
     code = db.session.get(Sop, organisation["sop_id"]).code
     assert code in client.get(f"/reports/not-current?q={code[:6].lower()}").get_data(as_text=True)
     assert "No SOP in force matches" in client.get("/reports/not-current?q=zzzz").get_data(as_text=True)

@@ -46,6 +46,7 @@ ORGANISATION_PAGES = [
     ("trainer", "/analytics/quizzes"),
     ("compliance", "/reports/completion"),
     ("compliance", "/reports/not-current"),
+    ("compliance", "/reports/matrix"),
     ("compliance", "/audit"),
     ("compliance", "/analytics/"),
     ("compliance", "/analytics/gaps"),

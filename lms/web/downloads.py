@@ -1,0 +1,35 @@
+"""How every report leaves: streamed as it is produced, never kept by a browser or proxy (reports hold
+personal data), under a file name that says what and when."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
+from flask import Response, stream_with_context
+
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+}
+
+
+def download(chunks: Iterator[str | bytes], filename: str) -> Response:
+    extension = filename.rsplit(".", 1)[-1]
+    response = Response(stream_with_context(chunks), mimetype=MIMETYPES.get(extension, "text/csv"))
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def stamp(moment: datetime) -> str:
+    """The time part of a file name: 20261204T1830Z."""
+    return f"{moment:%Y%m%dT%H%MZ}"
+
+
+def safe_name(text: str) -> str:
+    """Text fit for a file name: letters, digits, dot, dash and underscore."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text)[:60] or "report"

@@ -1,0 +1,66 @@
+"""The training matrix (people by SOPs, each cell a standing) and the record a cell opens: one person's
+trainings, attempts and signatures on one SOP. Part of the reports blueprint (`reports.build`)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from lms.analytics import matrix as training_matrix
+from lms.analytics import records, standing
+from lms.csv_export import csv_chunks
+from lms.db import utcnow
+from lms.services import exports
+from lms.web.access import allow
+from lms.web.downloads import download, stamp
+from lms.web.identity import current_user
+from lms.web.safety import page_number
+
+READERS = ("compliance",)
+SHORT = {  # what a cell shows; the full label is its title and, for screen readers, its text
+    "current": "Current",
+    "overdue": "Overdue",
+    "outdated_revision": "Outdated",
+    "in_progress": "Started",
+    "not_started": "Not started",
+}
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/matrix", view_func=matrix)
+    bp.add_url_rule("/matrix.csv", view_func=matrix_csv)
+    bp.add_url_rule("/people/<int:user_id>/sops/<int:sop_id>", view_func=sop_record)
+
+
+@allow(*READERS)
+def matrix() -> str:
+    filters, errors = training_matrix.parse_matrix_filters(request.args)
+    found = training_matrix.matrix(
+        filters, page_number(request.args.get("page")), page_number(request.args.get("sop_page"))
+    )
+    return render_template(
+        "lms/reports/matrix.html",
+        m=found,
+        filters=filters,
+        errors=errors,
+        args=filters.as_args(),
+        options=training_matrix.matrix_options(),
+        short=SHORT,
+        labels=standing.LABELS,
+    )
+
+
+@allow(*READERS)
+def matrix_csv() -> Response:
+    filters, _errors = training_matrix.parse_matrix_filters(request.args)
+    exports.record_export("matrix", "csv", filters.as_args(), current_user.id)
+    header = ("person", "email", "job_roles", "sop", "title", "revision", "status")
+    rows = (
+        (r.name, r.email, r.roles, r.code, r.title, r.revision, r.standing)
+        for r in training_matrix.matrix_rows(filters)
+    )
+    return download(csv_chunks(header, rows), f"matrix-{stamp(utcnow())}.csv")
+
+
+@allow(*READERS)
+def sop_record(user_id: int, sop_id: int) -> str:
+    return render_template("lms/reports/sop_record.html", record=records.sop_record(user_id, sop_id))
