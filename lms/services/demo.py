@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,9 @@ DEMO_LOGINS = (
     ("compliance", f"compliance@{DEMO_DOMAIN}"),
     ("learner", f"learner@{DEMO_DOMAIN}"),
 )
+
+# department -> site, so the reports' site filter has something to filter
+SITES = {"Laboratory": "North campus", "Environmental Monitoring": "North campus", "Facilities": "Plant"}
 
 # job role -> (department, SOP files its members must be trained on, how many people)
 JOB_ROLES: dict[str, tuple[str, tuple[str, ...], int]] = {
@@ -230,7 +233,8 @@ def has_users() -> bool:
 def seed_demo(seed: int = 7) -> SeedSummary:
     rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not security)
     role_ids = {
-        name: accounts.create_job_role(name, department).id for name, (department, _, _) in JOB_ROLES.items()
+        name: accounts.create_job_role(name, department, site=SITES.get(department, "Head office")).id
+        for name, (department, _, _) in JOB_ROLES.items()
     }
     staff = _create_staff(rng, role_ids)
     trainer = db.session.scalar(select(User).where(User.email == f"trainer@{DEMO_DOMAIN}"))
@@ -303,6 +307,7 @@ def _take_quizzes(rng: random.Random, staff: list[User]) -> int:
 
 def _sit_quiz(rng: random.Random, enrolment: Enrolment, ability: float, tries: int) -> int:
     """Up to `tries` backdated attempts, each answer right with probability `ability`; stops once passed."""
+    previous: datetime | None = None
     for number in range(1, tries + 1):
         attempt = attempts.start_attempt(enrolment.user_id, enrolment.id)
         answers = {
@@ -316,7 +321,7 @@ def _sit_quiz(rng: random.Random, enrolment: Enrolment, ability: float, tries: i
             for q in attempts.questions_of(attempt)
         }
         attempts.submit_attempt(enrolment.user_id, attempt.id, answers)
-        _backdate(attempt, enrolment, rng)
+        previous = _backdate(attempt, enrolment, rng, previous)
         if attempt.passed:
             return number
     return tries
@@ -364,10 +369,19 @@ def _revise_on_call_sop(rng: random.Random, trainer_id: int | None) -> int:
     return taken
 
 
-def _backdate(attempt: Attempt, enrolment: Enrolment, rng: random.Random) -> None:
-    when = enrolment.assigned_at + timedelta(days=rng.randint(1, 20), minutes=rng.randint(0, 600))
+def _backdate(
+    attempt: Attempt, enrolment: Enrolment, rng: random.Random, previous: datetime | None
+) -> datetime:
+    """Move the attempt into the past: days after the assignment, a retake a few days after the attempt
+    before it (records show attempts in the order they were taken)."""
+    days = rng.randint(1, 20)
+    start = previous if previous is not None else enrolment.assigned_at
+    when = start + timedelta(
+        days=days if previous is None else days // 5, minutes=rng.randint(0, 600) + (30 if previous else 0)
+    )
     when = min(when, utcnow())
     attempt.started_at = when - timedelta(minutes=rng.randint(4, 25))
     attempt.submitted_at = when
     if enrolment.status == "completed" and enrolment.completed_at is not None:
         enrolment.completed_at = when
+    return when

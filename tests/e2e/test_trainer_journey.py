@@ -94,5 +94,17 @@ def test_trainer_uploads_reviews_publishes_and_assigns(browser, live_server, peo
         not_current = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
         listed_rows = list(csv.DictReader(io.StringIO(not_current)))
         assert [(r["person"], r["status"]) for r in listed_rows] == [("Lab Tech", "not_started")]
+
+        # the training matrix, and the cell that opens Lab Tech's record on the SOP
+        page.get_by_role("link", name="Training matrix").click()
+        page.wait_for_url(re.compile(r"/reports/matrix$"))
+        cell = page.get_by_role("link", name=re.compile(r"^Lab Tech, .+: Not started$"))
+        assert cell.inner_text() == "Not started"
+        header = page.locator(".matrix thead th").first
+        page.locator(".matrix-scroll").evaluate("box => box.scrollTo(0, box.scrollHeight)")
+        assert header.bounding_box()["y"] >= page.locator(".matrix-scroll").bounding_box()["y"] - 1  # sticky
+        cell.click()
+        page.wait_for_url(re.compile(r"/reports/people/\d+/sops/\d+$"))
+        assert page.get_by_test_id("standing").inner_text() == "Not started"
     finally:
         context.close()
