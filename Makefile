@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 PIP_QUIET ?= -q
 
-.PHONY: install run test lint format bench wrk chromium libreoffice node_modules clean
+.PHONY: install run test lint format bench wrk chromium libreoffice pango node_modules clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-run: install
+run: install pango
 	$(BIN)/sop-lms db upgrade
 	$(BIN)/sop-lms seed-demo --if-empty
 	@echo ""
@@ -70,6 +70,20 @@ libreoffice:
 	  fi; \
 	fi
 
+# WeasyPrint lays out the report PDFs with Pango (Debian's libpango, libpangoft2 and libharfbuzz-subset);
+# installed like chromium, otherwise a PDF download says what is missing and the PDF tests are skipped.
+PANGO_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+pango:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0 || ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset.so.0; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's Pango for the report PDFs..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PANGO_LIBS) >/dev/null) \
+	      || echo "WARNING: could not install Pango: report PDFs will not work and their tests will be SKIPPED"; \
+	  else \
+	    echo "WARNING: Pango is missing and this is not root: report PDFs will not work ($(PANGO_LIBS))"; \
+	  fi; \
+	fi
+
 # npm packages the tests use (axe-core for the accessibility test), exactly as package-lock.json pins them;
 # reinstalled only when package.json or the lockfile change. Without npm that test is skipped.
 NPM_STAMP := node_modules/.sop-lms-installed
@@ -84,7 +98,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 node_modules: $(NPM_STAMP)
 
-test: install chromium libreoffice node_modules
+test: install chromium libreoffice pango node_modules
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

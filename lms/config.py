@@ -73,6 +73,10 @@ def apply_defaults(config: dict[str, Any], instance_path: str) -> None:
     config.setdefault("LMS_MAX_PDF_PAGES", int(os.environ.get("LMS_MAX_PDF_PAGES", 500)))
     config.setdefault("LMS_MAX_UNPACKED_BYTES", int(os.environ.get("LMS_MAX_UNPACKED_MB", 100)) * 1024 * 1024)
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    # the name every report file and transcript carries in its header
+    config.setdefault(
+        "LMS_ORGANISATION_NAME", os.environ.get("LMS_ORGANISATION_NAME", "").strip() or "sop-lms"
+    )
     config.setdefault("LMS_SIGNING_MAX_FAILURES", int(os.environ.get("LMS_SIGNING_MAX_FAILURES", 3)))
     config.setdefault("LMS_SIGNING_LOCK_MINUTES", int(os.environ.get("LMS_SIGNING_LOCK_MINUTES", 15)))
     if config.get("SESSION_COOKIE_SAMESITE") is None:

@@ -117,10 +117,14 @@ def _as_dict(row: Row) -> dict[str, str]:
     return dict(zip(REPORT_COLUMNS, _cells(row), strict=True))
 
 
-def _streamed(now: datetime | None, filters: ReportFilters | None, status: str | None) -> Iterator[Row]:
-    """The report's rows, a batch at a time; the query runs when the first row is asked for."""
+def report_records(now: datetime | None, filters: ReportFilters | None, status: str | None) -> Iterator[Row]:
+    """The report's rows as the database gives them (typed), a batch at a time; the query runs when the
+    first row is asked for."""
     query = report_query(now, filters, status).execution_options(yield_per=STREAM_BATCH)
     yield from db.session.connection().execute(query)
+
+
+_streamed = report_records
 
 
 def report_rows(

@@ -19,3 +19,9 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class Unavailable(ServiceError):
+    """What the request needs is missing on this server (a system library, say): not the user's fault."""
+
+    status = 503

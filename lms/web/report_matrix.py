@@ -3,13 +3,12 @@ trainings, attempts and signatures on one SOP. Part of the reports blueprint (`r
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from lms.analytics import matrix as training_matrix
 from lms.analytics import records, standing
-from lms.csv_export import csv_chunks
 from lms.db import utcnow
-from lms.services import exports
+from lms.services import report_files
 from lms.web.access import allow
 from lms.web.downloads import download, stamp
 from lms.web.identity import current_user
@@ -27,7 +26,7 @@ SHORT = {  # what a cell shows; the full label is its title and, for screen read
 
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/matrix", view_func=matrix)
-    bp.add_url_rule("/matrix.csv", view_func=matrix_csv)
+    bp.add_url_rule("/matrix.<any(csv, xlsx, pdf):file_format>", view_func=matrix_file)
     bp.add_url_rule("/people/<int:user_id>/sops/<int:sop_id>", view_func=sop_record)
 
 
@@ -50,17 +49,18 @@ def matrix() -> str:
 
 
 @allow(*READERS)
-def matrix_csv() -> Response:
+def matrix_file(file_format: str) -> Response:
+    now = utcnow()
     filters, _errors = training_matrix.parse_matrix_filters(request.args)
-    exports.record_export("matrix", "csv", filters.as_args(), current_user.id)
-    header = ("person", "email", "job_roles", "sop", "title", "revision", "status")
-    rows = (
-        (r.name, r.email, r.roles, r.code, r.title, r.revision, r.standing)
-        for r in training_matrix.matrix_rows(filters)
-    )
-    return download(csv_chunks(header, rows), f"matrix-{stamp(utcnow())}.csv")
+    table = report_files.matrix_table(filters, now)
+    written = report_files.written(table, file_format, current_user, organisation(), now, filters.as_args())
+    return download(written, f"matrix-{stamp(now)}.{file_format}")
 
 
 @allow(*READERS)
 def sop_record(user_id: int, sop_id: int) -> str:
     return render_template("lms/reports/sop_record.html", record=records.sop_record(user_id, sop_id))
+
+
+def organisation() -> str:
+    return current_app.config["LMS_ORGANISATION_NAME"]

@@ -74,7 +74,7 @@ def test_trainer_uploads_reviews_publishes_and_assigns(browser, live_server, peo
         sign_in(page, live_server, "qa@e2e.example")
         page.wait_for_url(re.compile(r"/reports/completion$"))
         with page.expect_download() as download_info:
-            page.get_by_role("link", name="Download CSV").click()
+            page.get_by_role("link", name="CSV", exact=True).click()
         report = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(report)))
         lab = [r for r in rows if r["user"] == "Lab Tech"]
@@ -90,7 +90,7 @@ def test_trainer_uploads_reviews_publishes_and_assigns(browser, live_server, peo
         listed = page.get_by_role("row", name=re.compile("Lab Tech"))
         assert "Not started" in listed.inner_text() and "lab.tech@e2e.example" in listed.inner_text()
         with page.expect_download() as download_info:
-            page.get_by_role("link", name="Download CSV").click()
+            page.get_by_role("link", name="CSV", exact=True).click()
         not_current = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
         listed_rows = list(csv.DictReader(io.StringIO(not_current)))
         assert [(r["person"], r["status"]) for r in listed_rows] == [("Lab Tech", "not_started")]
