@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from lms.analytics import standing
 from lms.db import db
 from lms.formats import pdf as pdf_format
 from lms.models import AuditEvent, User
@@ -65,7 +66,8 @@ def test_the_xlsx_holds_the_csvs_rows_typed_with_a_frozen_filtered_header(
     assert late[2] == '=HYPERLINK("http://x")' and sheet["C2"].data_type == "s"  # text, not a formula
     assert isinstance(late[6], datetime) and isinstance(late[7], datetime)
     for from_csv, typed in zip(rows[1:], values[1:], strict=True):
-        assert from_csv[3:6] == typed[3:6]  # email, job roles, status
+        assert from_csv[3:5] == typed[3:5]  # email, job roles
+        assert typed[5] == standing.LABELS[from_csv[5]]  # the status in words; the CSV has its code
         assert from_csv[7][:19] == typed[7].isoformat(
             timespec="seconds"
         )  # the due time, to the second, in UTC
