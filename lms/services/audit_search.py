@@ -6,8 +6,9 @@ import io
 import json
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from typing import IO, Any
 
 from sqlalchemy import Select, String, cast, func, or_, select
@@ -16,8 +17,9 @@ from lms.csv_export import write_rows
 from lms.db import db
 from lms.models import AuditEvent, User
 from lms.paging import Page, clamp_page
+from lms.services import audit_words
 from lms.services.audit import HASHED_FIELDS
-from lms.services.errors import InvalidInput
+from lms.services.errors import InvalidInput, NotFound
 
 PER_PAGE = 50
 EXPORT_BATCH = 2000
@@ -32,6 +34,7 @@ CSV_COLUMNS = (
     "action",
     "entity_type",
     "entity_id",
+    "summary",
     "changes",
     "reason",
     "data",
@@ -108,6 +111,11 @@ class AuditRow:
     prev_hash: str
     hash: str
     changes: list[Change] = field(default_factory=list)
+    summary: str = ""  # the event in words (`audit_words.describe`)
+
+    @property
+    def raw_json(self) -> str:
+        return json.dumps(self.data, indent=2, sort_keys=True, ensure_ascii=False, default=str)
 
 
 AuditPage = Page[AuditRow]
@@ -170,8 +178,21 @@ def search(wanted: AuditFilter, page: int = 1, per_page: int = PER_PAGE) -> Audi
     total = db.session.scalar(count_query) or 0
     page = clamp_page(page, total, per_page)
     query = _events(wanted).order_by(AuditEvent.id.desc()).limit(per_page).offset((page - 1) * per_page)
-    items = [_row(found, SHOWN_VALUE_CHARS) for found in db.session.execute(query)]
+    items = _described([_row(found, SHOWN_VALUE_CHARS) for found in db.session.execute(query)])
     return AuditPage(items, page, per_page, total)
+
+
+def _described(rows: list[AuditRow]) -> list[AuditRow]:
+    names = audit_words.entity_names(rows)
+    return [replace(row, summary=audit_words.describe(row, row.actor_name, names)) for row in rows]
+
+
+def event(event_id: int) -> AuditRow:
+    """One event, in words and in full."""
+    found = db.session.execute(_events(AuditFilter()).where(AuditEvent.id == event_id)).first()
+    if found is None:
+        raise NotFound("No such audit event.")
+    return _described([_row(found, None)])[0]
 
 
 def filter_choices() -> dict[str, list[str]]:
@@ -201,8 +222,9 @@ def export_csv(wanted: AuditFilter) -> IO[bytes]:
 
 def _export_rows(wanted: AuditFilter) -> Iterator[AuditRow]:
     query = _events(wanted).order_by(AuditEvent.id).execution_options(yield_per=EXPORT_BATCH)
-    for found in db.session.execute(query):
-        yield _row(found, None)
+    rows = (_row(found, None) for found in db.session.execute(query))
+    while batch := list(islice(rows, EXPORT_BATCH)):  # the entities named a batch at a time
+        yield from _described(batch)
 
 
 def _csv_values(row: AuditRow) -> list[str]:
@@ -218,6 +240,7 @@ def _csv_values(row: AuditRow) -> list[str]:
         row.action,
         row.entity_type,
         row.entity_id,
+        row.summary,
         changes,
         row.reason,
         json.dumps(row.data, sort_keys=True, ensure_ascii=False),

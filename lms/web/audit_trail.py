@@ -6,8 +6,9 @@ from flask import Blueprint, render_template, request, send_file
 from werkzeug.wrappers import Response
 
 from lms.db import utcnow
-from lms.services import audit_search
+from lms.services import audit_search, audit_verification, exports
 from lms.web.access import allow
+from lms.web.identity import current_user
 from lms.web.safety import page_number
 
 READERS = ("compliance",)  # and admins, who pass every check; trainers and learners get 403
@@ -17,6 +18,8 @@ def build() -> Blueprint:
     bp = Blueprint("audit", __name__)
     bp.add_url_rule("/audit", view_func=events)
     bp.add_url_rule("/audit.csv", view_func=events_csv)
+    bp.add_url_rule("/audit/events/<int:event_id>", view_func=event)
+    bp.add_url_rule("/audit/verify", view_func=verify, methods=["GET", "POST"])
     return bp
 
 
@@ -36,6 +39,7 @@ def events() -> str:
 @allow(*READERS)
 def events_csv() -> Response:
     wanted = audit_search.AuditFilter.from_args(request.args)
+    exports.record_export("audit", "csv", wanted.as_args(), current_user.id)
     stamp = utcnow().strftime("%Y%m%dT%H%MZ")
     response = send_file(
         audit_search.export_csv(wanted),
@@ -45,3 +49,16 @@ def events_csv() -> Response:
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@allow(*READERS)
+def event(event_id: int) -> str:
+    return render_template("lms/audit/event.html", e=audit_search.event(event_id))
+
+
+@allow(*READERS)
+def verify() -> str:
+    """GET: what verifying does, and the button; POST (CSRF-checked like every POST): verify now, record
+    it on the trail, show the result."""
+    report = audit_verification.verify_and_record(current_user.id) if request.method == "POST" else None
+    return render_template("lms/audit/verify.html", report=report)
