@@ -23,6 +23,8 @@ from lms.db import LmsSession, db
 from lms.services import accounts
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ("tests.compliance_org",)  # the compliance reports' organisation fixture
+
 DEMO_SOPS = ROOT / "lms" / "demo" / "sops"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PASSWORD = "correct horse battery"

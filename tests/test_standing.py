@@ -6,56 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from lms.analytics import standing
 from lms.db import db, utcnow
 from lms.models import Enrolment, SopRevision, User
-from lms.services import accounts, enrolments, individual, progress, quiz_review, sop_import
+from lms.services import enrolments
 from lms.services.transactions import transaction
-from tests.conftest import DEMO_SOPS, PASSWORD
-from tests.test_retraining import QUBIT, new_revision_module, pass_quiz
-
-
-@pytest.fixture
-def organisation(app_ctx) -> dict:
-    """Qubit rev 1.0.0 on the lab curriculum, then rev 1.1.0 published with delta retraining; people in
-    every standing, one outside the curriculum, one inactive, one assigned the SOP by name."""
-    lab, office = accounts.create_job_role("Lab", "QC"), accounts.create_job_role("Office")
-    people = {
-        name: accounts.create_user(f"{name}@example.org", name.title(), PASSWORD, "learner", [lab.id]).id
-        for name in ("retrained", "pending", "reader", "late", "fresh", "gone")
-    }
-    people["outsider"] = accounts.create_user(
-        "office@example.org", "Outsider", PASSWORD, "learner", [office.id]
-    ).id
-    people["named"] = accounts.create_user("named@example.org", "Named", PASSWORD, "learner", [office.id]).id
-    first = sop_import.import_sop((DEMO_SOPS / QUBIT).read_bytes(), QUBIT, None)
-    module = sop_import.modules_of(first.id)[0]
-    quiz_review.publish(module.id, None)
-    enrolments.assign_module_to_role(module.id, lab.id, 14, None)
-    pass_quiz(people["retrained"], enrolments.enrolments_for(people["retrained"])[0].id)
-    second = new_revision_module()
-    quiz_review.publish(second.id, None, retraining_mode="delta")
-    individual.assign_to_people(
-        second.id, [people["named"]], None, (utcnow() + timedelta(days=30)).date(), None
-    )
-    pass_quiz(people["fresh"], _on(people["fresh"], second.revision_id).id)
-    progress.mark_read(people["reader"], _on(people["reader"], second.revision_id).id, 0)
-    _on(people["late"], second.revision_id).due_at = utcnow() - timedelta(days=1)
-    db.session.get(User, people["gone"]).active = False
-    db.session.commit()
-    return {"people": people, "sop_id": first.sop_id, "revision_id": second.revision_id}
-
-
-def _on(user_id: int, revision_id: int) -> Enrolment:
-    return db.session.scalars(
-        select(Enrolment)
-        .where(Enrolment.user_id == user_id, Enrolment.revision_id == revision_id)
-        .order_by(Enrolment.id.desc())
-    ).first()
-
+from tests.compliance_org import on_revision
 
 EXPECTED = {
     "retrained": "outdated_revision",
@@ -88,7 +46,7 @@ def test_each_person_needing_the_sop_has_the_standing_their_trainings_give(organ
 
 def test_a_refresher_not_yet_due_keeps_a_person_current_and_an_overdue_one_does_not(organisation) -> None:
     fresh, revision_id = organisation["people"]["fresh"], organisation["revision_id"]
-    done = _on(fresh, revision_id)
+    done = on_revision(fresh, revision_id)
     user = db.session.get(User, fresh)
     module = done.module
     with transaction():

@@ -1,18 +1,21 @@
-"""One person's record for one SOP: where they stand, every training on every revision with its attempts,
-and every signature they gave on it. What a matrix cell opens, and what an inspector asks to see."""
+"""Training records an inspector asks to see: one person's record for one SOP (where they stand, every
+training on every revision with its attempts, every signature they gave on it: what a matrix cell opens),
+the people whose records there are, and the SOP training record (everyone trained on one revision)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from lms.analytics import standing
 from lms.db import db, utcnow
-from lms.models import Enrolment, Signature, SopRevision, User
+from lms.models import Attempt, Enrolment, Signature, Sop, SopRevision, User
 from lms.models.enrolment import status_of
+from lms.paging import Page, clamp_page
 from lms.services.errors import NotFound
 
 
@@ -106,3 +109,143 @@ def sop_record(user_id: int, sop_id: int, now: datetime | None = None) -> SopRec
         trainings,
         [SignatureLine(*row) for row in signed],
     )
+
+
+# --- people, to find the one whose record an inspector asks for ------------------------------------------
+
+PEOPLE_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    id: int
+    name: str
+    email: str
+    active: bool
+
+
+def people_page(search: str = "", page: int = 1, per_page: int = PEOPLE_PER_PAGE) -> Page[PersonLine]:
+    """Everyone (deactivated people too: their records stay), by name, found by name or e-mail."""
+    query = select(User.id, User.name, User.email, User.active)
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(func.lower(User.name).like(pattern) | func.lower(User.email).like(pattern))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = clamp_page(page, total, per_page)
+    rows = db.session.execute(
+        query.order_by(User.name, User.id).limit(per_page).offset((page - 1) * per_page)
+    )
+    return Page([PersonLine(*row) for row in rows], page, per_page, total)
+
+
+# --- the SOP training record: everyone trained on one revision --------------------------------------------
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    id: int
+    sop_id: int
+    code: str
+    title: str
+    label: str
+    status: str
+    effective_date: date | None
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class TrainedLine:
+    user_id: int
+    name: str
+    email: str
+    completed_at: datetime
+    score_percent: float | None
+    attempts: int
+    meaning: str | None  # the person's latest signature on the revision
+    signed_at: datetime | None
+
+
+def revision_info(revision_id: int) -> RevisionInfo:
+    found = db.session.execute(
+        select(
+            SopRevision.id,
+            Sop.id,
+            Sop.code,
+            SopRevision.title,
+            SopRevision.label,
+            SopRevision.status,
+            SopRevision.effective_date,
+            SopRevision.content_hash,
+        )
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(SopRevision.id == revision_id)
+    ).first()
+    if found is None:
+        raise NotFound("No such SOP revision.")
+    return RevisionInfo(*found)
+
+
+def trained_on(revision_id: int) -> Select:
+    """Everyone who completed training on the revision (their latest completion), by name, with their
+    attempts on it and their latest signature on it."""
+    completed = (
+        select(
+            Enrolment.user_id,
+            func.max(Enrolment.completed_at).label("completed_at"),
+            func.max(Enrolment.score_percent).label("score_percent"),
+        )
+        .where(Enrolment.revision_id == revision_id, Enrolment.status == "completed")
+        .group_by(Enrolment.user_id)
+        .subquery()
+    )
+    tries = (
+        select(Enrolment.user_id, func.count(Attempt.id).label("attempts"))
+        .join(Attempt, Attempt.enrolment_id == Enrolment.id)
+        .where(Enrolment.revision_id == revision_id, Attempt.submitted_at.is_not(None))
+        .group_by(Enrolment.user_id)
+        .subquery()
+    )
+    latest = (
+        select(Signature.user_id, func.max(Signature.id).label("id"))
+        .where(Signature.revision_id == revision_id)
+        .group_by(Signature.user_id)
+        .subquery()
+    )
+    return (
+        select(
+            User.id,
+            User.name,
+            User.email,
+            completed.c.completed_at,
+            completed.c.score_percent,
+            func.coalesce(tries.c.attempts, 0),
+            Signature.meaning,
+            Signature.signed_at,
+        )
+        .join(completed, completed.c.user_id == User.id)
+        .outerjoin(tries, tries.c.user_id == User.id)
+        .outerjoin(latest, latest.c.user_id == User.id)
+        .outerjoin(Signature, Signature.id == latest.c.id)
+        .order_by(User.name, User.id)
+    )
+
+
+def trained_page(revision_id: int, page: int = 1, per_page: int = PEOPLE_PER_PAGE) -> Page[TrainedLine]:
+    query = trained_on(revision_id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = clamp_page(page, total, per_page)
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
+    return Page([TrainedLine(*row) for row in rows], page, per_page, total)
+
+
+def trained_rows(revision_id: int) -> Iterator[TrainedLine]:
+    for row in db.session.connection().execute(trained_on(revision_id).execution_options(yield_per=1000)):
+        yield TrainedLine(*row)
+
+
+def revisions_of(sop_id: int) -> list[RevisionInfo]:
+    """Every revision of an SOP, newest first, for links to their training records."""
+    ids = db.session.scalars(
+        select(SopRevision.id).where(SopRevision.sop_id == sop_id).order_by(SopRevision.id.desc())
+    ).all()
+    return [revision_info(revision_id) for revision_id in ids]

@@ -209,6 +209,7 @@ class SopInForce:
     title: str
     revision: str
     effective_date: date | None
+    revision_id: int
 
 
 def sop_in_force(sop_id: int) -> SopInForce:
@@ -216,7 +217,7 @@ def sop_in_force(sop_id: int) -> SopInForce:
     found = (
         db.session.connection()
         .execute(
-            select(_S.c.id, _S.c.code, _S.c.title, _R.c.label, _R.c.effective_date)
+            select(_S.c.id, _S.c.code, _S.c.title, _R.c.label, _R.c.effective_date, _R.c.id)
             .join(_R, and_(_R.c.sop_id == _S.c.id, _R.c.status == "effective"))
             .where(_S.c.id == sop_id)
         )

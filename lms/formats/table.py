@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -55,3 +56,8 @@ def csv_file(table: Table) -> Iterator[str]:
     """The table as CSV (UTF-8 with BOM, formula-safe cells), in pieces for a streamed response."""
     rows = ([_cell(value) for value in row] for row in table.rows)
     return csv_chunks([column.name for column in table.columns], rows)
+
+
+def safe_name(text: str) -> str:
+    """Text fit for a file name: letters, digits, dot, dash, underscore and @."""
+    return re.sub(r"[^A-Za-z0-9@._-]+", "-", text)[:80].strip("-.") or "file"

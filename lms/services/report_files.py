@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from lms.analytics import completion_report, standing
+from lms.analytics import completion_report, records, standing
 from lms.analytics import matrix as training_matrix
 from lms.analytics.completion import STATUS_LABELS
 from lms.analytics.filters import ReportFilters
@@ -158,3 +158,26 @@ def _pdf_writer():
             "libharfbuzz-subset0; `make pango`). The CSV and XLSX downloads work without it."
         ) from missing
     return pdf_file
+
+
+def revision_table(revision_id: int) -> Table:
+    """The SOP training record: everyone trained on one revision."""
+    revision = records.revision_info(revision_id)
+    columns = (
+        *PERSON,
+        Column("completed_at", "Completed", "datetime", 24),
+        Column("score", "Score (%)", "percent", 9),
+        Column("attempts", "Attempts", "number", 9),
+        Column("signature_meaning", "Signature meaning", width=36),
+        Column("signed_at", "Signed", "datetime", 24),
+    )
+    rows = (
+        (r.name, r.email, r.completed_at, r.score_percent, r.attempts, r.meaning, r.signed_at)
+        for r in records.trained_rows(revision.id)
+    )
+    filters = {
+        "SOP": f"{revision.code} {revision.title}",
+        "Revision": f"{revision.label} ({revision.status})",
+    }
+    title = f"Trained on {revision.code} revision {revision.label}"
+    return Table("sop_training_record", title, columns, rows, filters, f"{revision.code}-{revision.label}")

@@ -6,7 +6,7 @@ and common symbols); a character the font lacks is printed as "?" rather than si
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from lms.analytics import completion
 from lms.db import db, utcnow
-from lms.models import Attempt, Enrolment, SopRevision, User
+from lms.models import Attempt, Enrolment, Signature, Sop, SopRevision, User
 from lms.services.errors import NotFound
 
 FONTS = Path(__file__).resolve().parent.parent / "static" / "lms" / "fonts"
@@ -41,16 +41,41 @@ class TranscriptRow:
 
 
 @dataclass(frozen=True)
+class AttemptLine:
+    sop_code: str
+    revision: str
+    number: int
+    started_at: datetime
+    submitted_at: datetime | None
+    score_percent: float | None
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    sop_code: str
+    revision: str
+    meaning: str
+    printed_name: str
+    signed_at: datetime
+    content_hash: str
+
+
+@dataclass(frozen=True)
 class Transcript:
     name: str
     email: str
     job_roles: list[str]
     generated_at: datetime
     rows: list[TranscriptRow]
+    organisation: str = "sop-lms"
+    attempts: list[AttemptLine] = field(default_factory=list)
+    signatures: list[SignatureLine] = field(default_factory=list)
 
 
-def transcript_for(user_id: int, now: datetime | None = None) -> Transcript:
-    """The training record of one person: every enrolment they ever had, by SOP code then date assigned."""
+def transcript_for(user_id: int, now: datetime | None = None, organisation: str = "sop-lms") -> Transcript:
+    """The training record of one person: every enrolment they ever had, by SOP code then date assigned,
+    every quiz attempt and every electronic signature, under the organisation's name."""
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("No such user.")
@@ -59,10 +84,39 @@ def transcript_for(user_id: int, now: datetime | None = None) -> Transcript:
         select(Enrolment).where(Enrolment.user_id == user.id).order_by(Enrolment.assigned_at, Enrolment.id)
     ).all()
     submitted: dict[int, list[Attempt]] = {}
-    for attempt in db.session.scalars(
-        select(Attempt).where(Attempt.user_id == user.id, Attempt.submitted_at.is_not(None))
-    ):
-        submitted.setdefault(attempt.enrolment_id, []).append(attempt)
+    every_attempt = db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at, Attempt.id)
+    ).all()
+    for attempt in every_attempt:
+        if attempt.submitted_at is not None:
+            submitted.setdefault(attempt.enrolment_id, []).append(attempt)
+    revision_of = {e.id: e.revision for e in enrolments}
+    attempts = [
+        AttemptLine(
+            revision_of[a.enrolment_id].sop.code,
+            revision_of[a.enrolment_id].label,
+            a.number,
+            a.started_at,
+            a.submitted_at,
+            a.score_percent,
+            a.passed,
+        )
+        for a in every_attempt
+    ]
+    signed = db.session.execute(
+        select(
+            Sop.code,
+            SopRevision.label,
+            Signature.meaning,
+            Signature.printed_name,
+            Signature.signed_at,
+            Signature.content_hash,
+        )
+        .join(SopRevision, SopRevision.id == Signature.revision_id)
+        .join(Sop, Sop.id == SopRevision.sop_id)
+        .where(Signature.user_id == user.id)
+        .order_by(Signature.signed_at, Signature.id)
+    ).all()
     rows = []
     for enrolment in enrolments:
         revision: SopRevision = enrolment.revision
@@ -84,7 +138,16 @@ def transcript_for(user_id: int, now: datetime | None = None) -> Transcript:
         )
     rows.sort(key=lambda row: row.sop_code.casefold())  # stable: within an SOP, in the order assigned
     roles = [f"{r.name} ({r.department})" if r.department else r.name for r in user.job_roles]
-    return Transcript(user.name, user.email, roles, now, rows)
+    return Transcript(
+        user.name,
+        user.email,
+        roles,
+        now,
+        rows,
+        organisation,
+        attempts,
+        [SignatureLine(*row) for row in signed],
+    )
 
 
 COLUMNS = (  # heading, width in mm (A4 landscape, 273 mm between the margins)
@@ -134,6 +197,7 @@ def render_pdf(transcript: Transcript) -> bytes:
     pdf.cell(0, 9, "Training record", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", size=10)
     details = (
+        ("Organisation", transcript.organisation),
         ("Name", transcript.name),
         ("Email", transcript.email),
         ("Job roles", ", ".join(transcript.job_roles) or "none"),
@@ -141,7 +205,7 @@ def render_pdf(transcript: Transcript) -> bytes:
     )
     for label, value in details:
         pdf.set_font("DejaVu", "B", 10)
-        pdf.cell(32, 6, label + ":")
+        pdf.cell(34, 6, label + ":")
         pdf.set_font("DejaVu", size=10)
         pdf.multi_cell(0, 6, printable(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
@@ -172,6 +236,8 @@ def render_pdf(transcript: Transcript) -> bytes:
                     str(row.attempts),
                 ]
             )
+    _attempts_table(pdf, transcript.attempts)
+    _signatures_table(pdf, transcript.signatures)
     pdf.ln(2)
     pdf.set_font("DejaVu", size=8)
     pdf.multi_cell(
@@ -183,6 +249,89 @@ def render_pdf(transcript: Transcript) -> bytes:
         new_y="NEXT",
     )
     return bytes(pdf.output())
+
+
+def _section(pdf: FPDF, title: str) -> None:
+    pdf.ln(4)
+    pdf.set_font("DejaVu", "B", 12)
+    pdf.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=8.5)
+
+
+def _rows_table(pdf: FPDF, columns: tuple[tuple[str, int], ...], rows: list[list[str]]) -> None:
+    with pdf.table(
+        col_widths=tuple(width for _, width in columns),
+        width=sum(width for _, width in columns),
+        headings_style=FontFace(emphasis="BOLD", fill_color=(228, 232, 238)),
+        line_height=4.6,
+        text_align="LEFT",
+        first_row_as_headings=True,
+    ) as table:
+        table.row([heading for heading, _ in columns])
+        for row in rows:
+            table.row([printable(cell) for cell in row])
+
+
+def _attempts_table(pdf: FPDF, attempts: list[AttemptLine]) -> None:
+    _section(pdf, "Quiz attempts")
+    if not attempts:
+        pdf.multi_cell(0, 6, "No quiz attempt.", new_x="LMARGIN", new_y="NEXT")
+        return
+    columns = (
+        ("SOP code", 48),
+        ("Revision", 22),
+        ("Attempt", 20),
+        ("Started", 36),
+        ("Submitted", 36),
+        ("Score", 22),
+        ("Result", 30),
+    )
+    _rows_table(
+        pdf,
+        columns,
+        [
+            [
+                a.sop_code,
+                a.revision,
+                str(a.number),
+                f"{a.started_at:%Y-%m-%d %H:%M}",
+                f"{a.submitted_at:%Y-%m-%d %H:%M}" if a.submitted_at else "not submitted",
+                f"{a.score_percent:.0f}%" if a.score_percent is not None else "",
+                "" if a.passed is None else ("passed" if a.passed else "not passed"),
+            ]
+            for a in attempts
+        ],
+    )
+
+
+def _signatures_table(pdf: FPDF, signatures: list[SignatureLine]) -> None:
+    _section(pdf, "Electronic signatures")
+    if not signatures:
+        pdf.multi_cell(0, 6, "No electronic signature.", new_x="LMARGIN", new_y="NEXT")
+        return
+    columns = (
+        ("SOP code", 40),
+        ("Revision", 18),
+        ("Meaning", 70),
+        ("Printed name", 40),
+        ("Signed at", 32),
+        ("Content hash (SHA-256)", 73),
+    )
+    _rows_table(
+        pdf,
+        columns,
+        [
+            [
+                s.sop_code,
+                s.revision,
+                s.meaning,
+                s.printed_name,
+                f"{s.signed_at:%Y-%m-%d %H:%M:%S}",
+                s.content_hash,
+            ]
+            for s in signatures
+        ],
+    )
 
 
 @lru_cache(maxsize=1)

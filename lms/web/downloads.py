@@ -3,7 +3,6 @@ personal data), under a file name that says what and when."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -28,8 +27,3 @@ def download(chunks: Iterator[str | bytes], filename: str) -> Response:
 def stamp(moment: datetime) -> str:
     """The time part of a file name: 20261204T1830Z."""
     return f"{moment:%Y%m%dT%H%MZ}"
-
-
-def safe_name(text: str) -> str:
-    """Text fit for a file name: letters, digits, dot, dash and underscore."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text)[:60] or "report"

@@ -3,7 +3,7 @@ attempts, results, and their own training record as PDF."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from lms.forms.auth import ActionForm
@@ -146,7 +146,9 @@ def attempt_result(attempt_id: int) -> str | Response:
 @signed_in
 def transcript_pdf() -> Response:
     """The signed-in person's own training record; there is no id in the URL, so no one else's to ask for."""
-    record = transcript.transcript_for(current_user.id)
+    record = transcript.transcript_for(
+        current_user.id, organisation=current_app.config["LMS_ORGANISATION_NAME"]
+    )
     response = Response(transcript.render_pdf(record), mimetype="application/pdf")
     filename = f"training-record-{record.generated_at:%Y-%m-%d}.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

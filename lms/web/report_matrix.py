@@ -1,12 +1,12 @@
-"""The training matrix (people by SOPs, each cell a standing) and the record a cell opens: one person's
-trainings, attempts and signatures on one SOP. Part of the reports blueprint (`reports.build`)."""
+"""The training matrix: people by SOPs, each cell a standing, opening the person's record on that SOP
+(`report_records`). Part of the reports blueprint (`reports.build`)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 
 from lms.analytics import matrix as training_matrix
-from lms.analytics import records, standing
+from lms.analytics import standing
 from lms.db import utcnow
 from lms.services import report_files
 from lms.web.access import allow
@@ -27,7 +27,6 @@ SHORT = {  # what a cell shows; the full label is its title and, for screen read
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/matrix", view_func=matrix)
     bp.add_url_rule("/matrix.<any(csv, xlsx, pdf):file_format>", view_func=matrix_file)
-    bp.add_url_rule("/people/<int:user_id>/sops/<int:sop_id>", view_func=sop_record)
 
 
 @allow(*READERS)
@@ -55,11 +54,6 @@ def matrix_file(file_format: str) -> Response:
     table = report_files.matrix_table(filters, now)
     written = report_files.written(table, file_format, current_user, organisation(), now, filters.as_args())
     return download(written, f"matrix-{stamp(now)}.{file_format}")
-
-
-@allow(*READERS)
-def sop_record(user_id: int, sop_id: int) -> str:
-    return render_template("lms/reports/sop_record.html", record=records.sop_record(user_id, sop_id))
 
 
 def organisation() -> str:

@@ -9,10 +9,11 @@ from lms.analytics import completion_report, standing
 from lms.analytics.filters import ReportFilters, parse_filters
 from lms.analytics.gaps import filter_options
 from lms.db import utcnow
+from lms.formats.table import safe_name
 from lms.services import exports, report_files
-from lms.web import report_matrix
+from lms.web import report_matrix, report_records
 from lms.web.access import allow
-from lms.web.downloads import download, safe_name, stamp
+from lms.web.downloads import download, stamp
 from lms.web.identity import current_user
 from lms.web.safety import page_number
 
@@ -27,6 +28,7 @@ def build() -> Blueprint:
     bp.add_url_rule("/not-current/<int:sop_id>", view_func=not_current)
     bp.add_url_rule("/not-current/<int:sop_id>.<any(csv, xlsx, pdf):file_format>", view_func=not_current_file)
     report_matrix.register(bp)
+    report_records.register(bp)
     return bp
 
 

@@ -14,14 +14,13 @@ from lms.models import AuditEvent
 from lms.services import accounts, audit
 from lms.services.transactions import transaction
 from tests.conftest import PASSWORD, Person, login, post
-from tests.test_standing import organisation  # noqa: F401 - the fixture, shared with the SQL's own tests
 
 
 def _summaries(html: str) -> list[str]:
     return [re.sub(r"\s+", " ", found) for found in re.findall(r'data-testid="summary">([^<]+)<', html)]
 
 
-def test_each_event_reads_as_who_did_what_to_what(organisation, client, make_user) -> None:  # noqa: F811
+def test_each_event_reads_as_who_did_what_to_what(organisation, client, make_user) -> None:
     login(client, make_user("compliance"))
     html = client.get("/audit?q=attempt").get_data(as_text=True)
     said = " | ".join(_summaries(html)).replace("&#39;", "'")
@@ -33,7 +32,7 @@ def test_each_event_reads_as_who_did_what_to_what(organisation, client, make_use
     assert "<summary>Raw event" in raw and "&#34;score_percent&#34;: 100.0" in raw
 
 
-def test_an_event_page_shows_the_words_the_raw_data_and_the_hashes(organisation, client, make_user) -> None:  # noqa: F811
+def test_an_event_page_shows_the_words_the_raw_data_and_the_hashes(organisation, client, make_user) -> None:
     login(client, make_user("compliance"))
     latest = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     html = client.get(f"/audit/events/{latest.id}").get_data(as_text=True)
@@ -42,7 +41,7 @@ def test_an_event_page_shows_the_words_the_raw_data_and_the_hashes(organisation,
     assert client.get("/audit/events/999999").status_code == 404
 
 
-def test_verifying_an_intact_chain_says_so_and_is_recorded(organisation, client, make_user) -> None:  # noqa: F811
+def test_verifying_an_intact_chain_says_so_and_is_recorded(organisation, client, make_user) -> None:
     officer = make_user("compliance")
     login(client, officer)
     before = db.session.scalar(select(db.func.count(AuditEvent.id)))

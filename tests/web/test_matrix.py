@@ -19,13 +19,12 @@ from lms.models import Assignment, AuditEvent, Enrolment, JobRole, SopRevision, 
 from lms.services import enrolments, quiz_review, sop_import
 from tests.conftest import DEMO_SOPS, login
 from tests.test_retraining import pass_quiz
-from tests.test_standing import organisation  # noqa: F401 - the fixture, shared with the SQL's own tests
 
 OFFBOARDING = "hr-employee-offboarding.md"
 
 
 @pytest.fixture
-def two_sops(organisation):  # noqa: F811
+def two_sops(organisation):
     """The Qubit organisation, plus an HR SOP on the office curriculum (one office person has passed it)
     and on a site of its own."""
     office = db.session.scalars(select(JobRole).where(JobRole.name == "Office")).one()

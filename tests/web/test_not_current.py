@@ -13,7 +13,6 @@ from sqlalchemy import select
 from lms.db import db
 from lms.models import AuditEvent, Sop, User
 from tests.conftest import login
-from tests.test_standing import organisation  # noqa: F401 - the fixture, shared with the SQL's own tests
 
 
 def _links(html: str) -> list[str]:
@@ -21,7 +20,7 @@ def _links(html: str) -> list[str]:
 
 
 def test_from_home_to_the_list_in_two_actions_and_the_file_in_one_more(
-    organisation,  # noqa: F811
+    organisation,
     client,
     make_user,
 ) -> None:
@@ -59,7 +58,7 @@ def test_from_home_to_the_list_in_two_actions_and_the_file_in_one_more(
 
 
 def test_the_list_filters_by_status_and_explains_a_status_it_does_not_know(
-    organisation,  # noqa: F811
+    organisation,
     client,
     make_user,
 ) -> None:
@@ -84,7 +83,7 @@ def test_the_list_filters_by_status_and_explains_a_status_it_does_not_know(
 
 
 def test_a_name_that_looks_like_a_formula_is_neutralised_in_the_file(
-    organisation,  # noqa: F811
+    organisation,
     client,
     make_user,
 ) -> None:
@@ -95,7 +94,7 @@ def test_a_name_that_looks_like_a_formula_is_neutralised_in_the_file(
     assert next(csv.DictReader(io.StringIO(body)))["person"] == '\'=HYPERLINK("http://x")'
 
 
-def test_an_sop_search_narrows_the_index(organisation, client, make_user) -> None:  # noqa: F811
+def test_an_sop_search_narrows_the_index(organisation, client, make_user) -> None:
     login(client, make_user("compliance"))
     code = db.session.get(Sop, organisation["sop_id"]).code
     assert code in client.get(f"/reports/not-current?q={code[:6].lower()}").get_data(as_text=True)
@@ -105,7 +104,7 @@ def test_an_sop_search_narrows_the_index(organisation, client, make_user) -> Non
 @pytest.mark.parametrize(
     "path", ["/reports/not-current", "/reports/not-current/{sop}", "/reports/not-current/{sop}.csv"]
 )
-def test_a_learner_gets_403_and_nothing_is_recorded(organisation, client, make_user, path) -> None:  # noqa: F811
+def test_a_learner_gets_403_and_nothing_is_recorded(organisation, client, make_user, path) -> None:
     login(client, make_user("learner"))
     assert client.get(path.format(sop=organisation["sop_id"])).status_code == 403
     assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.export")).all() == []

@@ -18,7 +18,6 @@ from lms.db import db
 from lms.formats import pdf as pdf_format
 from lms.models import AuditEvent, User
 from tests.conftest import login
-from tests.test_standing import organisation  # noqa: F401 - the fixture, shared with the SQL's own tests
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,8 +40,8 @@ def _pdf_text(response) -> tuple[str, int]:
 
 
 @pytest.fixture
-def officer(organisation, client, make_user, app):  # noqa: F811
-    app.config["LMS_ORGANISATION_NAME"] = "Harbour & Sons Laboratories"
+def officer(organisation, client, make_user, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LMS_ORGANISATION_NAME", "Harbour & Sons Laboratories")
     person = make_user("compliance")
     login(client, person)
     return {**organisation, "person": person}

@@ -105,7 +105,13 @@ def test_transcript_lists_every_enrolment_with_its_outcome(app, client, make_use
     loto_row = compact[compact.index(loto[0]) : compact.index(capa[0])]
     assert re.search(r"completed\d{4}-\d\d-\d\d\d{4}-\d\d-\d\d\d{4}-\d\d-\d\d\d\d:\d\d100%2$", loto_row)
     capa_row = compact[compact.index(capa[0]) :]
-    assert re.search(r"notstarted\d{4}-\d\d-\d\d\d{4}-\d\d-\d\d0Times", capa_row)
+    assert re.search(r"notstarted\d{4}-\d\d-\d\d\d{4}-\d\d-\d\d0Quizattempts", capa_row)
+    # every attempt, then every signature (none here), under the organisation's name
+    attempts = compact[compact.index("Quizattempts") : compact.index("Electronicsignatures")]
+    assert re.search(
+        rf"{loto[0]}{loto[2]}1[0-9: -]+\d+%notpassed{loto[0]}{loto[2]}2[0-9: -]+100%passed", attempts
+    )
+    assert "Noelectronicsignature." in compact and "Organisation:sop-lms" in compact
 
 
 def test_a_learner_gets_only_their_own_transcript(app, client, make_user) -> None:
