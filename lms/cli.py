@@ -256,6 +256,11 @@ def schema_current() -> None:
     click.echo(f"{schema.current_revision() or 'base'} (head {schema.head_revision()})")
 
 
+from lms.cli_reports import report_commands  # noqa: E402 - after the group it joins
+
+lms_commands.add_command(report_commands)
+
+
 def _create_app():
     from lms.app import create_app
 

@@ -213,14 +213,14 @@ def export_csv(wanted: AuditFilter) -> IO[bytes]:
     """
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b")  # noqa: SIM115 (returned)
     text_out = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    write_rows(text_out, CSV_COLUMNS, (_csv_values(row) for row in _export_rows(wanted)))
+    write_rows(text_out, CSV_COLUMNS, (_csv_values(row) for row in export_rows(wanted)))
     text_out.flush()
     text_out.detach()  # keep `out` open for the response
     out.seek(0)
     return out
 
 
-def _export_rows(wanted: AuditFilter, where: Any = None) -> Iterator[AuditRow]:
+def export_rows(wanted: AuditFilter, where: Any = None) -> Iterator[AuditRow]:
     query = _events(wanted).order_by(AuditEvent.id).execution_options(yield_per=EXPORT_BATCH)
     if where is not None:
         query = query.where(where)
@@ -231,7 +231,7 @@ def _export_rows(wanted: AuditFilter, where: Any = None) -> Iterator[AuditRow]:
 
 def csv_chunks_where(where: Any) -> Iterator[str]:
     """The events a condition on `AuditEvent` selects, oldest first, as CSV pieces (the evidence packs)."""
-    return csv_chunks(CSV_COLUMNS, (_csv_values(row) for row in _export_rows(AuditFilter(), where)))
+    return csv_chunks(CSV_COLUMNS, (_csv_values(row) for row in export_rows(AuditFilter(), where)))
 
 
 def _csv_values(row: AuditRow) -> list[str]:

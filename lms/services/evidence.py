@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -118,7 +119,9 @@ class _Pack:
 
     def add_streamed(self, name: str, pieces: Iterable[str | bytes]) -> Iterator[bytes]:
         digest = hashlib.sha256()
-        with self.zip.open(name, "w", force_zip64=True) as entry:
+        info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with self.zip.open(info, "w", force_zip64=True) as entry:
             for piece in pieces:
                 data = piece.encode("utf-8") if isinstance(piece, str) else piece
                 digest.update(data)

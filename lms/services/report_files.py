@@ -16,7 +16,7 @@ from lms.analytics.filters import ReportFilters
 from lms.db import db
 from lms.formats.table import FORMATS, Column, Table, csv_file
 from lms.models import JobRole, Sop, User
-from lms.services import exports
+from lms.services import audit_search, exports
 from lms.services.errors import InvalidInput, Unavailable
 
 PERSON = (Column("person", "Person", width=24), Column("email", "Email", width=28))
@@ -181,3 +181,23 @@ def revision_table(revision_id: int) -> Table:
     }
     title = f"Trained on {revision.code} revision {revision.label}"
     return Table("sop_training_record", title, columns, rows, filters, f"{revision.code}-{revision.label}")
+
+
+def audit_table(wanted: audit_search.AuditFilter) -> Table:
+    """The audit trail's events the filter finds, oldest first, in words and with their hashes."""
+    columns = (
+        Column("event_id", "Event", "number", 8),
+        Column("occurred_at", "When", "datetime", 24),
+        Column("actor", "Who", width=22),
+        Column("actor_email", "Email", width=26),
+        Column("action", "Action", width=20),
+        Column("summary", "What happened", width=60),
+        Column("reason", "Reason", width=20),
+        Column("hash", "Hash (SHA-256)", width=66),
+    )
+    rows = (
+        (r.id, r.occurred_at, r.actor_name, r.actor_email, r.action, r.summary, r.reason, r.hash)
+        for r in audit_search.export_rows(wanted)
+    )
+    shown = {name.replace("_", " ").capitalize(): value for name, value in wanted.as_args().items()}
+    return Table("audit", "Audit trail", columns, rows, shown)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, current_app, render_template, request, send_file
 from werkzeug.wrappers import Response
 
 from lms.db import utcnow
-from lms.services import audit_search, audit_verification, exports
+from lms.services import audit_search, audit_verification, exports, report_files
 from lms.web.access import allow
+from lms.web.downloads import download, stamp
 from lms.web.identity import current_user
 from lms.web.safety import page_number
 
@@ -18,6 +19,7 @@ def build() -> Blueprint:
     bp = Blueprint("audit", __name__)
     bp.add_url_rule("/audit", view_func=events)
     bp.add_url_rule("/audit.csv", view_func=events_csv)
+    bp.add_url_rule("/audit.<any(xlsx, pdf):file_format>", view_func=events_file)
     bp.add_url_rule("/audit/events/<int:event_id>", view_func=event)
     bp.add_url_rule("/audit/verify", view_func=verify, methods=["GET", "POST"])
     return bp
@@ -40,15 +42,26 @@ def events() -> str:
 def events_csv() -> Response:
     wanted = audit_search.AuditFilter.from_args(request.args)
     exports.record_export("audit", "csv", wanted.as_args(), current_user.id)
-    stamp = utcnow().strftime("%Y%m%dT%H%MZ")
+
     response = send_file(
         audit_search.export_csv(wanted),
         mimetype="text/csv",
         as_attachment=True,
-        download_name=f"audit-trail-{stamp}.csv",
+        download_name=f"audit-trail-{stamp(utcnow())}.csv",
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@allow(*READERS)
+def events_file(file_format: str) -> Response:
+    """The events found, in words with their hashes, as XLSX or PDF (the CSV holds every column)."""
+    now = utcnow()
+    wanted = audit_search.AuditFilter.from_args(request.args)
+    table = report_files.audit_table(wanted)
+    organisation = current_app.config["LMS_ORGANISATION_NAME"]
+    chunks = report_files.written(table, file_format, current_user, organisation, now, wanted.as_args())
+    return download(chunks, f"audit-trail-{stamp(now)}.{file_format}")
 
 
 @allow(*READERS)

@@ -4,6 +4,7 @@ named and linked when someone has edited a row in the database."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -89,3 +90,21 @@ def test_verifying_after_a_row_was_edited_in_sql_names_and_links_that_event(comm
 def test_only_compliance_reads_or_verifies_the_trail(client, make_user, app_role, path) -> None:
     login(client, make_user(app_role))
     assert client.get(path).status_code == 403
+
+
+def test_the_trail_as_xlsx_and_pdf_in_words_with_hashes(organisation, client, make_user) -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    login(client, make_user("compliance"))
+    sheet = load_workbook(io.BytesIO(client.get("/audit.xlsx?action=attempt.submit").get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    submitted = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "attempt.submit")).all()
+    assert rows[0][:2] == ("Event", "When (UTC)") and len(rows) == 1 + len(submitted)
+    assert [row[7] for row in rows[1:]] == [e.hash for e in submitted]
+    assert all("their attempt" in row[5] for row in rows[1:])
+    pdf = client.get("/audit.pdf?action=attempt.submit")
+    assert pdf.headers["Cache-Control"] == "no-store"
+    assert "Action: attempt.submit" in " ".join(
+        PdfReader(io.BytesIO(pdf.get_data())).pages[0].extract_text().split()
+    )
