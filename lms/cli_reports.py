@@ -225,3 +225,22 @@ def evidence_command(email, role, code, label, output) -> None:
     except ServiceError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Wrote the evidence pack of {scope.title} to {output} ({size:,} bytes).")
+
+
+@report_commands.command("saved")
+@click.argument("name")
+@FORMAT_OPTION
+@OUTPUT_OPTION
+def saved_command(name: str, file_format: str | None, output: str) -> None:
+    """A saved report (saved from its page under NAME), with its filters."""
+    from lms.db import utcnow
+    from lms.services import saved_reports
+    from lms.services.errors import ServiceError
+
+    def build() -> Table:
+        try:
+            return saved_reports.table_of(saved_reports.by_name(name), utcnow())
+        except ServiceError as error:
+            raise click.ClickException(error.message) from error
+
+    _run(build, output, file_format)

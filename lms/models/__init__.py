@@ -3,6 +3,7 @@
 from lms.models.audit import AuditEvent, Signature
 from lms.models.enrolment import Assignment, Attempt, Enrolment, Response
 from lms.models.progress import AttemptDeadline, LessonProgress
+from lms.models.report import SavedReport
 from lms.models.sop import ImmutableRevisionError, Sop, SopRevision, SopRule, SopSection, SopStep
 from lms.models.tally import QuestionTally, StepRoleTally
 from lms.models.training import Lesson, Question, Quiz, TrainingModule
@@ -23,6 +24,7 @@ __all__ = [
     "QuestionTally",
     "Quiz",
     "Response",
+    "SavedReport",
     "Signature",
     "Sop",
     "SopRevision",

@@ -219,6 +219,12 @@ PHRASES: dict[str, Callable[[dict, str], str]] = {
     "job_role.join": lambda d, it: f"added {it} to job role {d.get('job_role', '')}",
     "job_role.leave": lambda d, it: f"removed {it} from job role {d.get('job_role', '')}",
     "report.export": lambda d, it: f"downloaded {it} as {str(d.get('format', '')).upper()}",
+    "report.save": lambda d, it: f"saved the report “{d.get('name', '')}”",
+    "report.delete": lambda d, it: f"deleted the saved report “{d.get('name', '')}”",
+    "evidence.sealed": lambda d, it: (
+        f"sealed the evidence pack of {d.get('title', '')} "
+        f"(manifest SHA-256 {str(d.get('manifest_sha256', ''))[:16]}…, {d.get('files', '?')} files)"
+    ),
     "audit.verify": lambda d, it: (
         "verified the audit chain: "
         + ("intact" if d.get("ok") else f"broken at event {d.get('first_broken')}")

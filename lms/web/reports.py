@@ -11,7 +11,7 @@ from lms.analytics.gaps import filter_options
 from lms.db import utcnow
 from lms.formats.table import safe_name
 from lms.services import exports, report_files
-from lms.web import report_matrix, report_records
+from lms.web import report_matrix, report_records, report_saved
 from lms.web.access import allow
 from lms.web.downloads import download, stamp
 from lms.web.identity import current_user
@@ -29,6 +29,7 @@ def build() -> Blueprint:
     bp.add_url_rule("/not-current/<int:sop_id>.<any(csv, xlsx, pdf):file_format>", view_func=not_current_file)
     report_matrix.register(bp)
     report_records.register(bp)
+    report_saved.register(bp)
     return bp
 
 
