@@ -19,9 +19,19 @@ from datetime import datetime
 from sqlalchemy import Select, and_, func, select
 
 from lms.analytics import fetch, percent
-from lms.analytics.filters import ReportFilters, in_range
+from lms.analytics.filters import ReportFilters, days_between, in_range
 from lms.db import utcnow
-from lms.models import Assignment, Enrolment, JobRole, Sop, SopRevision, User, user_job_roles
+from lms.models import (
+    Assignment,
+    Attempt,
+    Enrolment,
+    JobRole,
+    Signature,
+    Sop,
+    SopRevision,
+    User,
+    user_job_roles,
+)
 from lms.models.enrolment import DISPLAY_STATUSES, status_expression
 
 SUPERSEDED = "superseded"
@@ -42,6 +52,8 @@ def _role_conditions(filters: ReportFilters) -> list:
     if filters.department is not None:
         in_department = select(JobRole.id).where(JobRole.department == filters.department)
         conditions.append(Assignment.job_role_id.in_(in_department))
+    if filters.site is not None:
+        conditions.append(Assignment.job_role_id.in_(select(JobRole.id).where(JobRole.site == filters.site)))
     return conditions
 
 
@@ -57,6 +69,31 @@ def _required(query: Select) -> Select:
 _ROLE_NAMES = (JobRole.name.label("job_role"), JobRole.department.label("department"))
 
 
+def _attempts():
+    """How many quiz attempts the training had, submitted ones (a row's own, by the attempts' index)."""
+    submitted = and_(Attempt.enrolment_id == Enrolment.id, Attempt.submitted_at.is_not(None))
+    return (
+        select(func.count(Attempt.id))
+        .where(submitted)
+        .correlate(Enrolment)
+        .scalar_subquery()
+        .label("attempts")
+    )
+
+
+def _signature():
+    """The meaning and time of the person's latest signature on the revision trained on (by its index)."""
+    mine = and_(Signature.user_id == Enrolment.user_id, Signature.revision_id == Enrolment.revision_id)
+
+    def latest(column):
+        query = select(column).where(mine).order_by(Signature.id.desc()).limit(1)
+        return query.correlate(Enrolment).scalar_subquery()
+
+    return latest(Signature.meaning).label("signature_meaning"), latest(Signature.signed_at).label(
+        "signed_at"
+    )
+
+
 def completion_select(
     filters: ReportFilters | None = None,
     now: datetime | None = None,
@@ -70,7 +107,12 @@ def completion_select(
     cost time at 20,000 learners for nothing."""
     filters = filters or ReportFilters()
     status = status_expression(now or utcnow()).label("status")
-    every = every_enrolment and filters.job_role_id is None and filters.department is None
+    every = (
+        every_enrolment
+        and filters.job_role_id is None
+        and filters.department is None
+        and filters.site is None
+    )
     if every:  # roles joined to every enrolment, so one no role requires is still listed
         pairs = _required(
             select(Assignment.job_role_id.label("job_role_id"), *_ROLE_NAMES, Enrolment.id.label("enrolment"))
@@ -85,6 +127,7 @@ def completion_select(
         columns += [User.name.label("user"), User.email, Sop.code.label("sop_code")]
         columns += [SopRevision.label.label("revision"), Enrolment.score_percent]
         columns += [Enrolment.completed_at, Enrolment.due_at]
+        columns += [SopRevision.title.label("sop_title"), Enrolment.assigned_at, _attempts(), *_signature()]
     if every:
         query = select(*columns).select_from(Enrolment).outerjoin(pairs, pairs.c.enrolment == Enrolment.id)
     else:
@@ -92,7 +135,8 @@ def completion_select(
         if detail:
             query = query.join(JobRole, JobRole.id == Assignment.job_role_id)
     query = query.join(SopRevision, SopRevision.id == Enrolment.revision_id).where(
-        *in_range(Enrolment.due_at, filters)
+        *in_range(Enrolment.due_at, filters),
+        *days_between(Enrolment.completed_at, filters.completed_from, filters.completed_to),
     )
     if detail:
         query = query.join(User, User.id == Enrolment.user_id).join(Sop, Sop.id == SopRevision.sop_id)

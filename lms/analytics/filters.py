@@ -20,6 +20,9 @@ class ReportFilters:
     department: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    site: str | None = None  # the completion report's: the site of a job role
+    completed_from: date | None = None  # the completion report's: completed on these UTC days
+    completed_to: date | None = None
 
     def as_args(self) -> dict[str, str]:
         """The query-string form of these filters (for links such as the CSV download)."""
@@ -29,6 +32,9 @@ class ReportFilters:
             "department": self.department,
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
+            "site": self.site,
+            "completed_from": self.completed_from.isoformat() if self.completed_from else None,
+            "completed_to": self.completed_to.isoformat() if self.completed_to else None,
         }
         return {key: str(value) for key, value in values.items() if value not in (None, "")}
 
@@ -57,22 +63,37 @@ def parse_filters(args: Mapping[str, str]) -> tuple[ReportFilters, list[str]]:
             return None
 
     department = (args.get("department") or "").strip()[:120] or None
+    site = (args.get("site") or "").strip()[:120] or None
     date_from, date_to = day("from", "from"), day("to", "to")
     if date_from and date_to and date_from > date_to:
-        errors.append("The “from” date is after the “to” date: no attempt can match.")
-    return (
-        ReportFilters(number("sop", "SOP"), number("role", "job role"), department, date_from, date_to),
-        errors,
+        errors.append("The “from” date is after the “to” date: nothing can match.")
+    done_from, done_to = day("completed_from", "completed from"), day("completed_to", "completed to")
+    if done_from and done_to and done_from > done_to:
+        errors.append("The “completed from” date is after the “completed to” date: nothing can match.")
+    found = ReportFilters(
+        number("sop", "SOP"),
+        number("role", "job role"),
+        department,
+        date_from,
+        date_to,
+        site,
+        done_from,
+        done_to,
     )
+    return found, errors
 
 
 def in_range(column, filters: ReportFilters) -> list:
     """The date range filter on a UTC timestamp column: UTC days, both ends included."""
+    return days_between(column, filters.date_from, filters.date_to)
+
+
+def days_between(column, first: date | None, last: date | None) -> list:
     conditions = []
-    if filters.date_from is not None:
-        conditions.append(column >= _day_start(filters.date_from))
-    if filters.date_to is not None:
-        conditions.append(column < _day_start(filters.date_to + timedelta(days=1)))
+    if first is not None:
+        conditions.append(column >= _day_start(first))
+    if last is not None:
+        conditions.append(column < _day_start(last + timedelta(days=1)))
     return conditions
 
 
@@ -87,6 +108,10 @@ def role_conditions(filters: ReportFilters) -> list:
     if filters.department is not None:
         in_department = select(JobRole.id).where(JobRole.department == filters.department)
         conditions.append(user_job_roles.c.job_role_id.in_(in_department))
+    if filters.site is not None:
+        conditions.append(
+            user_job_roles.c.job_role_id.in_(select(JobRole.id).where(JobRole.site == filters.site))
+        )
     return conditions
 
 

@@ -341,17 +341,15 @@ def _sop_text(filters: ReportFilters, located: pd.DataFrame, rewrite_ids: set[in
 
 
 def filter_options() -> dict[str, list]:
-    """What the filter form offers: SOPs, job roles and departments."""
+    """What the filter form offers: SOPs, job roles, departments and sites."""
     sops = db.session.execute(select(Sop.id, Sop.code, Sop.title).order_by(Sop.code)).all()
     roles = db.session.execute(select(JobRole.id, JobRole.name).order_by(JobRole.name)).all()
-    departments = db.session.scalars(
-        select(JobRole.department)
-        .where(JobRole.department.is_not(None))
-        .distinct()
-        .order_by(JobRole.department)
-    ).all()
+    places = db.session.execute(select(JobRole.department, JobRole.site).distinct()).all()  # one query
+    departments = sorted({department for department, _site in places if department})
+    sites = sorted({site for _department, site in places if site})
     return {
         "sops": [(s.id, f"{s.code} · {s.title}") for s in sops],
         "roles": [(r.id, r.name) for r in roles],
-        "departments": [d for d in departments if d],
+        "departments": departments,
+        "sites": sites,
     }

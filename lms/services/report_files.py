@@ -78,27 +78,41 @@ def matrix_table(filters: training_matrix.MatrixFilters, now: datetime) -> Table
 
 def completion_table(filters: ReportFilters, status: str | None, now: datetime) -> Table:
     columns = (
-        Column("user", "Person", width=24),
-        Column("email", "Email", width=28),
-        Column("role", "Job role", width=22),
+        Column("user", "Person", width=22),
+        Column("email", "Email", width=26),
+        Column("department", "Department", width=14),
+        Column("role", "Job role", width=18),
         Column("sop_code", "SOP", width=18),
-        Column("revision", "Revision", width=12),
-        Column("status", "Status", width=15, labels=STATUS_LABELS),
+        Column("sop_title", "Title", width=28),
+        Column("revision", "Revision", width=10),
+        Column("status", "Status", width=13, labels=STATUS_LABELS),
+        Column("assigned_at", "Assigned", "datetime", 22),
+        Column("due_at", "Due", "datetime", 22),
+        Column("completed_at", "Completed", "datetime", 22),
+        Column("late", "Late", width=6),
         Column("score", "Score (%)", "percent", 9),
-        Column("completed_at", "Completed", "datetime", 24),
-        Column("due_at", "Due", "datetime", 24),
+        Column("attempts", "Attempts", "number", 9),
+        Column("signature_meaning", "Signature meaning", width=28),
+        Column("signed_at", "Signed", "datetime", 22),
     )
     rows = (
         (
             r.user,
             r.email,
+            r.department,
             r.job_role,
             r.sop_code,
+            r.sop_title,
             r.revision,
             r.status,
-            r.score_percent,
-            r.completed_at,
+            r.assigned_at,
             r.due_at,
+            r.completed_at,
+            r.late,
+            r.score_percent,
+            r.attempts or 0,
+            r.signature_meaning,
+            r.signed_at,
         )
         for r in completion_report.report_records(now, filters, status)
     )
@@ -107,8 +121,11 @@ def completion_table(filters: ReportFilters, status: str | None, now: datetime) 
         "SOP": sop.code if sop else None,
         "Job role": _role_name(filters.job_role_id),
         "Department": filters.department,
+        "Site": filters.site,
         "Due from": filters.date_from.isoformat() if filters.date_from else None,
         "Due to": filters.date_to.isoformat() if filters.date_to else None,
+        "Completed from": filters.completed_from.isoformat() if filters.completed_from else None,
+        "Completed to": filters.completed_to.isoformat() if filters.completed_to else None,
         "Status": STATUS_LABELS.get(status or "", status),
     }
     return Table("completion", "Completion report", columns, rows, {k: v for k, v in shown.items() if v})

@@ -43,13 +43,25 @@ def _report_filters() -> tuple[ReportFilters, str | None, list[str]]:
     return filters, status, errors
 
 
+def _sort() -> tuple[str | None, bool]:
+    """The page's sort (a column of `completion_report.SORTS`) and direction; anything else: the default."""
+    sort = request.args.get("sort") or None
+    return (sort if sort in completion_report.SORTS else None), request.args.get("dir") == "desc"
+
+
 @allow(*READERS)
 def completion() -> str:
     filters, status, errors = _report_filters()
+    sort, descending = _sort()
     page, roles = completion_report.report_page(
-        page_number(request.args.get("page")), filters=filters, status=status
+        page_number(request.args.get("page")),
+        filters=filters,
+        status=status,
+        sort=sort,
+        descending=descending,
     )
     args = {**filters.as_args(), **({"status": status} if status else {})}
+    ordered = {**args, **({"sort": sort, "dir": "desc" if descending else "asc"} if sort else {})}
     return render_template(
         "lms/reports/completion.html",
         page=page,
@@ -58,8 +70,12 @@ def completion() -> str:
         status=status,
         errors=errors,
         args=args,
+        ordered=ordered,
+        sort=sort,
+        descending=descending,
         options=filter_options(),
         status_choices=completion_report.status_choices(),
+        labels=dict(completion_report.status_choices()),
     )
 
 
