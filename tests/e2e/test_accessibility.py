@@ -124,10 +124,34 @@ def test_main_pages_have_no_serious_or_critical_axe_violations(axe_context, live
         "/sops/upload",
         f"/modules/{people['module_id']}",
         "/completion",
-        "/reports/completion",
     ):
         assert page.goto(live_server + path).ok, path
         check(page, path, found)
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, live_server, "a11y.qa@e2e.example")
+    for path in (
+        "/reports/completion",
+        "/reports/not-current",
+        "/reports/matrix",
+        "/reports/people",
+        "/reports/saved",
+        "/audit",
+        "/audit/verify",
+    ):
+        assert page.goto(live_server + path).ok, path
+        check(page, path, found)
+    page.goto(live_server + "/reports/people")
+    page.locator(".people-list a").first.click()
+    page.wait_for_url(re.compile(r"/reports/people/\d+$"))
+    check(page, "/reports/people/<id>", found)
+    page.goto(live_server + "/reports/matrix")
+    page.locator(".matrix td a").first.click()
+    page.wait_for_url(re.compile(r"/reports/people/\d+/sops/\d+$"))
+    check(page, "/reports/people/<id>/sops/<id>", found)
+    page.goto(live_server + "/reports/not-current")
+    page.locator("tbody td a").first.click()
+    check(page, "/reports/not-current/<id>", found)
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, live_server, "a11y.admin@e2e.example")

@@ -94,6 +94,10 @@ def test_trainer_uploads_reviews_publishes_and_assigns(browser, live_server, peo
         not_current = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
         listed_rows = list(csv.DictReader(io.StringIO(not_current)))
         assert [(r["person"], r["status"]) for r in listed_rows] == [("Lab Tech", "not_started")]
+        for file_format, magic in (("XLSX", b"PK"), ("PDF", b"%PDF")):  # the other formats, one click each
+            with page.expect_download() as download_info:
+                page.get_by_role("link", name=file_format, exact=True).click()
+            assert Path(download_info.value.path()).read_bytes().startswith(magic), file_format
 
         # the training matrix, and the cell that opens Lab Tech's record on the SOP
         page.get_by_role("link", name="Training matrix").click()
