@@ -44,6 +44,7 @@ from lms.services.transactions import transactional
 
 SCOPES = ("person", "job_role", "revision")
 CSV_BATCH = 1000
+RECORDS_PER_PDF = 250
 MANIFEST = "manifest.sha256"
 
 
@@ -284,6 +285,32 @@ def _behind(scope: Scope):
     return or_(*conditions)
 
 
+def _training_records(pack: _Pack, scope: Scope, organisation: str, now: datetime) -> Iterator[bytes]:
+    """A person's pack: their record as one PDF. Several people: their records in PDFs of up to
+    `RECORDS_PER_PDF` people each (one font load per file, memory bounded), and an index of who is in
+    which file from which page."""
+    people = list(_people(scope))
+    if scope.kind == "person":
+        for user_id in people:
+            record = transcript.transcript_for(user_id, now, organisation)
+            yield pack.add(f"training-records/{safe_name(record.email)}.pdf", transcript.render_pdf(record))
+        return
+    index: list[tuple[str, str, str, int]] = []
+    for part, start in enumerate(range(0, len(people), RECORDS_PER_PDF), 1):
+        records = [
+            transcript.transcript_for(uid, now, organisation)
+            for uid in people[start : start + RECORDS_PER_PDF]
+        ]
+        name = f"training-records/records-{part:03d}.pdf"
+        pages: list[int] = []
+        yield pack.add(name, transcript.render_many(records, f"{scope.title}, part {part}", pages))
+        index += [(r.name, r.email, name, page) for r, page in zip(records, pages, strict=True)]
+    yield pack.add(
+        "training-records/index.csv",
+        "".join(csv_chunks(("person", "email", "file", "first_page"), index)).encode("utf-8"),
+    )
+
+
 def _readme(scope: Scope, organisation: str, by: str, now: datetime) -> bytes:
     return f"""Evidence pack: {scope.title}
 Organisation: {organisation}
@@ -291,6 +318,7 @@ Generated: {iso(now)} by {by}
 
 What is inside
   training-records/   each person's training record (PDF): every training, quiz attempt and signature
+                      (several people: PDFs of up to 250 records, index.csv says whose starts where)
   signatures.csv      every electronic signature: meaning, printed name, time, hash of what was signed
   answers.csv         every quiz attempt, one row per answer, with the question as it was asked
   sop-revisions/      the text of every SOP revision trained on, as imported (with its content hash)
@@ -341,9 +369,7 @@ def _written(
 ) -> Iterator[bytes]:
     pack = _Pack()
     yield pack.add("README.txt", _readme(scope, organisation, by, now))
-    for user_id in list(_people(scope)):
-        record = transcript.transcript_for(user_id, now, organisation)
-        yield pack.add(f"training-records/{safe_name(record.email)}.pdf", transcript.render_pdf(record))
+    yield from _training_records(pack, scope, organisation, now)
     yield from pack.add_streamed("signatures.csv", _signatures(scope))
     yield from pack.add_streamed("answers.csv", _answers(scope))
     for revision_id in _revision_ids(scope):

@@ -129,8 +129,12 @@ def test_a_revisions_pack_holds_only_that_revision_and_a_roles_pack_every_member
     enrolled = db.session.scalar(
         select(func.count(func.distinct(Enrolment.user_id))).where(Enrolment.revision_id == second.id)
     )
-    records = [n for n in pack.namelist() if n.startswith("training-records/")]
-    assert len(records) == enrolled
+    index = _csv(pack, "training-records/index.csv")
+    assert len(index) == enrolled and {row["file"] for row in index} == {"training-records/records-001.pdf"}
+    records = PdfReader(io.BytesIO(pack.read("training-records/records-001.pdf")))
+    for row in index:  # each person's record starts on the page the index gives
+        first = records.pages[int(row["first_page"]) - 1].extract_text()
+        assert row["email"] in first and "Training record" in first
     assert {a["revision"] for a in _csv(pack, "answers.csv")} == {"1.1.0"}
     assert _csv(pack, "signatures.csv") == []  # the signature was on the first revision
     assert [n for n in pack.namelist() if n.startswith("sop-revisions/")] == [
@@ -138,9 +142,9 @@ def test_a_revisions_pack_holds_only_that_revision_and_a_roles_pack_every_member
     ]
     lab = db.session.scalars(select(JobRole).where(JobRole.name == "Lab")).one()
     role_pack = _pack(client, f"/reports/evidence/job_role/{lab.id}.zip")
-    members = sorted(n.split("/")[1] for n in role_pack.namelist() if n.startswith("training-records/"))
+    members = sorted(row["email"] for row in _csv(role_pack, "training-records/index.csv"))
     assert members == [
-        f"{name}@example.org.pdf" for name in ("fresh", "gone", "late", "pending", "reader", "retrained")
+        f"{name}@example.org" for name in ("fresh", "gone", "late", "pending", "reader", "retrained")
     ]
     assert failing_files(role_pack) == []
     exported = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.export")).all()
