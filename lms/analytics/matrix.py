@@ -2,8 +2,9 @@
 each cell the person's standing on that SOP (`standing`), with counts per person and per SOP.
 
 Paginated both ways on the server (people 50 a page, SOPs 20 a page), so 30,000 people by 2,000 SOPs is
-never loaded: a page is four queries (the people of the page, the SOP columns with their totals for the
-filtered people, the page's cells, the page's people's totals across every SOP).
+never loaded: a page is six queries (how many people, the people of the page, the SOPs they need, the
+totals of the page's SOPs over the filtered people, the page's cells, the page's people's totals across
+every SOP); only the page's SOPs have their standings computed for everyone.
 """
 
 from __future__ import annotations
@@ -124,10 +125,11 @@ def matrix(
     listed = connection.execute(
         people.order_by(_U.c.name, _U.c.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    kept_ids = select(people.subquery().c.id)
-    columns = standing.sop_standings(now, user_ids=kept_ids, by_code=True)
+    kept_ids = select(people.subquery().c.id) if filters.as_args() else None  # None: everyone who needs one
+    columns = connection.execute(standing.sops_needed(kept_ids)).all()
     sop_page = clamp_page(sop_page, len(columns), sops_per_page)
-    shown = columns[(sop_page - 1) * sops_per_page : sop_page * sops_per_page]
+    on_page = [row.id for row in columns[(sop_page - 1) * sops_per_page : sop_page * sops_per_page]]
+    shown = standing.sop_standings(now, user_ids=kept_ids, by_code=True, sop_ids=on_page) if on_page else []
     ids = [row.id for row in listed]
     cells: dict[tuple[int, int], Cell] = {}
     totals: dict[int, tuple[int, int]] = {}

@@ -92,8 +92,34 @@ def _needed(in_force, user_ids=None):
 
 
 def people_needing_any() -> Select:
-    """The ids of the people who need at least one SOP in force."""
-    return select(_needed(_in_force(None)).subquery().c.user_id)
+    """The ids of the people who need at least one SOP in force: in a job role whose curriculum has one,
+    or assigned one by name (a few hundred roles and an index, not every person and SOP pair)."""
+    in_force = _in_force(None)
+    curricula = select(_A.c.job_role_id).join(in_force, in_force.c.sop_id == _A.c.sop_id)
+    by_role = select(_UJ.c.user_id).where(_UJ.c.job_role_id.in_(curricula))
+    by_person = select(_E.c.user_id).join(in_force, in_force.c.revision_id == _E.c.revision_id)
+    return union(by_role, by_person)
+
+
+def sops_needed(user_ids=None) -> Select:
+    """The SOPs in force that someone (of `user_ids`) needs, in code order: (id, code). Cheaper than their
+    standings: nobody's trainings are read, and no person and SOP pair is formed."""
+    in_force = _in_force(None)
+    members = select(_UJ.c.job_role_id)
+    trained = select(_E.c.revision_id)
+    if user_ids is not None:
+        members, trained = (
+            members.where(_UJ.c.user_id.in_(user_ids)),
+            trained.where(_E.c.user_id.in_(user_ids)),
+        )
+    by_role = select(_A.c.sop_id).where(_A.c.job_role_id.in_(members))
+    by_person = select(in_force.c.sop_id).where(in_force.c.revision_id.in_(trained))
+    wanted = or_(_S.c.id.in_(by_role), _S.c.id.in_(by_person))
+    return (
+        select(_S.c.id, _S.c.code)
+        .where(_S.c.id.in_(select(in_force.c.sop_id)), wanted)
+        .order_by(_S.c.code, _S.c.id)
+    )
 
 
 def standings(now: datetime, sop_ids: Collection[int] | None = None, user_ids=None) -> Select:
@@ -172,11 +198,16 @@ class SopStanding:
 
 
 def sop_standings(
-    now: datetime | None = None, search: str = "", user_ids=None, by_code: bool = False
+    now: datetime | None = None,
+    search: str = "",
+    user_ids=None,
+    by_code: bool = False,
+    sop_ids: Collection[int] | None = None,
 ) -> list[SopStanding]:
-    """Every SOP with a revision in force that someone (of `user_ids`) needs: how many people need it and
-    how many are current; the SOPs with the most people not current first (or in code order)."""
-    rows = standings(now or utcnow(), user_ids=user_ids).subquery()
+    """Every SOP (of `sop_ids`) with a revision in force that someone (of `user_ids`) needs: how many
+    people need it and how many are current; the SOPs with the most people not current first (or in code
+    order)."""
+    rows = standings(now or utcnow(), sop_ids, user_ids).subquery()
     counts = (
         select(
             rows.c.sop_id,
