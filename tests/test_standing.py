@@ -90,3 +90,6 @@ def test_the_not_current_list_puts_the_most_urgent_first_with_roles_and_counts(o
     (counts,) = standing.sop_standings()
     assert (counts.needed, counts.current, counts.not_current, counts.percent_current) == (6, 1, 5, 17)
     assert standing.sop_standings(search="no such sop") == []
+    index = standing.sop_standings_page()  # the index: the same counts, a page of SOPs at a time
+    assert (index.total, index.items) == (1, [counts])
+    assert standing.sop_standings_page("no such sop").total == 0

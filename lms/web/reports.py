@@ -100,7 +100,9 @@ def organisation() -> str:
 def not_current_index() -> str:
     search = (request.args.get("q") or "").strip()[:100]
     return render_template(
-        "lms/reports/not_current_index.html", sops=standing.sop_standings(search=search), search=search
+        "lms/reports/not_current_index.html",
+        page=standing.sop_standings_page(search, page_number(request.args.get("page"))),
+        search=search,
     )
 
 
