@@ -4,6 +4,7 @@ command line")."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -39,12 +40,20 @@ def _format_of(output: str, file_format: str | None) -> str:
 
 
 def _write(chunks: Iterable[str | bytes], output: str) -> int:
+    """Write to a temporary file beside `output` and move it into place when whole: a scheduled job
+    that fails half-way leaves the last good file, never a truncated one."""
+    target = Path(output)
+    partial = target.with_name(f".{target.name}.partial")
     written = 0
-    with open(output, "wb") as handle:
-        for chunk in chunks:
-            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
-            handle.write(data)
-            written += len(data)
+    try:
+        with open(partial, "wb") as handle:
+            for chunk in chunks:
+                data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+                handle.write(data)
+                written += len(data)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
     return written
 
 
@@ -60,6 +69,8 @@ def _run(build: Callable[[], Table], output: str, file_format: str | None) -> No
         size = _write(report_files.written(table, chosen, None, organisation, utcnow()), output)
     except ServiceError as error:
         raise click.ClickException(error.message) from error
+    except ValueError as error:  # e.g. more rows than an XLSX sheet holds
+        raise click.ClickException(str(error)) from error
     click.echo(f"Wrote {table.title} to {output} ({chosen.upper()}, {size:,} bytes).")
 
 
@@ -143,9 +154,13 @@ def matrix_command(role, department, site, search, file_format, output) -> None:
 )
 @click.option("--due-from", type=click.DateTime(["%Y-%m-%d"]), help="Due on or after (YYYY-MM-DD).")
 @click.option("--due-to", type=click.DateTime(["%Y-%m-%d"]), help="Due on or before (YYYY-MM-DD).")
+@click.option("--completed-from", type=click.DateTime(["%Y-%m-%d"]), help="Completed on or after.")
+@click.option("--completed-to", type=click.DateTime(["%Y-%m-%d"]), help="Completed on or before.")
 @FORMAT_OPTION
 @OUTPUT_OPTION
-def completion_command(code, role, department, status, due_from, due_to, file_format, output) -> None:
+def completion_command(
+    code, role, department, site, status, due_from, due_to, completed_from, completed_to, file_format, output
+) -> None:
     """Every enrolment, once per job role that requires it, with its status and score."""
     from lms.analytics.filters import ReportFilters
     from lms.db import utcnow
@@ -156,7 +171,14 @@ def completion_command(code, role, department, status, due_from, due_to, file_fo
 
     def build() -> Table:
         filters = ReportFilters(
-            _sop_id(code) if code else None, _role_id(role), department, day(due_from), day(due_to)
+            _sop_id(code) if code else None,
+            _role_id(role),
+            department,
+            day(due_from),
+            day(due_to),
+            site,
+            day(completed_from),
+            day(completed_to),
         )
         return report_files.completion_table(filters, status, utcnow())
 

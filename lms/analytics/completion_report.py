@@ -77,7 +77,9 @@ def status_choices() -> list[tuple[str, str]]:
 def _ordered(query: Select, sort: str | None = None, descending: bool = False) -> Select:
     columns = query.selected_columns
     first = [getattr(columns, name) for name in SORTS.get(sort or "", ())]
-    first = [column.desc() if descending else column for column in first]
+    first = [
+        (column.desc() if descending else column.asc()).nulls_last() for column in first
+    ]  # alike on both
     return query.order_by(*first, columns.user, columns.sop_code, columns.job_role, columns.enrolment_id)
 
 

@@ -60,7 +60,9 @@ class SopRecord:
 
     @property
     def standing_label(self) -> str:
-        return standing.LABELS[self.standing] if self.standing else "Not required"
+        if self.standing:
+            return standing.LABELS[self.standing]
+        return "Not required" if self.person.active else "Not tracked: the account is deactivated"
 
 
 def sop_record(user_id: int, sop_id: int, now: datetime | None = None) -> SopRecord:
@@ -188,14 +190,15 @@ def revision_info(revision_id: int) -> RevisionInfo:
 def trained_on(revision_id: int) -> Select:
     """Everyone who completed training on the revision (their latest completion), by name, with their
     attempts on it and their latest signature on it."""
-    completed = (
-        select(
-            Enrolment.user_id,
-            func.max(Enrolment.completed_at).label("completed_at"),
-            func.max(Enrolment.score_percent).label("score_percent"),
-        )
+    last = (  # each person's latest completed training on the revision: its time and its score
+        select(Enrolment.user_id, func.max(Enrolment.id).label("id"))
         .where(Enrolment.revision_id == revision_id, Enrolment.status == "completed")
         .group_by(Enrolment.user_id)
+        .subquery()
+    )
+    completed = (
+        select(Enrolment.user_id, Enrolment.completed_at, Enrolment.score_percent)
+        .join(last, last.c.id == Enrolment.id)
         .subquery()
     )
     tries = (

@@ -126,8 +126,9 @@ def sops_needed(user_ids=None) -> Select:
     """The SOPs in force that someone (of `user_ids`) needs, in code order: (id, code). Cheaper than their
     standings: nobody's trainings are read, and no person and SOP pair is formed."""
     in_force = _in_force(None)
-    members = select(_UJ.c.job_role_id)
-    trained = select(_E.c.revision_id)
+    active = select(_U.c.id).where(_U.c.active.is_(True))  # as `standings`: only active people need
+    members = select(_UJ.c.job_role_id).where(_UJ.c.user_id.in_(active))
+    trained = select(_E.c.revision_id).where(_E.c.user_id.in_(active))
     if user_ids is not None:
         members, trained = (
             members.where(_UJ.c.user_id.in_(user_ids)),

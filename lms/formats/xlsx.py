@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from contextlib import suppress
 from datetime import UTC, datetime
 
 import xlsxwriter
@@ -40,6 +41,19 @@ def write_workbook(table: Table, path: str) -> int:
         sheet.set_column(index, index, max(column.width, len(label) + 2))
         sheet.write_string(0, index, label, bold)
     sheet.freeze_panes(1, 0)
+    try:
+        count = _write_rows(sheet, table, when, percent)
+    except Exception:
+        with suppress(Exception):  # closes its temporary files; the half-written workbook is thrown away
+            workbook.close()
+        raise
+    sheet.autofilter(0, 0, max(count, 1), len(table.columns) - 1)
+    workbook.set_properties({"title": table.title, "comments": f"Filters: {table.filters_text()}"})
+    workbook.close()
+    return count
+
+
+def _write_rows(sheet, table: Table, when, percent) -> int:
     count = 0
     for count, row in enumerate(table.rows, 1):
         if count > MAX_ROWS:
@@ -53,9 +67,6 @@ def write_workbook(table: Table, path: str) -> int:
                 sheet.write_number(count, index, value, percent if column.kind == "percent" else None)
             else:
                 sheet.write_string(count, index, str(column.shown(value)))  # text, never a formula
-    sheet.autofilter(0, 0, max(count, 1), len(table.columns) - 1)
-    workbook.set_properties({"title": table.title, "comments": f"Filters: {table.filters_text()}"})
-    workbook.close()
     return count
 
 

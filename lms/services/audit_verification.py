@@ -8,9 +8,16 @@ from lms.services import audit
 from lms.services.transactions import transactional
 
 
-@transactional
 def verify_and_record(actor_id: int | None) -> audit.ChainReport:
+    """Read the whole chain first (no lock held: on SQLite a write transaction would stop every writer for
+    as long as the scan takes), then record the result in a short write of its own."""
     report = audit.verify_chain()
+    _record(report, actor_id)
+    return report
+
+
+@transactional
+def _record(report: audit.ChainReport, actor_id: int | None) -> None:
     first = report.first_broken
     audit.record(
         "audit.verify",
@@ -26,4 +33,3 @@ def verify_and_record(actor_id: int | None) -> audit.ChainReport:
         },
         actor_id,
     )
-    return report

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import time
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -42,6 +43,7 @@ from lms.services import audit, audit_search, exports, transcript
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.transactions import transactional
 
+LOG = logging.getLogger(__name__)
 SCOPES = ("person", "job_role", "revision")
 CSV_BATCH = 1000
 RECORDS_PER_PDF = 250
@@ -115,12 +117,14 @@ class _Pack:
 
     def add(self, name: str, data: bytes) -> bytes:
         self.hashes.append((hashlib.sha256(data).hexdigest(), name))
-        self.zip.writestr(name, data)
+        info = zipfile.ZipInfo(name, date_time=time.gmtime()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        self.zip.writestr(info, data)
         return self.sink.take()
 
     def add_streamed(self, name: str, pieces: Iterable[str | bytes]) -> Iterator[bytes]:
         digest = hashlib.sha256()
-        info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+        info = zipfile.ZipInfo(name, date_time=time.gmtime()[:6])  # UTC, as the README inside says
         info.compress_type = zipfile.ZIP_DEFLATED
         with self.zip.open(info, "w", force_zip64=True) as entry:
             for piece in pieces:
@@ -135,7 +139,9 @@ class _Pack:
     def close(self) -> tuple[bytes, str]:
         """Write the manifest (of every file before it) and the ZIP's directory; the manifest's hash."""
         manifest = "".join(f"{digest}  {name}\n" for digest, name in self.hashes).encode()
-        self.zip.writestr(MANIFEST, manifest)
+        info = zipfile.ZipInfo(MANIFEST, date_time=time.gmtime()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        self.zip.writestr(info, manifest)
         self.zip.close()
         return self.sink.take(), hashlib.sha256(manifest).hexdigest()
 
@@ -292,13 +298,13 @@ def _training_records(pack: _Pack, scope: Scope, organisation: str, now: datetim
     people = list(_people(scope))
     if scope.kind == "person":
         for user_id in people:
-            record = transcript.transcript_for(user_id, now, organisation)
+            record = transcript.transcript_for(user_id, now, organisation, scope.revision_id)
             yield pack.add(f"training-records/{safe_name(record.email)}.pdf", transcript.render_pdf(record))
         return
     index: list[tuple[str, str, str, int]] = []
     for part, start in enumerate(range(0, len(people), RECORDS_PER_PDF), 1):
         records = [
-            transcript.transcript_for(uid, now, organisation)
+            transcript.transcript_for(uid, now, organisation, scope.revision_id)
             for uid in people[start : start + RECORDS_PER_PDF]
         ]
         name = f"training-records/records-{part:03d}.pdf"
@@ -318,6 +324,7 @@ Generated: {iso(now)} by {by}
 
 What is inside
   training-records/   each person's training record (PDF): every training, quiz attempt and signature
+                      (a revision's pack: only what concerns that revision)
                       (several people: PDFs of up to 250 records, index.csv says whose starts where)
   signatures.csv      every electronic signature: meaning, printed name, time, hash of what was signed
   answers.csv         every quiz attempt, one row per answer, with the question as it was asked
@@ -384,11 +391,16 @@ def _written(
             .join(Sop, Sop.id == SopRevision.sop_id)
             .where(SopRevision.id == revision_id)
         ).one()
-        folder = f"sop-revisions/{safe_name(found.code)}-{safe_name(found.label)}"
-        yield pack.add(f"{folder}/{safe_name(found.source_filename)}", found.source_blob)
+        folder = f"sop-revisions/{revision_id}-{safe_name(found.code)}-{safe_name(found.label)}"
+        stem, dot, extension = found.source_filename.rpartition(".")
+        source = f"{safe_name(stem or 'source')}.{safe_name(extension)}" if dot else safe_name(extension)
+        yield pack.add(f"{folder}/source/{source}", found.source_blob)
         yield pack.add(f"{folder}/content-hash.txt", f"{found.content_hash}\n".encode())
     yield from pack.add_streamed("audit-events.csv", audit_search.csv_chunks_where(_behind(scope)))
     files = len(pack.hashes)
     last, manifest_hash = pack.close()
-    _seal(scope, manifest_hash, files, actor_id)
-    yield last
+    yield last  # the pack is whole before the seal is written: a failing seal cannot cut it short
+    try:
+        _seal(scope, manifest_hash, files, actor_id)
+    except Exception:  # the client has its pack; the trail lacks the seal, and the log says so
+        LOG.exception("could not seal the evidence pack of %s (manifest %s)", scope.title, manifest_hash)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import chain
 
 from lms.analytics import completion_report, records, standing
 from lms.analytics import matrix as training_matrix
@@ -76,7 +77,13 @@ def matrix_table(filters: training_matrix.MatrixFilters, now: datetime) -> Table
     return Table("matrix", "Training matrix", columns, rows, {k: v for k, v in shown.items() if v})
 
 
-def completion_table(filters: ReportFilters, status: str | None, now: datetime) -> Table:
+def completion_table(
+    filters: ReportFilters,
+    status: str | None,
+    now: datetime,
+    sort: str | None = None,
+    descending: bool = False,
+) -> Table:
     columns = (
         Column("user", "Person", width=22),
         Column("email", "Email", width=26),
@@ -114,7 +121,7 @@ def completion_table(filters: ReportFilters, status: str | None, now: datetime) 
             r.signature_meaning,
             r.signed_at,
         )
-        for r in completion_report.report_records(now, filters, status)
+        for r in completion_report.report_records(now, filters, status, sort, descending)
     )
     sop = db.session.get(Sop, filters.sop_id) if filters.sop_id else None
     shown = {
@@ -162,8 +169,20 @@ def written(
             f"“{file_format[:10]}” is not a report format: choose one of {', '.join(FORMATS)}."
         )
     filters = args if args is not None else table.filters
-    exports.record_export(table.report, file_format, filters, actor.id if actor else None)
-    return chunks
+    return audited(chunks, table.report, file_format, filters, actor.id if actor else None)
+
+
+def audited(
+    chunks: Iterator[str | bytes], report: str, file_format: str, filters: dict, actor_id: int | None
+) -> Iterator[str | bytes]:
+    """`chunks`, its export recorded once the first piece exists: an XLSX or PDF is whole by then (a
+    failure to write it is refused before anything is recorded or sent), a CSV has its header."""
+    try:
+        first = next(chunks, b"")
+    except ValueError as error:  # the writer refused the rows (more than an XLSX sheet holds, say)
+        raise InvalidInput(f"{error}. Nothing was exported.") from error
+    exports.record_export(report, file_format, filters, actor_id)
+    return chain([first], chunks)
 
 
 def _pdf_writer():

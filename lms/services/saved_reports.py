@@ -21,11 +21,24 @@ from lms.services.transactions import flush_unique, transactional
 # report -> the parameters it keeps (its page's query string, and the id in its path)
 KEYS: dict[str, tuple[str, ...]] = {
     "matrix": ("role", "department", "site", "q"),
-    "completion": ("sop", "role", "department", "from", "to", "status"),
+    "completion": (
+        "sop",
+        "role",
+        "department",
+        "site",
+        "from",
+        "to",
+        "completed_from",
+        "completed_to",
+        "status",
+        "sort",
+        "dir",
+    ),
     "not_current": ("sop_id", "standing"),
     "trained": ("revision_id",),
     "audit": audit_search.FILTER_FIELDS,
 }
+PATH_KEYS = {"not_current": ("sop_id",), "trained": ("revision_id",)}  # in the page's path: required
 LABELS = {
     "matrix": "Training matrix",
     "completion": "Completion report",
@@ -48,6 +61,9 @@ def save(name: str, report: str, params: Mapping[str, str], actor_id: int | None
     if not name:
         raise InvalidInput("Give the saved report a name.")
     values = kept(report, params)
+    for key in PATH_KEYS.get(report, ()):
+        if not (values.get(key, "").isdigit() and len(values[key]) < 12):
+            raise InvalidInput(f"This report needs its {key.replace('_', ' ')} to be saved.")
     if db.session.scalar(select(SavedReport.id).where(SavedReport.name == name)):
         raise InvalidInput(f"A saved report named “{name}” already exists: choose another name.")
     saved = SavedReport(name=name, report=report, params=values, created_by_id=actor_id)
@@ -103,7 +119,10 @@ def table_of(saved: SavedReport, now: datetime) -> Table:
         status = params.get("status") or None
         if status not in dict(completion_report.status_choices()):
             status = None
-        return report_files.completion_table(parse_filters(params)[0], status, now)
+        sort = params.get("sort") if params.get("sort") in completion_report.SORTS else None
+        return report_files.completion_table(
+            parse_filters(params)[0], status, now, sort, params.get("dir") == "desc"
+        )
     if saved.report == "not_current":
         chosen = params.get("standing") or None
         return report_files.not_current_table(

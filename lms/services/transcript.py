@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF, FontFace
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from lms.analytics import completion
 from lms.db import db, utcnow
@@ -75,10 +75,13 @@ class Transcript:
     signatures: list[SignatureLine] = field(default_factory=list)
 
 
-def transcript_for(user_id: int, now: datetime | None = None, organisation: str = "sop-lms") -> Transcript:
+def transcript_for(
+    user_id: int, now: datetime | None = None, organisation: str = "sop-lms", revision_id: int | None = None
+) -> Transcript:
     """The training record of one person: every enrolment they ever had, by SOP code then date assigned,
-    every quiz attempt and every electronic signature, under the organisation's name. Plain columns in
-    five queries (no ORM objects, no revision's source file): an evidence pack reads a thousand of these."""
+    every quiz attempt and every electronic signature, under the organisation's name (with `revision_id`,
+    only what concerns that revision). Plain columns in five queries (no ORM objects, no revision's source
+    file): an evidence pack reads a thousand of these."""
     connection = db.session.connection()
     user = connection.execute(select(User.id, User.name, User.email).where(User.id == user_id)).first()
     if user is None:
@@ -99,6 +102,7 @@ def transcript_for(user_id: int, now: datetime | None = None, organisation: str 
         .join(SopRevision, SopRevision.id == Enrolment.revision_id)
         .join(Sop, Sop.id == SopRevision.sop_id)
         .where(Enrolment.user_id == user.id)
+        .where(Enrolment.revision_id == revision_id if revision_id is not None else true())
         .order_by(Enrolment.assigned_at, Enrolment.id)
     ).all()
     every_attempt = connection.execute(
@@ -143,6 +147,7 @@ def transcript_for(user_id: int, now: datetime | None = None, organisation: str 
         .join(SopRevision, SopRevision.id == Signature.revision_id)
         .join(Sop, Sop.id == SopRevision.sop_id)
         .where(Signature.user_id == user.id)
+        .where(Signature.revision_id == revision_id if revision_id is not None else true())
         .order_by(Signature.signed_at, Signature.id)
     ).all()
     rows = []
@@ -239,7 +244,6 @@ def render_many(transcripts: Iterable[Transcript], title: str, first_pages: list
             pdf = _Document(transcript)
             pdf.set_title(printable(title))
             pdf.set_subject(printable(f"Training records: {title}"))
-        pdf.transcript = transcript
         _draw(pdf, transcript)
         if first_pages is not None:
             first_pages.append(pdf.first_page)
@@ -249,7 +253,8 @@ def render_many(transcripts: Iterable[Transcript], title: str, first_pages: list
 
 
 def _draw(pdf: _Document, transcript: Transcript) -> None:
-    pdf.add_page()
+    pdf.add_page()  # draws the previous page's footer, so the new person is set after it
+    pdf.transcript = transcript
     pdf.first_page = pdf.page_no()
     pdf.set_font("DejaVu", "B", 16)
     pdf.cell(0, 9, "Training record", new_x="LMARGIN", new_y="NEXT")

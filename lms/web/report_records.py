@@ -10,7 +10,7 @@ from lms.analytics import records
 from lms.db import utcnow
 from lms.formats.table import safe_name
 from lms.services import evidence as evidence_packs
-from lms.services import exports, report_files, transcript
+from lms.services import report_files, transcript
 from lms.web.access import allow
 from lms.web.downloads import download, stamp
 from lms.web.identity import current_user
@@ -49,9 +49,10 @@ def person(user_id: int) -> str:
 @allow(*READERS)
 def person_pdf(user_id: int) -> Response:
     record = transcript.transcript_for(user_id, organisation=organisation())
-    exports.record_export("transcript", "pdf", {"user": record.email}, current_user.id)
-    name = f"training-record-{safe_name(record.email)}-{stamp(record.generated_at)}.pdf"
-    return download(iter([transcript.render_pdf(record)]), name)
+    written = report_files.audited(
+        iter([transcript.render_pdf(record)]), "transcript", "pdf", {"user": record.email}, current_user.id
+    )
+    return download(written, f"training-record-{safe_name(record.email)}-{stamp(record.generated_at)}.pdf")
 
 
 @allow(*READERS)

@@ -84,9 +84,9 @@ def test_a_persons_pack_holds_everything_each_file_in_the_manifest(officer, clie
         source = next(
             n
             for n in names
-            if n.startswith("sop-revisions/") and f"-{label}/" in n and not n.endswith("content-hash.txt")
+            if n.startswith(f"sop-revisions/{revisions[label].id}-") and f"-{label}/source/" in n
         )
-        assert pack.read(source) == revisions[label].source_blob
+        assert pack.read(source) == revisions[label].source_blob and source.endswith(".md")
     events = _csv(pack, "audit-events.csv")
     assert {"attempt.submit", "signature.create", "enrolment.create", "user.create"} <= {
         e["action"] for e in events
@@ -132,9 +132,15 @@ def test_a_revisions_pack_holds_only_that_revision_and_a_roles_pack_every_member
     index = _csv(pack, "training-records/index.csv")
     assert len(index) == enrolled and {row["file"] for row in index} == {"training-records/records-001.pdf"}
     records = PdfReader(io.BytesIO(pack.read("training-records/records-001.pdf")))
-    for row in index:  # each person's record starts on the page the index gives
-        first = records.pages[int(row["first_page"]) - 1].extract_text()
+    starts = [int(row["first_page"]) for row in index]
+    for number, row in enumerate(index):  # each record starts on the page the index gives, and only there
+        first = records.pages[starts[number] - 1].extract_text()
         assert row["email"] in first and "Training record" in first
+        end = starts[number + 1] - 1 if number + 1 < len(starts) else len(records.pages)
+        for page in records.pages[starts[number] - 1 : end]:  # each page's footer names its own person
+            assert f"Training record of {row['person']}," in page.extract_text()
+        text = " ".join(p.extract_text() for p in records.pages[starts[number] - 1 : end])
+        assert "1.0.0" not in text  # a revision's pack: only what concerns that revision
     assert {a["revision"] for a in _csv(pack, "answers.csv")} == {"1.1.0"}
     assert _csv(pack, "signatures.csv") == []  # the signature was on the first revision
     assert [n for n in pack.namelist() if n.startswith("sop-revisions/")] == [

@@ -166,3 +166,24 @@ def test_the_download_is_the_whole_filtered_matrix_audited_and_not_kept(two_sops
 def test_only_compliance_and_admins_see_the_matrix_and_records(client, make_user, app_role, path) -> None:
     login(client, make_user(app_role))
     assert client.get(path).status_code == 403
+
+
+def test_an_sop_only_deactivated_people_need_is_not_a_column(organisation, client, make_user) -> None:
+    from lms.services import accounts, sop_import
+
+    alone = accounts.create_job_role("Night shift")
+    leaver = accounts.create_user(
+        "leaver@example.org", "Leaver", "correct horse battery", "learner", [alone.id]
+    )
+    revision = sop_import.import_sop((DEMO_SOPS / OFFBOARDING).read_bytes(), OFFBOARDING, None)
+    module = sop_import.modules_of(revision.id)[0]
+    quiz_review.publish(module.id, None)
+    enrolments.assign_module_to_role(module.id, alone.id, 14, None)
+    db.session.get(User, leaver.id).active = False
+    db.session.commit()
+    found = training_matrix.matrix()
+    assert found.sops.total == 1 and [s.sop_id for s in found.sops.items] == [organisation["sop_id"]]
+    assert standing.sop_standings_page().total == 1
+    login(client, make_user("compliance"))
+    record = client.get(f"/reports/people/{leaver.id}/sops/{revision.sop_id}").get_data(as_text=True)
+    assert "Not tracked: the account is deactivated" in record

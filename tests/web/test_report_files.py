@@ -126,3 +126,14 @@ def test_an_unknown_format_is_not_found(officer, client) -> None:
 def test_only_compliance_takes_the_files(client, make_user, app_role, path) -> None:
     login(client, make_user(app_role))
     assert client.get(path).status_code == 403
+
+
+def test_a_file_that_cannot_be_written_is_refused_with_a_reason_and_not_audited(
+    officer, client, monkeypatch
+) -> None:
+    from lms.formats import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 2)
+    response = client.get(f"/reports/not-current/{officer['sop_id']}.xlsx")
+    assert response.status_code == 400 and "do not fit in one sheet" in response.get_data(as_text=True)
+    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.export")).all()

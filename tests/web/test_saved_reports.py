@@ -92,3 +92,22 @@ def test_only_compliance_saves_reports(client, make_user) -> None:
     login(client, make_user("trainer"))
     assert client.get("/reports/saved").status_code == 403
     assert _save(client, "Mine", "matrix").status_code == 403
+
+
+def test_a_saved_completion_report_keeps_every_filter_and_a_path_report_needs_its_id(
+    organisation, client, make_user
+) -> None:
+    login(client, make_user("compliance"))
+    params = {
+        "site": "North",
+        "completed_from": "2026-01-01",
+        "status": "completed",
+        "sort": "due",
+        "dir": "desc",
+    }
+    assert _save(client, "Done in the north", "completion", **params).status_code == 302
+    saved = db.session.scalars(select(SavedReport)).one()
+    assert saved.params == params
+    assert _save(client, "No SOP", "not_current").status_code == 400
+    assert _save(client, "Bad SOP", "not_current", sop_id="abc").status_code == 400
+    assert client.get("/reports/saved").status_code == 200
