@@ -144,16 +144,12 @@ def sops_needed(user_ids=None) -> Select:
     )
 
 
-def standings(now: datetime, sop_ids: Collection[int] | None = None, user_ids=None) -> Select:
-    """One row per (person, SOP needed): user_id, sop_id, revision_id (in force), standing, and the latest
-    training on the revision in force (latest_id, due_at, assigned_at), the last completion on any
-    revision (completed_at). Active people only; SOPs with a revision in force only. `sop_ids` and
-    `user_ids` (ids, or a select of them) narrow it down inside, where the indexes apply."""
-    in_force = _in_force(sop_ids)
-    needed = _needed(in_force, user_ids).subquery("needed")
+def _trainings(in_force, user_ids=None):
+    """Per (person, SOP in force) they trained on: their latest training on the revision in force, whether
+    they completed it or any revision, and when they last completed one."""
     on_current = _E.c.revision_id == in_force.c.revision_id
     completed = _E.c.status == "completed"
-    trainings = (
+    return (
         select(
             _E.c.user_id,
             _R.c.sop_id,
@@ -168,8 +164,11 @@ def standings(now: datetime, sop_ids: Collection[int] | None = None, user_ids=No
         .group_by(_E.c.user_id, _R.c.sop_id)
         .subquery("trainings")
     )
-    latest = _E.alias("latest")
-    standing = case(
+
+
+def _standing_case(now: datetime, trainings, latest):
+    """`standing_of` in SQL, over `_trainings` and the latest training it names (NULLs: never trained)."""
+    return case(
         (latest.c.status == "completed", literal("current")),
         (latest.c.due_at < now, literal("overdue")),
         (trainings.c.done_current == 1, literal("current")),
@@ -177,6 +176,32 @@ def standings(now: datetime, sop_ids: Collection[int] | None = None, user_ids=No
         (latest.c.status == "in_progress", literal("in_progress")),
         else_=literal("not_started"),
     )
+
+
+def trained_standings(now: datetime, sop_ids: Collection[int] | None = None, user_ids=None) -> Select:
+    """`standings` for the pairs someone trained on only (user_id, sop_id, standing), without forming
+    every pair of person and SOP needed: the current ones are all among them."""
+    trainings = _trainings(_in_force(sop_ids), user_ids)
+    latest = _E.alias("latest")
+    return (
+        select(
+            trainings.c.user_id, trainings.c.sop_id, _standing_case(now, trainings, latest).label("standing")
+        )
+        .select_from(trainings)
+        .outerjoin(latest, latest.c.id == trainings.c.latest_id)
+    )
+
+
+def standings(now: datetime, sop_ids: Collection[int] | None = None, user_ids=None) -> Select:
+    """One row per (person, SOP needed): user_id, sop_id, revision_id (in force), standing, and the latest
+    training on the revision in force (latest_id, due_at, assigned_at), the last completion on any
+    revision (completed_at). Active people only; SOPs with a revision in force only. `sop_ids` and
+    `user_ids` (ids, or a select of them) narrow it down inside, where the indexes apply."""
+    in_force = _in_force(sop_ids)
+    needed = _needed(in_force, user_ids).subquery("needed")
+    trainings = _trainings(in_force, user_ids)
+    latest = _E.alias("latest")
+    standing = _standing_case(now, trainings, latest)
     return (
         select(
             needed.c.user_id,
@@ -227,29 +252,24 @@ def sop_standings(
     sop_ids: Collection[int] | None = None,
 ) -> list[SopStanding]:
     """Every SOP (of `sop_ids`) with a revision in force that someone (of `user_ids`) needs: how many
-    people need it and how many are current; the SOPs with the most people not current first (or in code
-    order)."""
-    rows = standings(now or utcnow(), sop_ids, user_ids).subquery()
-    counts = (
-        select(
-            rows.c.sop_id,
-            rows.c.revision_id,
-            func.count().label("needed"),
-            func.sum(case((rows.c.standing == "current", 1), else_=0)).label("current"),
-        )
-        .group_by(rows.c.sop_id, rows.c.revision_id)
-        .subquery()
+    people need it and how many are current (`sop_counts`: no person and SOP pair is formed); the SOPs with
+    the most people not current first (or in code order)."""
+    from lms.analytics.sop_counts import sop_counts
+
+    query = select(_S.c.id, _S.c.code, _S.c.title, _R.c.label).join(
+        _R, and_(_R.c.sop_id == _S.c.id, _R.c.status == "effective")
     )
-    query = (
-        select(_S.c.id, _S.c.code, _S.c.title, _R.c.label, counts.c.needed, counts.c.current)
-        .join(counts, counts.c.sop_id == _S.c.id)
-        .join(_R, _R.c.id == counts.c.revision_id)
-        .order_by(*([] if by_code else [(counts.c.needed - counts.c.current).desc()]), _S.c.code)
-    )
+    if sop_ids is not None:
+        query = query.where(_S.c.id.in_(sop_ids))
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
         query = query.where(or_(func.lower(_S.c.code).like(pattern), func.lower(_S.c.title).like(pattern)))
-    return [SopStanding(*row) for row in db.session.connection().execute(query)]
+    sops = db.session.connection().execute(query).all()
+    counts = sop_counts(now or utcnow(), [row.id for row in sops], user_ids) if sops else {}
+    found = [SopStanding(*row, *counts[row.id]) for row in sops if row.id in counts]
+    if by_code:
+        return sorted(found, key=lambda s: (s.code, s.sop_id))
+    return sorted(found, key=lambda s: (-s.not_current, s.code, s.sop_id))
 
 
 # --- the people not current on one SOP -------------------------------------------------------------------
