@@ -87,11 +87,9 @@ class Matrix:
         return self.cells.get((user_id, sop_id))
 
 
-def _people(filters: MatrixFilters) -> Select:
-    """The active people the filters keep who need at least one SOP in force."""
-    query = select(_U.c.id, _U.c.name, _U.c.email).where(
-        _U.c.active.is_(True), _U.c.id.in_(standing.people_needing_any())
-    )
+def _kept(filters: MatrixFilters) -> Select | None:
+    """The ids of the people the filters keep (None: no filter), as the counts take them: they count only
+    active people who need an SOP themselves, so this stays a plain lookup of job roles and names."""
     role_conditions = []
     if filters.job_role_id is not None:
         role_conditions.append(_J.c.id == filters.job_role_id)
@@ -99,13 +97,23 @@ def _people(filters: MatrixFilters) -> Select:
         role_conditions.append(_J.c.department == filters.department)
     if filters.site:
         role_conditions.append(_J.c.site == filters.site)
+    query = None
     if role_conditions:
-        holders = select(_UJ.c.user_id).join(_J, _J.c.id == _UJ.c.job_role_id).where(and_(*role_conditions))
-        query = query.where(_U.c.id.in_(holders))
+        query = select(_UJ.c.user_id).join(_J, _J.c.id == _UJ.c.job_role_id).where(and_(*role_conditions))
     if filters.search:
         pattern = f"%{filters.search.lower()}%"
-        query = query.where(func.lower(_U.c.name).like(pattern) | func.lower(_U.c.email).like(pattern))
+        named = func.lower(_U.c.name).like(pattern) | func.lower(_U.c.email).like(pattern)
+        query = select(_U.c.id).where(named, *([_U.c.id.in_(query)] if query is not None else []))
     return query
+
+
+def _people(filters: MatrixFilters) -> Select:
+    """The active people the filters keep who need at least one SOP in force: the matrix's rows."""
+    query = select(_U.c.id, _U.c.name, _U.c.email).where(
+        _U.c.active.is_(True), standing.needs_an_sop(_U.c.id)
+    )
+    kept = _kept(filters)
+    return query.where(_U.c.id.in_(kept)) if kept is not None else query
 
 
 def matrix(
@@ -125,7 +133,7 @@ def matrix(
     listed = connection.execute(
         people.order_by(_U.c.name, _U.c.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    kept_ids = select(people.subquery().c.id) if filters.as_args() else None  # None: everyone who needs one
+    kept_ids = _kept(filters)  # None: everyone who needs one
     columns = connection.execute(standing.sops_needed(kept_ids)).all()
     sop_page = clamp_page(sop_page, len(columns), sops_per_page)
     on_page = [row.id for row in columns[(sop_page - 1) * sops_per_page : sop_page * sops_per_page]]
@@ -182,8 +190,7 @@ class MatrixRow:
 def matrix_rows(filters: MatrixFilters | None = None, now: datetime | None = None) -> Iterator[MatrixRow]:
     """The whole matrix for the filters, one row per person and SOP they need, by person then SOP code:
     streamed (a server-side cursor on PostgreSQL), for the download."""
-    people = _people(filters or MatrixFilters()).subquery()
-    rows = standing.standings(now or utcnow(), user_ids=select(people.c.id)).subquery()
+    rows = standing.standings(now or utcnow(), user_ids=_kept(filters or MatrixFilters())).subquery()
     query = (
         select(rows.c.user_id, _U.c.name, _U.c.email, _S.c.code, _S.c.title, _R.c.label, rows.c.standing)
         .join(_U, _U.c.id == rows.c.user_id)

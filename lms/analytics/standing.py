@@ -91,14 +91,19 @@ def _needed(in_force, user_ids=None):
     return union(by_role, by_person)
 
 
-def people_needing_any() -> Select:
-    """The ids of the people who need at least one SOP in force: in a job role whose curriculum has one,
-    or assigned one by name (a few hundred roles and an index, not every person and SOP pair)."""
+def needs_an_sop(user_id):
+    """A condition on a user id column: the person needs at least one SOP in force, being in a job role
+    whose curriculum has one (a few hundred roles) or assigned one by name (their enrolments, by index)."""
     in_force = _in_force(None)
     curricula = select(_A.c.job_role_id).join(in_force, in_force.c.sop_id == _A.c.sop_id)
     by_role = select(_UJ.c.user_id).where(_UJ.c.job_role_id.in_(curricula))
-    by_person = select(_E.c.user_id).join(in_force, in_force.c.revision_id == _E.c.revision_id)
-    return union(by_role, by_person)
+    by_name = (
+        select(_E.c.id)
+        .join(in_force, in_force.c.revision_id == _E.c.revision_id)
+        .where(_E.c.user_id == user_id)
+        .exists()
+    )
+    return or_(user_id.in_(by_role), by_name)
 
 
 INDEX_PER_PAGE = 50

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, send_file
+from flask import Blueprint, render_template, request, send_file
 from werkzeug.wrappers import Response
 
 from lms.db import utcnow
 from lms.services import audit_search, audit_verification, exports, report_files
 from lms.web.access import allow
-from lms.web.downloads import download, stamp
+from lms.web.downloads import download, organisation, stamp
 from lms.web.identity import current_user
 from lms.web.safety import page_number
 
@@ -59,8 +59,7 @@ def events_file(file_format: str) -> Response:
     now = utcnow()
     wanted = audit_search.AuditFilter.from_args(request.args)
     table = report_files.audit_table(wanted)
-    organisation = current_app.config["LMS_ORGANISATION_NAME"]
-    chunks = report_files.written(table, file_format, current_user, organisation, now, wanted.as_args())
+    chunks = report_files.written(table, file_format, current_user, organisation(), now, wanted.as_args())
     return download(chunks, f"audit-trail-{stamp(now)}.{file_format}")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from flask import Response, stream_with_context
+from flask import Response, current_app, stream_with_context
 
 MIMETYPES = {
     "csv": "text/csv",
@@ -27,3 +27,8 @@ def download(chunks: Iterator[str | bytes], filename: str) -> Response:
 def stamp(moment: datetime) -> str:
     """The time part of a file name: 20261204T1830Z."""
     return f"{moment:%Y%m%dT%H%MZ}"
+
+
+def organisation() -> str:
+    """The organisation every report file names in its header (`LMS_ORGANISATION_NAME`)."""
+    return current_app.config["LMS_ORGANISATION_NAME"]

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from lms.analytics import matrix as training_matrix
 from lms.analytics import standing
 from lms.db import utcnow
 from lms.services import report_files
 from lms.web.access import allow
-from lms.web.downloads import download, stamp
+from lms.web.downloads import download, organisation, stamp
 from lms.web.identity import current_user
 from lms.web.safety import page_number
 
@@ -54,7 +54,3 @@ def matrix_file(file_format: str) -> Response:
     table = report_files.matrix_table(filters, now)
     written = report_files.written(table, file_format, current_user, organisation(), now, filters.as_args())
     return download(written, f"matrix-{stamp(now)}.{file_format}")
-
-
-def organisation() -> str:
-    return current_app.config["LMS_ORGANISATION_NAME"]

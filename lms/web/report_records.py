@@ -4,7 +4,7 @@ trained on one revision) on screen and as CSV, XLSX or PDF. Part of the reports 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from lms.analytics import records
 from lms.db import utcnow
@@ -12,7 +12,7 @@ from lms.formats.table import safe_name
 from lms.services import evidence as evidence_packs
 from lms.services import report_files, transcript
 from lms.web.access import allow
-from lms.web.downloads import download, stamp
+from lms.web.downloads import download, organisation, stamp
 from lms.web.identity import current_user
 from lms.web.safety import page_number
 
@@ -27,10 +27,6 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/revisions/<int:revision_id>", view_func=revision)
     bp.add_url_rule("/revisions/<int:revision_id>.<any(csv, xlsx, pdf):file_format>", view_func=revision_file)
     bp.add_url_rule("/evidence/<any(person, job_role, revision):scope>/<int:key>.zip", view_func=evidence)
-
-
-def organisation() -> str:
-    return current_app.config["LMS_ORGANISATION_NAME"]
 
 
 @allow(*READERS)

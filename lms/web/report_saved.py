@@ -3,13 +3,13 @@ again in one click, take it as a file, delete it (after a confirmation). Part of
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from lms.db import utcnow
 from lms.formats.table import safe_name
 from lms.services import report_files, saved_reports
 from lms.web.access import allow
-from lms.web.downloads import download, stamp
+from lms.web.downloads import download, organisation, stamp
 from lms.web.identity import current_user
 
 READERS = ("compliance",)
@@ -61,9 +61,8 @@ def saved_file(saved_id: int, file_format: str) -> Response:
     now = utcnow()
     found = saved_reports.get(saved_id)
     table = saved_reports.table_of(found, now)
-    organisation = current_app.config["LMS_ORGANISATION_NAME"]
     args = {"saved": found.name, **found.params}
-    chunks = report_files.written(table, file_format, current_user, organisation, now, args)
+    chunks = report_files.written(table, file_format, current_user, organisation(), now, args)
     return download(chunks, f"{safe_name(found.name)}-{stamp(now)}.{file_format}")
 
 

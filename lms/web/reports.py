@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from lms.analytics import completion_report, standing
 from lms.analytics.filters import ReportFilters, parse_filters
@@ -13,7 +13,7 @@ from lms.formats.table import safe_name
 from lms.services import report_files
 from lms.web import report_matrix, report_records, report_saved
 from lms.web.access import allow
-from lms.web.downloads import download, stamp
+from lms.web.downloads import download, organisation, stamp
 from lms.web.identity import current_user
 from lms.web.safety import page_number
 
@@ -90,10 +90,6 @@ def completion_file(file_format: str) -> Response:
         return download(report_files.audited(chunks, "completion", "csv", args, current_user.id), name)
     table = report_files.completion_table(filters, status, now)
     return download(report_files.written(table, file_format, current_user, organisation(), now, args), name)
-
-
-def organisation() -> str:
-    return current_app.config["LMS_ORGANISATION_NAME"]
 
 
 @allow(*READERS)
