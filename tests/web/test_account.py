@@ -42,4 +42,4 @@ def test_status_not_started_reads_as_such(app, client, make_user) -> None:
     post(client, f"/modules/{module.id}/assign", {"job_role": role_id, "due_days": 9})
     post(client, "/logout")
     login(client, learner)
-    assert "not started" in client.get("/my/training").get_data(as_text=True)
+    assert "Not started" in client.get("/my/training").get_data(as_text=True)

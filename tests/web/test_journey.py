@@ -110,7 +110,7 @@ def test_the_whole_journey(app, client, make_user) -> None:
     # 4: the learner reads, takes the quiz, gets a score and the SOP steps behind misses
     login(client, early)
     dashboard = client.get("/my/training").get_data(as_text=True)
-    assert "Qubit Quantification" in dashboard and "not started" in dashboard
+    assert "Qubit Quantification" in dashboard and "Not started" in dashboard
     enrolment = enrolment_of(app, early.id, module.id)
     overview = client.get(f"/my/training/{enrolment.id}").get_data(as_text=True)
     assert "Lessons" in overview
