@@ -172,14 +172,11 @@ def report_records(
     yield from db.session.connection().execute(query)
 
 
-_streamed = report_records
-
-
 def report_rows(
     now: datetime | None = None, filters: ReportFilters | None = None, status: str | None = None
 ) -> Iterator[dict[str, str]]:
     """Every row of the report, streamed from the database a batch at a time."""
-    for row in _streamed(now, filters, status):
+    for row in report_records(now, filters, status):
         yield as_cells(row)
 
 
@@ -195,7 +192,7 @@ def report_csv_chunks(
 def _written_chunks(
     now: datetime | None, filters: ReportFilters | None = None, status: str | None = None
 ) -> Iterator[str]:
-    return csv_chunks(REPORT_COLUMNS, map(_cells, _streamed(now, filters, status)))
+    return csv_chunks(REPORT_COLUMNS, map(_cells, report_records(now, filters, status)))
 
 
 # --- PostgreSQL writes the file ---------------------------------------------------------------------

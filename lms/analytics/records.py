@@ -76,7 +76,11 @@ def sop_record(user_id: int, sop_id: int, now: datetime | None = None) -> SopRec
         select(Enrolment)
         .join(SopRevision, SopRevision.id == Enrolment.revision_id)
         .where(Enrolment.user_id == user_id, SopRevision.sop_id == sop_id)
-        .options(selectinload(Enrolment.attempts), selectinload(Enrolment.revision))
+        .options(
+            selectinload(Enrolment.attempts),
+            # the label and status shown, not the revision's source file and structure
+            selectinload(Enrolment.revision).load_only(SopRevision.label, SopRevision.status),
+        )
         .order_by(Enrolment.assigned_at.desc(), Enrolment.id.desc())
     ).all()
     trainings = [
