@@ -23,6 +23,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, String, cast, or_, select
 
+from lms.analytics import records
 from lms.csv_export import csv_chunks
 from lms.db import db
 from lms.formats.table import iso, safe_name
@@ -75,13 +76,7 @@ def scope_of(kind: str, key: int) -> Scope:
         members = select(user_job_roles.c.user_id).where(user_job_roles.c.job_role_id == key)
         return Scope(kind, key, f"job role {role.name}", f"role-{role.name}", members)
     if kind == "revision":
-        found = db.session.execute(
-            select(Sop.code, SopRevision.label)
-            .join(Sop, Sop.id == SopRevision.sop_id)
-            .where(SopRevision.id == key)
-        ).first()
-        if found is None:
-            raise NotFound("No such SOP revision.")
+        found = records.revision_info(key)  # NotFound for an unknown revision
         trained = select(Enrolment.user_id).where(Enrolment.revision_id == key).distinct()
         return Scope(
             kind, key, f"{found.code} revision {found.label}", f"{found.code}-{found.label}", trained, key
